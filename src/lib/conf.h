@@ -1,0 +1,65 @@
+/* usbroute.conf: one file read by the CLI, the hook and the daemon.
+ *
+ *   # comment
+ *   sysfs-root = /sys
+ *   state-dir = /run/usbroute
+ *   port front-left = ehci1.3
+ *   ss-pair ehci1.1 = 1        # USB2 port ehci1.1 shares USB3 port 1
+ *
+ * Port words in it are resolved later against the chipset found. */
+#ifndef UR_CONF_H
+#define UR_CONF_H
+
+#include <stdint.h>
+
+#include "chipset.h"
+#include "err.h"
+
+#define UR_CONF_MAX_NAMES 32
+#define UR_CONF_MAX_EXTRA 32
+
+struct ur_conf_name {
+	char name[32];
+	char words[64];
+	int line;
+};
+
+struct ur_conf_pair {
+	char word[32];
+	int ss_port;		/* 1-based USB3 port */
+	int line;
+};
+
+struct ur_conf_kv {
+	char key[32];
+	char value[256];
+	int line;
+};
+
+struct ur_conf {
+	char path[4096];	/* the file read, for messages */
+	char sysfs_root[4096];
+	char state_dir[4096];
+	int lock_timeout_ms;
+	int nnames;
+	struct ur_conf_name names[UR_CONF_MAX_NAMES];
+	int npairs;
+	struct ur_conf_pair pairs[UR_MAX_PORTS];
+	int nextra;		/* keys of the hook and daemon */
+	struct ur_conf_kv extra[UR_CONF_MAX_EXTRA];
+};
+
+/* Defaults, then the file.  A missing file is fine when missing_ok (the
+ * default path); a named one must exist. */
+int ur_conf_load(struct ur_conf *c, const char *path, int missing_ok,
+    struct ur_err *err);
+
+void ur_conf_defaults(struct ur_conf *c);
+
+/* Value of a key the daemon or hook reads, or NULL. */
+const char *ur_conf_get(const struct ur_conf *c, const char *key);
+
+/* The default config path: $USBROUTE_CONFIG, else SYSCONFDIR/usbroute/usbroute.conf */
+const char *ur_conf_default_path(void);
+
+#endif

@@ -1,0 +1,147 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fileio.h"
+
+ssize_t
+ur_read_attr(const char *path, char *buf, size_t len)
+{
+	ssize_t n, total = 0;
+	int fd;
+
+	if (len == 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	while ((size_t)total < len - 1) {
+		n = read(fd, buf + total, len - 1 - (size_t)total);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			close(fd);
+			return -1;
+		}
+		if (n == 0)
+			break;
+		total += n;
+	}
+	close(fd);
+	buf[total] = '\0';
+	if (total > 0 && buf[total - 1] == '\n')
+		buf[--total] = '\0';
+	return total;
+}
+
+static int
+write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(fd, p, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int
+ur_write_attr(const char *path, const char *data, struct ur_err *err)
+{
+	int fd;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return ur_errf(err, "cannot open %s: %s", path, strerror(errno));
+	if (write_all(fd, data, strlen(data)) < 0) {
+		int e = errno;
+
+		close(fd);
+		return ur_errf(err, "cannot write %s: %s", path, strerror(e));
+	}
+	if (close(fd) < 0)
+		return ur_errf(err, "cannot write %s: %s", path, strerror(errno));
+	return 0;
+}
+
+int
+ur_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
+    struct ur_err *err)
+{
+	char tmp[4096];
+	int fd, e;
+
+	if (ur_path(tmp, sizeof(tmp), "%s.tmp", path) < 0)
+		return ur_errf(err, "path too long: %s", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (fd < 0)
+		return ur_errf(err, "cannot create %s: %s", tmp, strerror(errno));
+	if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+		e = errno;
+		close(fd);
+		unlink(tmp);
+		return ur_errf(err, "cannot write %s: %s", tmp, strerror(e));
+	}
+	if (close(fd) < 0 || rename(tmp, path) < 0) {
+		e = errno;
+		unlink(tmp);
+		return ur_errf(err, "cannot replace %s: %s", path, strerror(e));
+	}
+	return 0;
+}
+
+int
+ur_mkdirs(const char *path, mode_t mode, struct ur_err *err)
+{
+	char buf[4096];
+	char *p;
+
+	if (ur_path(buf, sizeof(buf), "%s", path) < 0)
+		return ur_errf(err, "path too long: %s", path);
+	for (p = buf + 1; ; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+
+		*p = '\0';
+		if (mkdir(buf, mode) < 0 && errno != EEXIST)
+			return ur_errf(err, "cannot create directory %s: %s",
+			    buf, strerror(errno));
+		*p = c;
+		if (c == '\0')
+			break;
+	}
+	return 0;
+}
+
+int
+ur_path(char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= len) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,30 @@
+/* Small file helpers: whole-file reads of sysfs-style attributes and
+ * atomic replacement of a file. */
+#ifndef UR_FILEIO_H
+#define UR_FILEIO_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "err.h"
+
+/* Reads up to len-1 bytes of path into buf, NUL-terminated, with one
+ * trailing newline removed.  Returns the length or -1 (errno set). */
+ssize_t ur_read_attr(const char *path, char *buf, size_t len);
+
+/* Writes data to path as it is (a sysfs attribute: no temp file). */
+int ur_write_attr(const char *path, const char *data, struct ur_err *err);
+
+/* Writes data to path.tmp, fsyncs it and renames it over path, so a
+ * reader sees the old file or the new one, never half of one. */
+int ur_write_atomic(const char *path, const void *data, size_t len,
+    mode_t mode, struct ur_err *err);
+
+/* mkdir -p with the given mode for created directories. */
+int ur_mkdirs(const char *path, mode_t mode, struct ur_err *err);
+
+/* snprintf that reports truncation as an error. */
+int ur_path(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif

@@ -1,0 +1,50 @@
+/* One machine (real or simulated) opened for routing: its config, its
+ * xHCI, what the registers say now, and the transaction that changes the
+ * ownership table and the registers together. */
+#ifndef UR_MACHINE_H
+#define UR_MACHINE_H
+
+#include "conf.h"
+#include "err.h"
+#include "owners.h"
+#include "pci.h"
+#include "route.h"
+
+struct ur_machine {
+	const struct ur_conf *conf;
+	struct ur_xhci *xhci;
+	const struct ur_chipset *cs;
+	struct ur_regs regs;		/* as last read */
+	uint16_t present;		/* ports this part has */
+	uint16_t switchable;		/* present & USB2PRM */
+	struct ur_pairs pairs;
+};
+
+int ur_machine_open(struct ur_machine *m, const struct ur_conf *conf,
+    struct ur_err *err);
+void ur_machine_close(struct ur_machine *m);
+
+/* Changes the table; returning -1 aborts the whole transaction. */
+typedef int (*ur_edit_fn)(struct ur_table *t, struct ur_machine *m,
+    void *arg, struct ur_err *err);
+
+/*
+ * Under the state lock: loads the table, lets edit change a copy,
+ * computes the registers from it, keeps the xHCI's runtime PM off while
+ * ports are away from it, writes the registers, then saves the table.
+ * Any failure leaves table, registers and power/control as they were.
+ * With edit NULL it re-applies the table (drift repair).  *out, if not
+ * NULL, gets the table as committed.
+ */
+int ur_commit(struct ur_machine *m, ur_edit_fn edit, void *arg,
+    struct ur_table *out, struct ur_err *err);
+
+/* Reads the table under the lock (for status). */
+int ur_machine_table(struct ur_machine *m, struct ur_table *t,
+    struct ur_err *err);
+
+/* Ports whose register bit disagrees with the table. */
+uint16_t ur_machine_drift(const struct ur_machine *m,
+    const struct ur_table *t);
+
+#endif

@@ -1,0 +1,18 @@
+/* Runtime PM of the xHCI: Linux re-writes the routing registers when the
+ * xHCI resumes, so while ports are away from it its power/control must
+ * be "on". */
+#ifndef UR_POWER_H
+#define UR_POWER_H
+
+#include "err.h"
+
+/* Sets power/control to "on", storing the value it had in saved (when
+ * saved is still empty).  Missing file: nothing to do. */
+int ur_power_hold(const char *sysfs_root, char *saved, size_t len,
+    struct ur_err *err);
+
+/* Puts back the saved value and empties saved. */
+int ur_power_release(const char *sysfs_root, char *saved,
+    struct ur_err *err);
+
+#endif
