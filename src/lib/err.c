@@ -22,16 +22,26 @@ ur_errf(struct ur_err *err, const char *fmt, ...)
 int
 ur_err_prefix(struct ur_err *err, const char *fmt, ...)
 {
-	char prefix[sizeof(err->msg)];
 	char old[sizeof(err->msg)];
+	size_t n, m;
 	va_list ap;
 
 	if (err == NULL)
 		return -1;
-	va_start(ap, fmt);
-	vsnprintf(prefix, sizeof(prefix), fmt, ap);
-	va_end(ap);
 	memcpy(old, err->msg, sizeof(old));
-	snprintf(err->msg, sizeof(err->msg), "%s: %s", prefix, old);
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	/* prefix, ": ", then as much of the old message as fits */
+	n = strlen(err->msg);
+	if (n > sizeof(err->msg) - 3)
+		n = sizeof(err->msg) - 3;
+	err->msg[n] = ':';
+	err->msg[n + 1] = ' ';
+	m = strnlen(old, sizeof(old));
+	if (m > sizeof(err->msg) - n - 3)
+		m = sizeof(err->msg) - n - 3;
+	memcpy(err->msg + n + 2, old, m);
+	err->msg[n + 2 + m] = '\0';
 	return -1;
 }

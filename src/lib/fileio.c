@@ -66,7 +66,9 @@ ur_write_attr(const char *path, const char *data, struct ur_err *err)
 {
 	int fd;
 
-	fd = open(path, O_WRONLY | O_CLOEXEC);
+	/* O_TRUNC as a shell redirection does: sysfs ignores it, a plain
+	 * file in a simulation needs it. */
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
 	if (fd < 0)
 		return ur_errf(err, "cannot open %s: %s", path, strerror(errno));
 	if (write_all(fd, data, strlen(data)) < 0) {

@@ -1,0 +1,277 @@
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+
+/* Keys that later programs read through ur_conf_get(); anything else is a
+ * typo, and a typo in a root tool's config should stop it, not be
+ * silently ignored. */
+static const char *const extra_keys[] = {
+	"libvirt-uri", "control-socket", "control-group", "listen-tcp",
+	"allow-remote-listen", "guest-rate", "drift-check-ms", NULL,
+};
+
+void
+ur_conf_defaults(struct ur_conf *c)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->sysfs_root, sizeof(c->sysfs_root), "/sys");
+	snprintf(c->state_dir, sizeof(c->state_dir), "/run/usbroute");
+	c->lock_timeout_ms = 5000;
+}
+
+const char *
+ur_conf_default_path(void)
+{
+	const char *env = getenv("USBROUTE_CONFIG");
+
+	if (env != NULL && *env != '\0')
+		return env;
+	return SYSCONFDIR "/usbroute/usbroute.conf";
+}
+
+static char *
+trim(char *s)
+{
+	char *end;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	end = s + strlen(s);
+	while (end > s && isspace((unsigned char)end[-1]))
+		*--end = '\0';
+	return s;
+}
+
+static int
+copy(char *dst, size_t len, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= len)
+		return -1;
+	memcpy(dst, src, n + 1);
+	return 0;
+}
+
+static int
+valid_name(const char *s)
+{
+	if (*s == '\0')
+		return 0;
+	for (; *s != '\0'; s++)
+		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_')
+			return 0;
+	return 1;
+}
+
+static int
+set_extra(struct ur_conf *c, const char *key, const char *value, int line,
+    struct ur_err *err)
+{
+	struct ur_conf_kv *kv;
+	int i;
+
+	for (i = 0; extra_keys[i] != NULL; i++)
+		if (strcmp(extra_keys[i], key) == 0)
+			break;
+	if (extra_keys[i] == NULL)
+		return ur_errf(err, "%s line %d: unknown key '%s' (see "
+		    "usbroute.conf(5))", c->path, line, key);
+	for (i = 0; i < c->nextra; i++)
+		if (strcmp(c->extra[i].key, key) == 0)
+			break;
+	if (i == c->nextra) {
+		if (c->nextra == UR_CONF_MAX_EXTRA)
+			return ur_errf(err, "%s line %d: too many keys",
+			    c->path, line);
+		c->nextra++;
+	}
+	kv = &c->extra[i];
+	kv->line = line;
+	if (copy(kv->key, sizeof(kv->key), key) < 0 ||
+	    copy(kv->value, sizeof(kv->value), value) < 0)
+		return ur_errf(err, "%s line %d: value of '%s' is too long",
+		    c->path, line, key);
+	return 0;
+}
+
+static int
+set_port_name(struct ur_conf *c, const char *name, const char *words,
+    int line, struct ur_err *err)
+{
+	struct ur_conf_name *n;
+	int i;
+
+	if (!valid_name(name))
+		return ur_errf(err, "%s line %d: port name '%s' may hold only "
+		    "letters, digits, '-' and '_'", c->path, line, name);
+	if (strncmp(name, "ehci", 4) == 0 || strcmp(name, "all") == 0 ||
+	    strcmp(name, "usbr") == 0 ||
+	    (name[0] == 'p' && isdigit((unsigned char)name[1])))
+		return ur_errf(err, "%s line %d: port name '%s' looks like a "
+		    "port word; pick another name", c->path, line, name);
+	for (i = 0; i < c->nnames; i++)
+		if (strcmp(c->names[i].name, name) == 0)
+			return ur_errf(err, "%s line %d: port name '%s' is "
+			    "already defined on line %d", c->path, line, name,
+			    c->names[i].line);
+	if (c->nnames == UR_CONF_MAX_NAMES)
+		return ur_errf(err, "%s line %d: more than %d port names",
+		    c->path, line, UR_CONF_MAX_NAMES);
+	n = &c->names[c->nnames];
+	if (copy(n->name, sizeof(n->name), name) < 0 ||
+	    copy(n->words, sizeof(n->words), words) < 0)
+		return ur_errf(err, "%s line %d: port name or value too long",
+		    c->path, line);
+	if (*words == '\0')
+		return ur_errf(err, "%s line %d: port '%s' has no port words",
+		    c->path, line, name);
+	n->line = line;
+	c->nnames++;
+	return 0;
+}
+
+static int
+set_pair(struct ur_conf *c, const char *word, const char *value, int line,
+    struct ur_err *err)
+{
+	struct ur_conf_pair *p;
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(value, &end, 10);
+	if (errno != 0 || *value == '\0' || *end != '\0' || n < 1 ||
+	    n > UR_MAX_SS_PORTS)
+		return ur_errf(err, "%s line %d: ss-pair %s = '%s': the USB3 "
+		    "port must be a number from 1 to %d", c->path, line, word,
+		    value, UR_MAX_SS_PORTS);
+	if (c->npairs == UR_MAX_PORTS)
+		return ur_errf(err, "%s line %d: more than %d ss-pair lines",
+		    c->path, line, UR_MAX_PORTS);
+	p = &c->pairs[c->npairs];
+	if (copy(p->word, sizeof(p->word), word) < 0)
+		return ur_errf(err, "%s line %d: port word too long",
+		    c->path, line);
+	p->ss_port = (int)n;
+	p->line = line;
+	c->npairs++;
+	return 0;
+}
+
+static int
+parse_line(struct ur_conf *c, char *s, int line, struct ur_err *err)
+{
+	char *eq, *key, *value, *arg;
+	char *end;
+	long n;
+
+	eq = strchr(s, '=');
+	if (eq == NULL)
+		return ur_errf(err, "%s line %d: expected 'key = value'",
+		    c->path, line);
+	*eq = '\0';
+	key = trim(s);
+	value = trim(eq + 1);
+
+	/* "port NAME" and "ss-pair WORD" carry an argument in the key. */
+	arg = key + strcspn(key, " \t");
+	if (*arg != '\0') {
+		*arg++ = '\0';
+		arg = trim(arg);
+	}
+	if (strcmp(key, "port") == 0)
+		return set_port_name(c, arg, value, line, err);
+	if (strcmp(key, "ss-pair") == 0)
+		return set_pair(c, arg, value, line, err);
+	if (*arg != '\0')
+		return ur_errf(err, "%s line %d: unexpected '%s' after '%s'",
+		    c->path, line, arg, key);
+	if (strcmp(key, "sysfs-root") == 0 || strcmp(key, "state-dir") == 0) {
+		char *dst = strcmp(key, "sysfs-root") == 0 ?
+		    c->sysfs_root : c->state_dir;
+
+		if (value[0] != '/')
+			return ur_errf(err, "%s line %d: %s must be an "
+			    "absolute path", c->path, line, key);
+		if (copy(dst, sizeof(c->sysfs_root), value) < 0)
+			return ur_errf(err, "%s line %d: path too long",
+			    c->path, line);
+		return 0;
+	}
+	if (strcmp(key, "lock-timeout-ms") == 0) {
+		errno = 0;
+		n = strtol(value, &end, 10);
+		if (errno != 0 || *value == '\0' || *end != '\0' || n < 0 ||
+		    n > 600000)
+			return ur_errf(err, "%s line %d: lock-timeout-ms must "
+			    "be 0..600000", c->path, line);
+		c->lock_timeout_ms = (int)n;
+		return 0;
+	}
+	return set_extra(c, key, value, line, err);
+}
+
+int
+ur_conf_load(struct ur_conf *c, const char *path, int missing_ok,
+    struct ur_err *err)
+{
+	char buf[1024];
+	FILE *f;
+	int line = 0;
+	int rc = 0;
+	char *s;
+
+	ur_conf_defaults(c);
+	if (copy(c->path, sizeof(c->path), path) < 0)
+		return ur_errf(err, "config path too long");
+	f = fopen(path, "re");
+	if (f == NULL) {
+		if (errno == ENOENT && missing_ok)
+			return 0;
+		return ur_errf(err, "cannot read config %s: %s", path,
+		    strerror(errno));
+	}
+	while (fgets(buf, sizeof(buf), f) != NULL) {
+		line++;
+		if (strchr(buf, '\n') == NULL && !feof(f)) {
+			rc = ur_errf(err, "%s line %d: line too long", path,
+			    line);
+			break;
+		}
+		s = buf + strcspn(buf, "#");
+		*s = '\0';
+		s = trim(buf);
+		if (*s == '\0')
+			continue;
+		if (parse_line(c, s, line, err) < 0) {
+			rc = -1;
+			break;
+		}
+	}
+	if (rc == 0 && ferror(f))
+		rc = ur_errf(err, "cannot read config %s", path);
+	fclose(f);
+	return rc;
+}
+
+const char *
+ur_conf_get(const struct ur_conf *c, const char *key)
+{
+	int i;
+
+	for (i = 0; i < c->nextra; i++)
+		if (strcmp(c->extra[i].key, key) == 0)
+			return c->extra[i].value;
+	return NULL;
+}

@@ -1,0 +1,161 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "owners.h"
+
+void
+ur_table_init(struct ur_table *t)
+{
+	memset(t, 0, sizeof(*t));
+}
+
+struct ur_owner *
+ur_table_find(struct ur_table *t, const char *id)
+{
+	int i;
+
+	for (i = 0; i < t->nowners; i++)
+		if (strcmp(t->owner[i].id, id) == 0)
+			return &t->owner[i];
+	return NULL;
+}
+
+const struct ur_owner *
+ur_table_holder(const struct ur_table *t, int bit)
+{
+	int i;
+
+	for (i = 0; i < t->nowners; i++)
+		if (t->owner[i].ports & (1u << bit))
+			return &t->owner[i];
+	return NULL;
+}
+
+/* The side an owner's port goes to, or -1 if it holds no controller
+ * the port can reach. */
+static int
+owner_side(const struct ur_owner *o, const struct ur_chipset *cs, int bit)
+{
+	unsigned ehci = ur_port_ehci_ctrl(cs, bit);
+
+	if (ehci != 0 && (o->ctrls & ehci))
+		return UR_SIDE_EHCI;
+	if (o->ctrls & UR_CTRL_XHCI)
+		return UR_SIDE_XHCI;
+	return -1;
+}
+
+static const char *
+label(const struct ur_owner *o)
+{
+	return o->name[0] != '\0' ? o->name : o->id;
+}
+
+int
+ur_table_claim(struct ur_table *t, const struct ur_owner *o,
+    const struct ur_chipset *cs, struct ur_err *err)
+{
+	const struct ur_owner *h;
+	struct ur_owner *slot;
+	char name[16];
+	int bit;
+
+	if (o->id[0] == '\0')
+		return ur_errf(err, "an owner needs a name");
+	for (bit = 0; bit < UR_MAX_PORTS; bit++) {
+		if (!(o->ports & (1u << bit)))
+			continue;
+		ur_port_name(cs, bit, name, sizeof(name));
+		h = ur_table_holder(t, bit);
+		if (h != NULL && strcmp(h->id, o->id) != 0)
+			return ur_errf(err, "port %s is held by %s (profile "
+			    "%s); stop it or release its ports first",
+			    name, label(h), h->profile[0] ? h->profile : "-");
+		if (owner_side(o, cs, bit) < 0)
+			return ur_errf(err, "%s cannot own port %s: it holds "
+			    "neither EHCI #%d nor the xHCI; pass the "
+			    "controller to it first", label(o), name,
+			    ur_port_ehci_ctrl(cs, bit) == UR_CTRL_EHCI2 ? 2 : 1);
+	}
+	slot = ur_table_find(t, o->id);
+	if (slot == NULL) {
+		if (t->nowners == UR_MAX_OWNERS)
+			return ur_errf(err, "too many owners (%d): release one",
+			    UR_MAX_OWNERS);
+		slot = &t->owner[t->nowners++];
+	}
+	*slot = *o;
+	slot->lent &= slot->ports;
+	/* A domain's claim overrides what was routed by hand. */
+	t->pin_mask &= (uint16_t)~o->ports;
+	t->pin_xhci &= t->pin_mask;
+	return 0;
+}
+
+uint16_t
+ur_table_release(struct ur_table *t, const char *id)
+{
+	struct ur_owner *o = ur_table_find(t, id);
+	uint16_t ports;
+	int i;
+
+	if (o == NULL)
+		return 0;
+	ports = o->ports;
+	i = (int)(o - t->owner);
+	memmove(&t->owner[i], &t->owner[i + 1],
+	    (size_t)(t->nowners - i - 1) * sizeof(t->owner[0]));
+	t->nowners--;
+	return ports;
+}
+
+static unsigned
+held_ctrls(const struct ur_table *t)
+{
+	unsigned ctrls = 0;
+	int i;
+
+	for (i = 0; i < t->nowners; i++)
+		ctrls |= t->owner[i].ctrls;
+	return ctrls;
+}
+
+uint16_t
+ur_table_compute(const struct ur_table *t, const struct ur_chipset *cs,
+    uint16_t switchable)
+{
+	const struct ur_owner *o;
+	int host_xhci = !(held_ctrls(t) & UR_CTRL_XHCI);
+	uint16_t want = 0;
+	int bit, side;
+
+	for (bit = 0; bit < UR_MAX_PORTS; bit++) {
+		if (!(switchable & (1u << bit)))
+			continue;
+		o = ur_table_holder(t, bit);
+		if (o != NULL && !(o->lent & (1u << bit)))
+			side = owner_side(o, cs, bit);
+		else if (t->pin_mask & (1u << bit))
+			side = (t->pin_xhci >> bit) & 1;
+		else
+			side = host_xhci ? UR_SIDE_XHCI : UR_SIDE_EHCI;
+		/* A port lent back by a domain that holds the xHCI is on
+		 * the host's side, which is then the EHCI. */
+		if (o != NULL && (o->lent & (1u << bit)))
+			side = owner_side(o, cs, bit) == UR_SIDE_XHCI ?
+			    UR_SIDE_EHCI : UR_SIDE_XHCI;
+		if (side == UR_SIDE_XHCI)
+			want |= (uint16_t)(1u << bit);
+	}
+	return want;
+}
+
+uint16_t
+ur_table_away(const struct ur_table *t, const struct ur_chipset *cs,
+    uint16_t switchable)
+{
+	return (uint16_t)(switchable &
+	    ~ur_table_compute(t, cs, switchable));
+}

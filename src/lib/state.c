@@ -1,0 +1,367 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fileio.h"
+#include "state.h"
+
+/*
+ * STATE_DIR/owners, one record a line, fields separated by one space and
+ * %-escaped (domain names may hold spaces):
+ *
+ *   usbroute-state 1
+ *   pm-saved auto
+ *   pin 0x0003 0x0001
+ *   owner <id> <name> <profile> <ctrls> <ports> <lent>
+ *
+ * An empty field is "-".
+ */
+
+#define STATE_MAGIC "usbroute-state 1"
+
+int
+ur_state_lock(const char *dir, int timeout_ms, struct ur_lock *lk,
+    struct ur_err *err)
+{
+	struct timespec nap = { 0, 10 * 1000 * 1000 };
+	char path[4096];
+	int waited = 0;
+
+	lk->fd = -1;
+	if (ur_mkdirs(dir, 0755, err) < 0)
+		return -1;
+	if (ur_path(path, sizeof(path), "%s/lock", dir) < 0)
+		return ur_errf(err, "state directory path too long: %s", dir);
+	lk->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (lk->fd < 0)
+		return ur_errf(err, "cannot open %s: %s", path,
+		    strerror(errno));
+	for (;;) {
+		if (flock(lk->fd, LOCK_EX | LOCK_NB) == 0)
+			return 0;
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			break;
+		if (waited >= timeout_ms) {
+			errno = EWOULDBLOCK;
+			break;
+		}
+		nanosleep(&nap, NULL);
+		waited += 10;
+	}
+	close(lk->fd);
+	lk->fd = -1;
+	if (errno == EWOULDBLOCK)
+		return ur_errf(err, "%s is locked by another usbroute for more "
+		    "than %d ms; try again, or see who holds it with "
+		    "'fuser -v %s'", path, timeout_ms, path);
+	return ur_errf(err, "cannot lock %s: %s", path, strerror(errno));
+}
+
+void
+ur_state_unlock(struct ur_lock *lk)
+{
+	if (lk->fd >= 0)
+		close(lk->fd);
+	lk->fd = -1;
+}
+
+static void
+put_field(char **p, size_t *left, const char *s)
+{
+	int n;
+
+	if (*s == '\0' || strcmp(s, "-") == 0) {
+		n = snprintf(*p, *left, " %s", *s == '\0' ? "-" : "%2d");
+		goto out;
+	}
+	n = snprintf(*p, *left, " ");
+	for (; *s != '\0' && n >= 0 && (size_t)n < *left; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c <= 0x20 || c == 0x7f || c == '%')
+			n += snprintf(*p + n, *left - (size_t)n, "%%%02x", c);
+		else
+			n += snprintf(*p + n, *left - (size_t)n, "%c", c);
+	}
+out:
+	if (n < 0 || (size_t)n >= *left) {
+		*left = 0;
+		return;
+	}
+	*p += n;
+	*left -= (size_t)n;
+}
+
+int
+ur_state_format(const struct ur_table *t, char *buf, size_t len)
+{
+	const struct ur_owner *o;
+	char *p = buf;
+	size_t left = len;
+	int i, n;
+
+	n = snprintf(p, left, "%s\n", STATE_MAGIC);
+	if (n < 0 || (size_t)n >= left)
+		return -1;
+	p += n;
+	left -= (size_t)n;
+	if (t->pm_saved[0] != '\0') {
+		n = snprintf(p, left, "pm-saved");
+		if (n < 0 || (size_t)n >= left)
+			return -1;
+		p += n;
+		left -= (size_t)n;
+		put_field(&p, &left, t->pm_saved);
+		if (left < 2)
+			return -1;
+		*p++ = '\n';
+		left--;
+	}
+	n = snprintf(p, left, "pin 0x%04x 0x%04x\n", t->pin_mask, t->pin_xhci);
+	if (n < 0 || (size_t)n >= left)
+		return -1;
+	p += n;
+	left -= (size_t)n;
+	for (i = 0; i < t->nowners; i++) {
+		o = &t->owner[i];
+		n = snprintf(p, left, "owner");
+		if (n < 0 || (size_t)n >= left)
+			return -1;
+		p += n;
+		left -= (size_t)n;
+		put_field(&p, &left, o->id);
+		put_field(&p, &left, o->name);
+		put_field(&p, &left, o->profile);
+		if (left == 0)
+			return -1;
+		n = snprintf(p, left, " 0x%x 0x%04x 0x%04x\n", o->ctrls,
+		    o->ports, o->lent);
+		if (n < 0 || (size_t)n >= left)
+			return -1;
+		p += n;
+		left -= (size_t)n;
+	}
+	return (int)(p - buf);
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decodes one %-escaped field into dst; -1 if malformed or too long. */
+static int
+get_field(const char *src, char *dst, size_t len)
+{
+	size_t n = 0;
+	int hi, lo;
+
+	if (strcmp(src, "-") == 0) {
+		dst[0] = '\0';
+		return 0;
+	}
+	for (; *src != '\0'; src++) {
+		int c = (unsigned char)*src;
+
+		if (c == '%') {
+			hi = hexval(src[1]);
+			lo = hi < 0 ? -1 : hexval(src[2]);
+			if (lo < 0)
+				return -1;
+			c = hi * 16 + lo;
+			if (c == 0)
+				return -1;
+			src += 2;
+		}
+		if (n + 1 >= len)
+			return -1;
+		dst[n++] = (char)c;
+	}
+	dst[n] = '\0';
+	return 0;
+}
+
+static int
+get_hex(const char *s, unsigned long max, unsigned long *v)
+{
+	char *end;
+
+	if (strncmp(s, "0x", 2) != 0)
+		return -1;
+	errno = 0;
+	*v = strtoul(s + 2, &end, 16);
+	if (errno != 0 || end == s + 2 || *end != '\0' || *v > max)
+		return -1;
+	return 0;
+}
+
+static int
+parse_record(char **f, int nf, struct ur_table *t)
+{
+	struct ur_owner *o;
+	unsigned long a, b, c;
+
+	if (strcmp(f[0], "pm-saved") == 0 && nf == 2)
+		return get_field(f[1], t->pm_saved, sizeof(t->pm_saved));
+	if (strcmp(f[0], "pin") == 0 && nf == 3) {
+		if (get_hex(f[1], 0x7fff, &a) < 0 ||
+		    get_hex(f[2], 0x7fff, &b) < 0 || (b & ~a))
+			return -1;
+		t->pin_mask = (uint16_t)a;
+		t->pin_xhci = (uint16_t)b;
+		return 0;
+	}
+	if (strcmp(f[0], "owner") == 0 && nf == 7) {
+		if (t->nowners == UR_MAX_OWNERS)
+			return -1;
+		o = &t->owner[t->nowners];
+		memset(o, 0, sizeof(*o));
+		if (get_field(f[1], o->id, sizeof(o->id)) < 0 ||
+		    o->id[0] == '\0' ||
+		    get_field(f[2], o->name, sizeof(o->name)) < 0 ||
+		    get_field(f[3], o->profile, sizeof(o->profile)) < 0 ||
+		    get_hex(f[4], UR_CTRL_ALL, &a) < 0 ||
+		    get_hex(f[5], 0x7fff, &b) < 0 ||
+		    get_hex(f[6], 0x7fff, &c) < 0 || (c & ~b))
+			return -1;
+		o->ctrls = (unsigned)a;
+		o->ports = (uint16_t)b;
+		o->lent = (uint16_t)c;
+		t->nowners++;
+		return 0;
+	}
+	return -1;
+}
+
+/* Two owners holding one port, or one id twice: a file no usbroute
+ * wrote. */
+static int
+consistent(const struct ur_table *t)
+{
+	uint16_t seen = 0;
+	int i, j;
+
+	for (i = 0; i < t->nowners; i++) {
+		if (seen & t->owner[i].ports)
+			return 0;
+		seen |= t->owner[i].ports;
+		for (j = 0; j < i; j++)
+			if (strcmp(t->owner[i].id, t->owner[j].id) == 0)
+				return 0;
+	}
+	return 1;
+}
+
+int
+ur_state_parse(const char *text, const char *name, struct ur_table *t,
+    struct ur_err *err)
+{
+	char line[1024], *f[8], *save = NULL, *tok;
+	const char *p = text, *nl;
+	int lineno = 0, nf;
+	size_t n;
+
+	ur_table_init(t);
+	while (*p != '\0') {
+		lineno++;
+		nl = strchr(p, '\n');
+		if (nl == NULL)
+			goto bad;	/* every record ends in a newline */
+		n = (size_t)(nl - p);
+		if (n >= sizeof(line))
+			goto bad;
+		memcpy(line, p, n);
+		line[n] = '\0';
+		p = nl + 1;
+		if (lineno == 1) {
+			if (strcmp(line, STATE_MAGIC) != 0)
+				goto bad;
+			continue;
+		}
+		nf = 0;
+		for (tok = strtok_r(line, " ", &save); tok != NULL && nf < 8;
+		    tok = strtok_r(NULL, " ", &save))
+			f[nf++] = tok;
+		if (nf == 0 || tok != NULL || parse_record(f, nf, t) < 0)
+			goto bad;
+	}
+	if (lineno == 0) {
+		lineno = 1;	/* an empty file: line 1 is missing */
+		goto bad;
+	}
+	if (!consistent(t)) {
+		lineno = 0;
+		goto bad;
+	}
+	return 0;
+bad:
+	ur_table_init(t);
+	if (lineno == 0)
+		return ur_errf(err, "state file %s is corrupt (inconsistent "
+		    "owners); nothing was changed. If no domain is running, "
+		    "remove it and run 'usbroute status'", name);
+	return ur_errf(err, "state file %s is corrupt at line %d; nothing was "
+	    "changed. If no domain is running, remove it and run 'usbroute "
+	    "status'", name, lineno);
+}
+
+int
+ur_state_load(const char *dir, struct ur_table *t, struct ur_err *err)
+{
+	char path[4096], buf[16384];
+	ssize_t n;
+	int fd;
+
+	if (ur_path(path, sizeof(path), "%s/owners", dir) < 0)
+		return ur_errf(err, "state directory path too long: %s", dir);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT) {
+			ur_table_init(t);
+			return 0;
+		}
+		return ur_errf(err, "cannot read %s: %s", path,
+		    strerror(errno));
+	}
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0)
+		return ur_errf(err, "cannot read %s: %s", path,
+		    strerror(errno));
+	if ((size_t)n == sizeof(buf) - 1)
+		return ur_errf(err, "state file %s is too large to be ours; "
+		    "nothing was changed", path);
+	buf[n] = '\0';
+	if (strlen(buf) != (size_t)n)
+		return ur_state_parse("", path, t, err);
+	return ur_state_parse(buf, path, t, err);
+}
+
+int
+ur_state_save(const char *dir, const struct ur_table *t, struct ur_err *err)
+{
+	char path[4096], buf[16384];
+	int n;
+
+	if (ur_path(path, sizeof(path), "%s/owners", dir) < 0)
+		return ur_errf(err, "state directory path too long: %s", dir);
+	n = ur_state_format(t, buf, sizeof(buf));
+	if (n < 0)
+		return ur_errf(err, "ownership table too large to save");
+	return ur_write_atomic(path, buf, (size_t)n, 0644, err);
+}

@@ -1,0 +1,184 @@
+/* usbroute claim OWNER PORTS [--controllers LIST] [--profile NAME]
+ *     [--name TEXT]; usbroute release OWNER; usbroute repair */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "portset.h"
+#include "usbroute.h"
+
+static int
+edit_claim(struct ur_table *t, struct ur_machine *m, void *arg,
+    struct ur_err *err)
+{
+	return ur_table_claim(t, arg, m->cs, err);
+}
+
+struct release {
+	const char *id;
+	uint16_t ports;		/* what the owner held */
+};
+
+static int
+edit_release(struct ur_table *t, struct ur_machine *m, void *arg,
+    struct ur_err *err)
+{
+	struct release *r = arg;
+
+	(void)m;
+	(void)err;
+	r->ports = ur_table_release(t, r->id);
+	return 0;
+}
+
+static int
+set_field(char *dst, size_t len, const char *src, const char *what)
+{
+	if (strlen(src) >= len)
+		return usage_error("claim", "%s is longer than %zu characters",
+		    what, len - 1);
+	memcpy(dst, src, strlen(src) + 1);
+	return EXIT_OK;
+}
+
+static int
+parse_ctrls(const char *list, unsigned *ctrls)
+{
+	char buf[64], *w, *save = NULL;
+	unsigned c;
+
+	if (strlen(list) >= sizeof(buf))
+		return usage_error("claim", "controller list too long");
+	memcpy(buf, list, strlen(list) + 1);
+	*ctrls = 0;
+	for (w = strtok_r(buf, " ,", &save); w != NULL;
+	    w = strtok_r(NULL, " ,", &save)) {
+		if (ur_ctrl_parse(w, &c) < 0)
+			return usage_error("claim", "unknown controller '%s': "
+			    "use ehci1, ehci2 or xhci", w);
+		*ctrls |= c;
+	}
+	if (*ctrls == 0)
+		return usage_error("claim", "--controllers is empty");
+	return EXIT_OK;
+}
+
+int
+cmd_claim(struct cli *cli, int argc, char **argv)
+{
+	const char *ctrls = NULL, *profile = NULL, *name = NULL;
+	const char *id = NULL, *words = NULL;
+	struct ur_owner o;
+	struct ur_machine m;
+	struct ur_err err;
+	char ports[128];
+	int i, r, rc, bit;
+
+	for (i = 0; i < argc; i++) {
+		if ((r = take_opt(argc, argv, &i, "--controllers", &ctrls)) ||
+		    (r = take_opt(argc, argv, &i, "--profile", &profile)) ||
+		    (r = take_opt(argc, argv, &i, "--name", &name))) {
+			if (r < 0)
+				return usage_error("claim", "%s needs a value",
+				    argv[i]);
+		} else if (strncmp(argv[i], "--", 2) == 0) {
+			return usage_error("claim", "unknown option '%s'",
+			    argv[i]);
+		} else if (id == NULL) {
+			id = argv[i];
+		} else if (words == NULL) {
+			words = argv[i];
+		} else {
+			return usage_error("claim", "give the ports as one "
+			    "argument, e.g. 'ehci2.1-6 front-left'");
+		}
+	}
+	if (id == NULL || words == NULL)
+		return usage_error("claim", "usage: usbroute claim OWNER PORTS");
+	memset(&o, 0, sizeof(o));
+	if ((rc = set_field(o.id, sizeof(o.id), id, "OWNER")) != EXIT_OK ||
+	    (rc = set_field(o.name, sizeof(o.name), name ? name : "",
+	    "--name")) != EXIT_OK ||
+	    (rc = set_field(o.profile, sizeof(o.profile),
+	    profile ? profile : "", "--profile")) != EXIT_OK)
+		return rc;
+	if (ctrls != NULL && (rc = parse_ctrls(ctrls, &o.ctrls)) != EXIT_OK)
+		return rc;
+	if ((rc = open_machine(cli, &m)) != EXIT_OK)
+		return rc;
+	if (ur_ports_parse(words, m.cs, &cli->conf, m.present, m.switchable,
+	    &o.ports, &err) < 0) {
+		ur_machine_close(&m);
+		return fail(&err);
+	}
+	/* Without --controllers the owner holds the EHCIs of its ports:
+	 * the usual passthrough of an EHCI to a VM. */
+	if (ctrls == NULL)
+		for (bit = 0; bit < UR_MAX_PORTS; bit++)
+			if (o.ports & (1u << bit))
+				o.ctrls |= ur_port_ehci_ctrl(m.cs, bit);
+	rc = ur_commit(&m, edit_claim, &o, NULL, &err);
+	ur_machine_close(&m);
+	if (rc < 0)
+		return fail(&err);
+	ur_ports_format(o.ports, m.cs, ports, sizeof(ports));
+	printf("%s holds %s; XUSB2PR now 0x%08x\n", o.id, ports,
+	    m.regs.xusb2pr);
+	return EXIT_OK;
+}
+
+int
+cmd_release(struct cli *cli, int argc, char **argv)
+{
+	struct release r;
+	struct ur_machine m;
+	struct ur_err err;
+	char ports[128];
+	int rc;
+
+	if (argc != 1 || strncmp(argv[0], "--", 2) == 0)
+		return usage_error("release", "usage: usbroute release OWNER");
+	r.id = argv[0];
+	r.ports = 0;
+	if ((rc = open_machine(cli, &m)) != EXIT_OK)
+		return rc;
+	rc = ur_commit(&m, edit_release, &r, NULL, &err);
+	ur_machine_close(&m);
+	if (rc < 0)
+		return fail(&err);
+	/* Releasing an owner that holds nothing is not an error: libvirt
+	 * releases domains whose start failed before they claimed. */
+	ur_ports_format(r.ports, m.cs, ports, sizeof(ports));
+	printf("%s released %s; XUSB2PR now 0x%08x\n", r.id, ports,
+	    m.regs.xusb2pr);
+	return EXIT_OK;
+}
+
+int
+cmd_repair(struct cli *cli, int argc, char **argv)
+{
+	struct ur_machine m;
+	struct ur_table t;
+	struct ur_err err;
+	uint32_t before;
+	int rc;
+
+	if (argc != 0)
+		return usage_error("repair", "unexpected argument '%s'",
+		    argv[0]);
+	if ((rc = open_machine(cli, &m)) != EXIT_OK)
+		return rc;
+	before = m.regs.xusb2pr;
+	rc = ur_commit(&m, NULL, NULL, &t, &err);
+	ur_machine_close(&m);
+	if (rc < 0)
+		return fail(&err);
+	if (before == m.regs.xusb2pr)
+		printf("routing matches the ownership table: XUSB2PR "
+		    "0x%08x\n", before);
+	else
+		printf("repaired: XUSB2PR 0x%08x -> 0x%08x\n", before,
+		    m.regs.xusb2pr);
+	return EXIT_OK;
+}

@@ -1,0 +1,125 @@
+/* usbroute sim create DIR (--chipset NAME | --from-lspci FILE)
+ * usbroute sim plug DIR PORT VID:PID [PRODUCT] */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lspci.h"
+#include "pci.h"
+#include "portset.h"
+#include "sim.h"
+#include "usbroute.h"
+
+static int
+sim_create(int argc, char **argv)
+{
+	const char *dir = NULL, *key = NULL, *file = NULL;
+	const struct ur_chipset *cs;
+	struct ur_dump dump;
+	struct ur_err err;
+	FILE *f;
+	int i, r, rc;
+
+	for (i = 0; i < argc; i++) {
+		if ((r = take_opt(argc, argv, &i, "--chipset", &key)) ||
+		    (r = take_opt(argc, argv, &i, "--from-lspci", &file))) {
+			if (r < 0)
+				return usage_error("sim", "%s needs a value",
+				    argv[i]);
+		} else if (strncmp(argv[i], "--", 2) == 0) {
+			return usage_error("sim", "unknown option '%s'",
+			    argv[i]);
+		} else if (dir == NULL) {
+			dir = argv[i];
+		} else {
+			return usage_error("sim", "one directory at a time");
+		}
+	}
+	if (dir == NULL || (key == NULL) == (file == NULL))
+		return usage_error("sim", "usage: usbroute sim create DIR "
+		    "(--chipset NAME | --from-lspci FILE)");
+	if (key != NULL) {
+		cs = ur_chipset_by_key(key);
+		if (cs == NULL)
+			return usage_error("sim", "unknown chipset '%s': use "
+			    "one of %s", key, ur_chipset_keys());
+		ur_sim_preset(cs, &dump);
+	} else {
+		f = strcmp(file, "-") == 0 ? stdin : fopen(file, "re");
+		if (f == NULL) {
+			ur_errf(&err, "cannot read %s: %s", file,
+			    strerror(errno));
+			return fail(&err);
+		}
+		rc = ur_lspci_parse(f, file, &dump, &err);
+		if (f != stdin)
+			fclose(f);
+		if (rc < 0)
+			return fail(&err);
+	}
+	if (ur_sim_create(dir, &dump, &err) < 0)
+		return fail(&err);
+	cs = ur_chipset_by_id((uint16_t)(dump.xhci.cfg[0] |
+	    dump.xhci.cfg[1] << 8), (uint16_t)(dump.xhci.cfg[2] |
+	    dump.xhci.cfg[3] << 8));
+	printf("simulated %s in %s\n  try: usbroute --sysfs-root %s "
+	    "--state-dir %s/run status\n", cs ? cs->name :
+	    "an unknown controller", dir, dir, dir);
+	return EXIT_OK;
+}
+
+static int
+sim_plug(struct cli *cli, int argc, char **argv)
+{
+	struct ur_machine m;
+	struct ur_err err;
+	unsigned vid, pid;
+	uint16_t mask;
+	char *end;
+	int rc, bit;
+
+	if (argc < 3 || argc > 4)
+		return usage_error("sim", "usage: usbroute sim plug DIR PORT "
+		    "VID:PID [PRODUCT]");
+	vid = (unsigned)strtoul(argv[2], &end, 16);
+	if (*end != ':' || end == argv[2] || vid > 0xffff)
+		return usage_error("sim", "'%s' is not VID:PID (e.g. "
+		    "046d:c52b)", argv[2]);
+	pid = (unsigned)strtoul(end + 1, &end, 16);
+	if (*end != '\0' || pid > 0xffff)
+		return usage_error("sim", "'%s' is not VID:PID (e.g. "
+		    "046d:c52b)", argv[2]);
+	snprintf(cli->conf.sysfs_root, sizeof(cli->conf.sysfs_root), "%s",
+	    argv[0]);
+	if ((rc = open_machine(cli, &m)) != EXIT_OK)
+		return rc;
+	rc = ur_ports_parse(argv[1], m.cs, &cli->conf, m.present,
+	    m.cs->port_mask, &mask, &err);
+	ur_machine_close(&m);
+	if (rc < 0)
+		return fail(&err);
+	if (mask & (mask - 1))
+		return usage_error("sim", "plug one port at a time");
+	for (bit = 0; !(mask & (1u << bit)); bit++)
+		;
+	if (ur_sim_plug(argv[0], bit, (uint16_t)vid, (uint16_t)pid,
+	    argc == 4 ? argv[3] : "", &err) < 0)
+		return fail(&err);
+	return EXIT_OK;
+}
+
+int
+cmd_sim(struct cli *cli, int argc, char **argv)
+{
+	if (argc < 1)
+		return usage_error("sim", "usage: usbroute sim create|plug ...");
+	if (strcmp(argv[0], "create") == 0)
+		return sim_create(argc - 1, argv + 1);
+	if (strcmp(argv[0], "plug") == 0)
+		return sim_plug(cli, argc - 1, argv + 1);
+	return usage_error("sim", "unknown sim command '%s': create or plug",
+	    argv[0]);
+}

@@ -1,0 +1,53 @@
+/* The usbroute command line: one file per command, this header between
+ * them. */
+#ifndef USBROUTE_H
+#define USBROUTE_H
+
+#include "conf.h"
+#include "err.h"
+#include "machine.h"
+
+/* Exit codes: the contract scripts rely on. */
+#define EXIT_OK		0
+#define EXIT_FAIL	1	/* refused or failed; one line on stderr */
+#define EXIT_USAGE	2
+
+struct cli {
+	struct ur_conf conf;
+	int json;
+};
+
+struct cmd {
+	const char *name;
+	int (*run)(struct cli *cli, int argc, char **argv);
+	const char *args;
+	const char *help;
+};
+
+int cmd_status(struct cli *, int, char **);
+int cmd_explain(struct cli *, int, char **);
+int cmd_route(struct cli *, int, char **);
+int cmd_set(struct cli *, int, char **);
+int cmd_claim(struct cli *, int, char **);
+int cmd_release(struct cli *, int, char **);
+int cmd_repair(struct cli *, int, char **);
+int cmd_sim(struct cli *, int, char **);
+
+/* Prints "usbroute: message" and returns EXIT_FAIL. */
+int fail(const struct ur_err *err);
+/* Prints "usbroute: message" plus a usage hint and returns EXIT_USAGE. */
+int usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * Takes "--name VALUE" / "--name=VALUE" (or a flag "--name" when value is
+ * NULL) out of argv at *i.  Returns 1 if argv[*i] was that option, 0 if
+ * not, -1 on a missing value.
+ */
+int take_opt(int argc, char **argv, int *i, const char *name,
+    const char **value);
+
+/* Opens the machine, printing the error. */
+int open_machine(struct cli *cli, struct ur_machine *m);
+
+#endif

@@ -1,0 +1,95 @@
+# Shared by the integration tests: run the real usbroute binary against
+# simulated chipsets and check the registers with setpci, independently.
+# Sourced; expects top_srcdir and top_builddir (set by 'make check').
+
+set -u
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+: "${SETPCI:=$(command -v setpci || echo /usr/bin/setpci)}"
+USBROUTE="$top_builddir/src/usbroute/usbroute"
+DUMPS="$top_srcdir/tests/data/dumps"
+
+npass=0
+nfail=0
+T=$(mktemp -d /tmp/usbroute-test.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+# No config of the machine's may leak into a test.
+export USBROUTE_CONFIG="$T/none.conf"
+
+if [ ! -x "$USBROUTE" ]; then
+	echo "SKIP: $USBROUTE not built" >&2
+	exit 77
+fi
+if [ ! -x "$SETPCI" ]; then
+	echo "FAIL: setpci not found: install pciutils" >&2
+	exit 99
+fi
+
+pass() { npass=$((npass + 1)); echo "ok - $*"; }
+fail() { nfail=$((nfail + 1)); echo "FAIL - $*"; }
+
+# check DESCRIPTION COMMAND...: passes when the command succeeds
+check() {
+	local what=$1; shift
+	if "$@"; then pass "$what"; else fail "$what"; fi
+}
+
+# ur SIM ARGS...: usbroute on simulation SIM with its own state dir
+ur() {
+	local sim=$1; shift
+	"$USBROUTE" --sysfs-root "$sim" --state-dir "$sim/run" "$@"
+}
+
+# reg SIM OFFSET: a 32-bit config register, read by setpci, not by us
+reg() {
+	"$SETPCI" -A linux-sysfs -O sysfs.path="$1/bus/pci" -s 00:14.0 "$2.l"
+}
+
+# mksim NAME ARGS...: a fresh simulation under $T
+mksim() {
+	local name=$1; shift
+	"$USBROUTE" sim create "$T/$name" "$@" >/dev/null || return 1
+	echo "$T/$name"
+}
+
+# snapshot SIM: everything a refused command must leave alone
+snapshot() {
+	{
+		reg "$1" d0; reg "$1" d8
+		cat "$1/bus/pci/devices/0000:00:14.0/power/control" 2>/dev/null
+		cat "$1/run/owners" 2>/dev/null || echo "no state"
+	} | md5sum
+}
+
+# refuse WHAT SIM WANT_RC PATTERN ARGS...: usbroute ARGS on SIM must exit
+# WANT_RC with exactly one stderr line matching PATTERN and change nothing.
+refuse() {
+	local what=$1 sim=$2 want=$3 pattern=$4; shift 4
+	local before after rc lines
+	before=$(snapshot "$sim")
+	ur "$sim" "$@" >"$T/out" 2>"$T/err"
+	rc=$?
+	after=$(snapshot "$sim")
+	lines=$(wc -l <"$T/err")
+	if [ "$rc" -ne "$want" ]; then
+		fail "$what: exit $rc, want $want ($(cat "$T/err"))"
+	elif [ "$lines" -ne 1 ]; then
+		fail "$what: $lines lines on stderr, want 1: $(cat "$T/err")"
+	elif ! grep -qE -- "$pattern" "$T/err"; then
+		fail "$what: stderr '$(cat "$T/err")' does not match '$pattern'"
+	elif [ "$before" != "$after" ]; then
+		fail "$what: registers or state changed"
+	else
+		pass "$what: $(cat "$T/err")"
+	fi
+}
+
+# eq WHAT GOT WANT
+eq() {
+	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: got '$2', want '$3'"; fi
+}
+
+finish() {
+	echo "$npass passed, $nfail failed"
+	[ "$nfail" -eq 0 ]
+}

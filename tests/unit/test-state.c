@@ -1,0 +1,179 @@
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "state.h"
+
+static char dir[64];
+
+static int
+setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/usbroute-state-XXXXXX");
+	return mkdtemp(dir) == NULL ? -1 : 0;
+}
+
+static int
+teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static struct ur_table
+sample(void)
+{
+	struct ur_table t;
+
+	ur_table_init(&t);
+	snprintf(t.pm_saved, sizeof(t.pm_saved), "auto");
+	t.pin_mask = 0x0003;
+	t.pin_xhci = 0x0001;
+	t.nowners = 2;
+	snprintf(t.owner[0].id, sizeof(t.owner[0].id),
+	    "4dea22b3-1d52-d8f3-2516-782e98ab3fa0");
+	snprintf(t.owner[0].name, sizeof(t.owner[0].name), "win 10 %% gaming");
+	snprintf(t.owner[0].profile, sizeof(t.owner[0].profile), "desk");
+	t.owner[0].ctrls = 2;
+	t.owner[0].ports = 0x3f00;
+	t.owner[0].lent = 0x0100;
+	snprintf(t.owner[1].id, sizeof(t.owner[1].id), "-");
+	t.owner[1].ctrls = 1;
+	t.owner[1].ports = 0x0004;
+	return t;
+}
+
+static void
+test_round_trip(void **state)
+{
+	struct ur_table t = sample(), back;
+	struct ur_err err;
+	char buf[4096];
+
+	(void)state;
+	assert_true(ur_state_format(&t, buf, sizeof(buf)) > 0);
+	assert_non_null(strstr(buf, "win%2010%20%25%20gaming"));
+	assert_int_equal(ur_state_parse(buf, "x", &back, &err), 0);
+	assert_memory_equal(&t, &back, sizeof(t));
+	assert_int_equal(ur_state_save(dir, &t, &err), 0);
+	memset(&back, 0, sizeof(back));
+	assert_int_equal(ur_state_load(dir, &back, &err), 0);
+	assert_memory_equal(&t, &back, sizeof(t));
+}
+
+static void
+test_missing_is_empty(void **state)
+{
+	struct ur_table t = sample();
+	struct ur_err err;
+
+	(void)state;
+	assert_int_equal(ur_state_load("/nonexistent-dir", &t, &err), 0);
+	assert_int_equal(t.nowners, 0);
+	assert_int_equal(t.pin_mask, 0);
+}
+
+static void
+test_corrupt(void **state)
+{
+	static const char *bad[] = {
+		"",
+		"usbroute-state 2\n",
+		"usbroute-state 1\nowner a b c 0x2 0x0100\n",
+		"usbroute-state 1\nowner a b c 0x2 0x0100 0x0000",
+		"usbroute-state 1\nowner a b c 0x9 0x0100 0x0000\n",
+		"usbroute-state 1\nowner a b c 0x2 0x8000 0x0000\n",
+		"usbroute-state 1\nowner a b c 0x2 0x0100 0x0200\n",
+		"usbroute-state 1\nowner %zz b c 0x2 0x0100 0x0000\n",
+		"usbroute-state 1\nowner %00 b c 0x2 0x0100 0x0000\n",
+		"usbroute-state 1\nowner - b c 0x2 0x0100 0x0000\n",
+		"usbroute-state 1\npin 0x0001 0x0002\n",
+		"usbroute-state 1\nsomething else\n",
+		"usbroute-state 1\nowner a b c 0x2 0x0100 0x0000\n"
+		    "owner b b c 0x2 0x0100 0x0000\n",
+		"usbroute-state 1\nowner a b c 0x2 0x0100 0x0000\n"
+		    "owner a b c 0x2 0x0200 0x0000\n",
+	};
+	struct ur_table t;
+	struct ur_err err;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (ur_state_parse(bad[i], "owners", &t, &err) == 0)
+			fail_msg("accepted corrupt state #%zu", i);
+		assert_non_null(strstr(err.msg, "state file owners is corrupt"));
+		assert_non_null(strstr(err.msg, "nothing was changed"));
+		assert_int_equal(t.nowners, 0);
+	}
+}
+
+static void
+test_lock_excludes(void **state)
+{
+	struct ur_lock a, b;
+	struct ur_err err;
+	pid_t pid;
+	int status;
+
+	(void)state;
+	assert_int_equal(ur_state_lock(dir, 0, &a, &err), 0);
+	/* flock is per open file: a second open in a child must wait, then
+	 * time out with a message that says what to do. */
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (ur_state_lock(dir, 50, &b, &err) == 0)
+			_exit(1);
+		_exit(strstr(err.msg, "is locked by another usbroute") ? 0 : 2);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	ur_state_unlock(&a);
+	assert_int_equal(ur_state_lock(dir, 0, &b, &err), 0);
+	ur_state_unlock(&b);
+}
+
+static void
+test_atomic_no_tmp_left(void **state)
+{
+	struct ur_table t = sample();
+	struct ur_err err;
+	char path[128];
+
+	(void)state;
+	assert_int_equal(ur_state_save(dir, &t, &err), 0);
+	snprintf(path, sizeof(path), "%s/owners.tmp", dir);
+	assert_int_equal(access(path, F_OK), -1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
+		cmocka_unit_test(test_missing_is_empty),
+		cmocka_unit_test(test_corrupt),
+		cmocka_unit_test_setup_teardown(test_lock_excludes, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_atomic_no_tmp_left, setup,
+		    teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
