@@ -1,0 +1,838 @@
+#include "config.h"
+
+#include <ctype.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xmlversion.h>
+
+#include "chipset.h"
+#include "err.h"
+#include "meta.h"
+
+/*
+ * Every message below ends up inside libvirt's "Hook script execution
+ * failed" line, so each one starts with what it is about and ends with
+ * what to change.
+ */
+#define PFX "usbroute metadata: "
+
+/* Characters allowed in profile names and toggle devices: they are used
+ * as words on command lines and in the guest protocol. */
+#define NAME_CHARS \
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-"
+
+#define SHOW_MAX 24	/* how much of an oversize value a message quotes */
+
+/* What the parser callbacks learn while libxml2 runs. */
+struct parse_state {
+	int saw_doctype;
+	int have_error;
+	int line;
+	char msg[256];
+};
+
+int
+ur_meta_mentions(const char *xml, size_t len)
+{
+	static const char ns[] = UR_META_NS;
+	const size_t nslen = sizeof(ns) - 1;
+	const char *p, *end;
+
+	/* memmem is a GNU extension; this loop is all the hook needs. */
+	if (xml == NULL || len < nslen)
+		return 0;
+	end = xml + len - nslen + 1;
+	for (p = xml; p < end; p++) {
+		p = memchr(p, ns[0], (size_t)(end - p));
+		if (p == NULL)
+			return 0;
+		if (memcmp(p, ns, nslen) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+unsigned
+ur_meta_ctrls(const struct ur_domain *d)
+{
+	return d->hostdev_ctrls | d->attr_ctrls;
+}
+
+/* ---------------------------------------------------------- libxml2 */
+
+/*
+ * libxml2 may report more errors after the first fatal one ("Premature
+ * end of data" after a tag mismatch); the first is the one that points
+ * at the mistake, so keep only that.
+ */
+#if LIBXML_VERSION >= 21200
+typedef const xmlError *error_ptr;	/* 2.12 made the callback's const */
+#else
+typedef xmlErrorPtr error_ptr;
+#endif
+
+static void
+on_error(void *data, error_ptr e)
+{
+	xmlParserCtxtPtr ctxt = data;
+	struct parse_state *st;
+	size_t n;
+
+	if (ctxt == NULL || e == NULL || e->level < XML_ERR_ERROR)
+		return;
+	st = ctxt->_private;
+	if (st == NULL || st->have_error)
+		return;
+	st->have_error = 1;
+	st->line = e->line;
+	snprintf(st->msg, sizeof(st->msg), "%s",
+	    e->message != NULL ? e->message : "malformed XML");
+	n = strlen(st->msg);
+	while (n > 0 && isspace((unsigned char)st->msg[n - 1]))
+		st->msg[--n] = '\0';
+}
+
+/*
+ * libvirt never writes a DOCTYPE, and an internal subset is where entity
+ * bombs live: stop at the declaration, before any of it is processed.
+ */
+static void
+on_doctype(void *data, const xmlChar *name, const xmlChar *extid,
+    const xmlChar *sysid)
+{
+	xmlParserCtxtPtr ctxt = data;
+	struct parse_state *st;
+
+	(void)name;
+	(void)extid;
+	(void)sysid;
+	st = ctxt->_private;
+	if (st != NULL)
+		st->saw_doctype = 1;
+	xmlStopParser(ctxt);
+}
+
+static xmlDocPtr
+read_doc(const char *xml, size_t len, struct ur_err *err)
+{
+	struct parse_state st;
+	xmlParserCtxtPtr ctxt;
+	xmlDocPtr doc;
+	int opts;
+
+	if (len > INT_MAX) {
+		ur_errf(err, "domain XML is %zu bytes, too large to parse",
+		    len);
+		return NULL;
+	}
+	memset(&st, 0, sizeof(st));
+	ctxt = xmlNewParserCtxt();
+	if (ctxt == NULL) {
+		ur_errf(err, "domain XML: out of memory creating the parser");
+		return NULL;
+	}
+	ctxt->_private = &st;
+	ctxt->sax->serror = on_error;
+	ctxt->sax->internalSubset = on_doctype;
+
+	/* No XML_PARSE_NOENT, DTDLOAD, DTDATTR or DTDVALID: nothing is
+	 * fetched, expanded or validated. */
+	opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
+	doc = xmlCtxtReadMemory(ctxt, xml, (int)len, NULL, NULL, opts);
+
+	if (st.saw_doctype) {
+		ur_errf(err, "domain XML has a <!DOCTYPE>: refused, libvirt "
+		    "never writes one and it can declare entity bombs; "
+		    "remove it");
+		goto fail;
+	}
+	if (doc == NULL && !st.have_error) {
+		/* Should a libxml2 version not pass errors to serror under
+		 * XML_PARSE_NOERROR, its last error still has the line. */
+		on_error(ctxt, xmlCtxtGetLastError(ctxt));
+	}
+	if (doc == NULL || st.have_error) {
+		if (st.have_error)
+			ur_errf(err, "domain XML line %d: %s", st.line, st.msg);
+		else
+			ur_errf(err, "domain XML is not well-formed");
+		goto fail;
+	}
+	if (xmlDocGetRootElement(doc) == NULL) {
+		ur_errf(err, "domain XML is empty");
+		goto fail;
+	}
+	xmlFreeParserCtxt(ctxt);
+	return doc;
+fail:
+	if (doc != NULL)
+		xmlFreeDoc(doc);
+	xmlFreeParserCtxt(ctxt);
+	return NULL;
+}
+
+/* ------------------------------------------------------------ helpers */
+
+static int
+is_named(xmlNodePtr n, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE &&
+	    xmlStrcmp(n->name, (const xmlChar *)name) == 0;
+}
+
+static int
+in_our_ns(xmlNodePtr n)
+{
+	return n->ns != NULL && n->ns->href != NULL &&
+	    xmlStrcmp(n->ns->href, (const xmlChar *)UR_META_NS) == 0;
+}
+
+/* Our children: in our namespace, or in none (hand-written files put
+ * only the root in the namespace). */
+static int
+is_ours_or_plain(xmlNodePtr n)
+{
+	return n->ns == NULL || in_our_ns(n);
+}
+
+/* An element of libvirt's own vocabulary (which has no namespace). */
+static xmlNodePtr
+plain_child(xmlNodePtr parent, const char *name)
+{
+	xmlNodePtr c;
+
+	for (c = parent->children; c != NULL; c = c->next)
+		if (is_named(c, name) && c->ns == NULL)
+			return c;
+	return NULL;
+}
+
+/* "abcdef..." for messages about values too long to quote whole. */
+static const char *
+shorten(const char *s, char *buf, size_t len)
+{
+	if (strlen(s) < len) {
+		snprintf(buf, len, "%s", s);
+		return buf;
+	}
+	snprintf(buf, len, "%.*s...", (int)(len - 4), s);
+	return buf;
+}
+
+/*
+ * Unknown attributes are refused rather than ignored: a typo such as
+ * prots= would otherwise route nothing and say nothing.
+ */
+static int
+check_attrs(xmlNodePtr n, const char *what, const char *const *known,
+    const char *hint, struct ur_err *err)
+{
+	xmlAttrPtr a;
+	size_t i;
+
+	for (a = n->properties; a != NULL; a = a->next) {
+		if (a->ns != NULL && !(a->ns->href != NULL &&
+		    xmlStrcmp(a->ns->href, (const xmlChar *)UR_META_NS) == 0))
+			continue;	/* someone else's attribute */
+		if (a->ns != NULL)
+			return ur_errf(err, PFX "%s: attribute %s:%s has a "
+			    "namespace prefix; write it as %s=", what,
+			    a->ns->prefix != NULL ?
+			    (const char *)a->ns->prefix : "",
+			    (const char *)a->name, (const char *)a->name);
+		for (i = 0; known[i] != NULL; i++)
+			if (xmlStrcmp(a->name, (const xmlChar *)known[i]) == 0)
+				break;
+		if (known[i] == NULL)
+			return ur_errf(err, PFX "%s: unknown attribute %s=; "
+			    "use %s", what, (const char *)a->name, hint);
+	}
+	return 0;
+}
+
+/*
+ * Copies attribute `name` into dst.  *present says whether it was there;
+ * a value that does not fit is an error, never silently cut.
+ */
+static int
+get_attr(xmlNodePtr n, const char *name, char *dst, size_t size,
+    int *present, const char *what, struct ur_err *err)
+{
+	char show[SHOW_MAX];
+	xmlChar *v;
+	size_t len;
+
+	*present = 0;
+	dst[0] = '\0';
+	if (xmlHasNsProp(n, (const xmlChar *)name, NULL) == NULL)
+		return 0;
+	v = xmlGetNoNsProp(n, (const xmlChar *)name);
+	if (v == NULL)
+		return ur_errf(err, PFX "%s: out of memory reading %s=", what,
+		    name);
+	len = strlen((const char *)v);
+	if (len >= size) {
+		ur_errf(err, PFX "%s: %s=\"%s\" is %zu bytes, longer than the "
+		    "%zu allowed; shorten it", what, name,
+		    shorten((const char *)v, show, sizeof(show)), len,
+		    size - 1);
+		xmlFree(v);
+		return -1;
+	}
+	memcpy(dst, v, len + 1);
+	xmlFree(v);
+	*present = 1;
+	return 0;
+}
+
+static int
+is_blank(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (!isspace((unsigned char)*s) && *s != ',')
+			return 0;
+	return 1;
+}
+
+static int
+is_name(const char *s)
+{
+	return s[0] != '\0' && strspn(s, NAME_CHARS) == strlen(s);
+}
+
+/* The seed's raw register value, "0x00ff": only its shape is checked
+ * here, what it means is decided with the chipset. */
+static int
+is_mask(const char *s)
+{
+	size_t n;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	n = strlen(s);
+	return n > 0 && n <= 8 && strspn(s, "0123456789abcdefABCDEF") == n;
+}
+
+/* ----------------------------------------------------- our element */
+
+static int
+parse_controllers(const char *text, unsigned *ctrls, struct ur_err *err)
+{
+	char word[16], show[SHOW_MAX];
+	const char *p = text;
+	unsigned c;
+	size_t n;
+
+	*ctrls = 0;
+	for (;;) {
+		p += strspn(p, " \t\r\n,");
+		if (*p == '\0')
+			break;
+		n = strcspn(p, " \t\r\n,");
+		if (n >= sizeof(word)) {
+			memcpy(word, p, sizeof(word) - 1);
+			word[sizeof(word) - 1] = '\0';
+			return ur_errf(err, PFX "controllers=\"%s\": unknown "
+			    "controller \"%s...\"; use ehci1, ehci2 or xhci",
+			    shorten(text, show, sizeof(show)), word);
+		}
+		memcpy(word, p, n);
+		word[n] = '\0';
+		if (ur_ctrl_parse(word, &c) == -1)
+			return ur_errf(err, PFX "controllers=\"%s\": unknown "
+			    "controller \"%s\"; use ehci1, ehci2 or xhci",
+			    shorten(text, show, sizeof(show)), word);
+		*ctrls |= c;
+		p += n;
+	}
+	if (*ctrls == 0)
+		return ur_errf(err, PFX "controllers= is empty; name ehci1, "
+		    "ehci2 or xhci, or remove the attribute");
+	return 0;
+}
+
+static int
+parse_profile(xmlNodePtr n, struct ur_domain *d, struct ur_err *err)
+{
+	static const char *const known[] = {
+		"name", "ports", "mask", "default", NULL
+	};
+	struct ur_profile *p;
+	char what[96], dflt[32], mask[sizeof(p->ports)];
+	int have_name, have_ports, have_mask, have_dflt, i;
+
+	if (d->nprofiles >= UR_META_MAX_PROFILES)
+		return ur_errf(err, PFX "more than %d <profile> elements; "
+		    "merge some", UR_META_MAX_PROFILES);
+	p = &d->profile[d->nprofiles];
+	memset(p, 0, sizeof(*p));
+	snprintf(what, sizeof(what), "profile #%d", d->nprofiles + 1);
+
+	if (get_attr(n, "name", p->name, sizeof(p->name), &have_name, what,
+	    err) == -1)
+		return -1;
+	if (!have_name || p->name[0] == '\0')
+		return ur_errf(err, PFX "%s has no name; add name=\"...\"",
+		    what);
+	if (!is_name(p->name))
+		return ur_errf(err, PFX "profile name \"%s\" has characters "
+		    "other than letters, digits, '_', '.' and '-'; rename it",
+		    p->name);
+	snprintf(what, sizeof(what), "profile \"%s\"", p->name);
+	if (check_attrs(n, what, known,
+	    "name=, ports= (or mask=) and default=", err) == -1)
+		return -1;
+	for (i = 0; i < d->nprofiles; i++)
+		if (strcmp(d->profile[i].name, p->name) == 0)
+			return ur_errf(err, PFX "two profiles are named "
+			    "\"%s\"; rename one", p->name);
+
+	if (get_attr(n, "ports", p->ports, sizeof(p->ports), &have_ports,
+	    what, err) == -1)
+		return -1;
+	if (get_attr(n, "mask", mask, sizeof(mask), &have_mask, what,
+	    err) == -1)
+		return -1;
+	if (have_ports && have_mask)
+		return ur_errf(err, PFX "%s has both ports= and mask=; keep "
+		    "one", what);
+	if (have_mask) {
+		if (!is_mask(mask))
+			return ur_errf(err, PFX "%s: mask=\"%s\" is not a "
+			    "register value; write it like mask=\"0x00ff\"",
+			    what, mask);
+		memcpy(p->ports, mask, sizeof(p->ports));
+	} else if (!have_ports) {
+		return ur_errf(err, PFX "%s has no ports; add "
+		    "ports=\"ehci2.1-6\" or the like", what);
+	} else if (is_blank(p->ports)) {
+		return ur_errf(err, PFX "%s has empty ports=; list ports "
+		    "like ports=\"ehci2.1-6\"", what);
+	}
+
+	if (get_attr(n, "default", dflt, sizeof(dflt), &have_dflt, what,
+	    err) == -1)
+		return -1;
+	if (have_dflt) {
+		if (strcmp(dflt, "yes") == 0)
+			p->is_default = 1;
+		else if (strcmp(dflt, "no") != 0)
+			return ur_errf(err, PFX "%s: default=\"%s\"; use "
+			    "default=\"yes\" or default=\"no\"", what, dflt);
+	}
+	d->nprofiles++;
+	return 0;
+}
+
+static int
+parse_toggle(xmlNodePtr n, struct ur_domain *d, struct ur_err *err)
+{
+	static const char *const known[] = { "device", NULL };
+	int have;
+
+	if (d->toggle_device[0] != '\0')
+		return ur_errf(err, PFX "more than one <toggle>; a domain has "
+		    "one toggle device, keep one");
+	if (check_attrs(n, "<toggle>", known, "device=", err) == -1)
+		return -1;
+	if (get_attr(n, "device", d->toggle_device, sizeof(d->toggle_device),
+	    &have, "<toggle>", err) == -1)
+		return -1;
+	if (!have || d->toggle_device[0] == '\0')
+		return ur_errf(err, PFX "<toggle> has no device; add the alias "
+		    "of a serial port or channel, like device=\"serial0\"");
+	if (!is_name(d->toggle_device))
+		return ur_errf(err, PFX "<toggle device=\"%s\">: not a device "
+		    "alias (letters, digits, '_', '.', '-'); use one like "
+		    "\"serial0\" or \"ua-usbroute\"", d->toggle_device);
+	return 0;
+}
+
+/* Exactly one default when there are several profiles: guessing which
+ * ports a domain takes at start is not ours to do. */
+static int
+pick_default(struct ur_domain *d, struct ur_err *err)
+{
+	char names[160];
+	int i, first = -1, count = 0;
+	size_t used = 0;
+
+	names[0] = '\0';
+	for (i = 0; i < d->nprofiles; i++) {
+		if (!d->profile[i].is_default)
+			continue;
+		if (first == -1)
+			first = i;
+		count++;
+		if (used < sizeof(names))
+			used += (size_t)snprintf(names + used,
+			    sizeof(names) - used, "%s%s",
+			    count > 1 ? ", " : "", d->profile[i].name);
+	}
+	if (count > 1)
+		return ur_errf(err, PFX "%s profiles are marked default (%s); "
+		    "mark one", count == 2 ? "two" : "several", names);
+	if (count == 0 && d->nprofiles > 1)
+		return ur_errf(err, PFX "%d profiles and none is "
+		    "default=\"yes\"; mark the one to claim at start",
+		    d->nprofiles);
+	if (count == 0 && d->nprofiles == 1) {
+		first = 0;
+		d->profile[0].is_default = 1;
+	}
+	d->default_profile = first;
+	return 0;
+}
+
+static int
+parse_ours(xmlNodePtr root, struct ur_domain *d, struct ur_err *err)
+{
+	static const char *const known[] = { "controllers", "ports", NULL };
+	char ctrls[128];
+	xmlNodePtr c;
+	int have_ctrls, have_ports;
+	struct ur_profile *p;
+
+	if (!is_named(root, UR_META_KEY))
+		return ur_errf(err, PFX "element <%s> in namespace %s; the "
+		    "element is <usbroute>", (const char *)root->name,
+		    UR_META_NS);
+	d->has_meta = 1;
+	if (check_attrs(root, "<usbroute>", known,
+	    "controllers= and ports=", err) == -1)
+		return -1;
+	if (get_attr(root, "controllers", ctrls, sizeof(ctrls), &have_ctrls,
+	    "<usbroute>", err) == -1)
+		return -1;
+	if (have_ctrls && parse_controllers(ctrls, &d->attr_ctrls, err) == -1)
+		return -1;
+
+	for (c = root->children; c != NULL; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE || !is_ours_or_plain(c))
+			continue;
+		if (is_named(c, "profile")) {
+			if (parse_profile(c, d, err) == -1)
+				return -1;
+		} else if (is_named(c, "toggle")) {
+			if (parse_toggle(c, d, err) == -1)
+				return -1;
+		} else {
+			return ur_errf(err, PFX "unknown element <%s>; use "
+			    "<profile> or <toggle>", (const char *)c->name);
+		}
+	}
+
+	/* Short form: ports= on the root is one profile named "default". */
+	if (xmlHasNsProp(root, (const xmlChar *)"ports", NULL) != NULL) {
+		if (d->nprofiles > 0)
+			return ur_errf(err, PFX "ports= on <usbroute> and "
+			    "<profile> elements; move those ports into a "
+			    "profile");
+		p = &d->profile[0];
+		if (get_attr(root, "ports", p->ports, sizeof(p->ports),
+		    &have_ports, "<usbroute>", err) == -1)
+			return -1;
+		if (is_blank(p->ports))
+			return ur_errf(err, PFX "<usbroute> has empty ports=; "
+			    "list ports like ports=\"ehci2.1-6\"");
+		snprintf(p->name, sizeof(p->name), "default");
+		p->is_default = 1;
+		d->nprofiles = 1;
+	}
+	return pick_default(d, err);
+}
+
+/* ------------------------------------------------------- the domain */
+
+/* A PCI address number, hex with or without 0x, as libvirt accepts it. */
+static int
+get_hex(xmlNodePtr n, const char *name, unsigned long dflt,
+    unsigned long *out)
+{
+	xmlChar *v;
+	const char *s;
+	char *end;
+
+	v = xmlGetNoNsProp(n, (const xmlChar *)name);
+	if (v == NULL) {
+		*out = dflt;
+		return dflt == ULONG_MAX ? -1 : 0;
+	}
+	s = (const char *)v;
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	if (!isxdigit((unsigned char)s[0])) {
+		xmlFree(v);
+		return -1;
+	}
+	*out = strtoul(s, &end, 16);
+	if (*end != '\0') {
+		xmlFree(v);
+		return -1;
+	}
+	xmlFree(v);
+	return 0;
+}
+
+static unsigned
+hostdev_ctrl(xmlNodePtr hostdev)
+{
+	unsigned long dom, bus, slot, fn;
+	xmlNodePtr src, addr;
+	xmlChar *mode, *type;
+	int pci;
+
+	mode = xmlGetNoNsProp(hostdev, (const xmlChar *)"mode");
+	type = xmlGetNoNsProp(hostdev, (const xmlChar *)"type");
+	pci = mode != NULL && type != NULL &&
+	    xmlStrcmp(mode, (const xmlChar *)"subsystem") == 0 &&
+	    xmlStrcmp(type, (const xmlChar *)"pci") == 0;
+	xmlFree(mode);
+	xmlFree(type);
+	if (!pci)
+		return 0;
+	if ((src = plain_child(hostdev, "source")) == NULL ||
+	    (addr = plain_child(src, "address")) == NULL)
+		return 0;
+	if (get_hex(addr, "domain", 0, &dom) == -1 ||
+	    get_hex(addr, "bus", ULONG_MAX, &bus) == -1 ||
+	    get_hex(addr, "slot", ULONG_MAX, &slot) == -1 ||
+	    get_hex(addr, "function", 0, &fn) == -1)
+		return 0;
+	if (dom != 0 || bus != 0 || fn != 0)
+		return 0;
+	switch (slot) {
+	case 0x14:
+		return UR_CTRL_XHCI;
+	case 0x1d:
+		return UR_CTRL_EHCI1;
+	case 0x1a:
+		return UR_CTRL_EHCI2;
+	}
+	return 0;
+}
+
+/* Text of a libvirt element such as <uuid>, trimmed. */
+static int
+get_text(xmlNodePtr parent, const char *name, char *dst, size_t size,
+    struct ur_err *err)
+{
+	char show[SHOW_MAX];
+	xmlNodePtr n;
+	xmlChar *v;
+	const char *s;
+	size_t len;
+
+	dst[0] = '\0';
+	if ((n = plain_child(parent, name)) == NULL)
+		return 0;
+	if ((v = xmlNodeGetContent(n)) == NULL)
+		return ur_errf(err, "domain XML: out of memory reading <%s>",
+		    name);
+	s = (const char *)v;
+	s += strspn(s, " \t\r\n");
+	len = strlen(s);
+	while (len > 0 && isspace((unsigned char)s[len - 1]))
+		len--;
+	if (len >= size) {
+		ur_errf(err, "domain <%s>%s</%s> is %zu bytes, longer than "
+		    "the %zu usbroute handles; shorten it", name,
+		    shorten(s, show, sizeof(show)), name, len, size - 1);
+		xmlFree(v);
+		return -1;
+	}
+	memcpy(dst, s, len);
+	dst[len] = '\0';
+	xmlFree(v);
+	return 0;
+}
+
+static int
+parse_domain(xmlNodePtr dom, struct ur_domain *d, struct ur_err *err)
+{
+	xmlNodePtr meta, devs, c, ours = NULL;
+
+	if (get_text(dom, "uuid", d->uuid, sizeof(d->uuid), err) == -1 ||
+	    get_text(dom, "name", d->name, sizeof(d->name), err) == -1)
+		return -1;
+
+	if ((devs = plain_child(dom, "devices")) != NULL)
+		for (c = devs->children; c != NULL; c = c->next)
+			if (is_named(c, "hostdev") && c->ns == NULL)
+				d->hostdev_ctrls |= hostdev_ctrl(c);
+
+	if ((meta = plain_child(dom, "metadata")) == NULL)
+		return 0;
+	for (c = meta->children; c != NULL; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE || !in_our_ns(c))
+			continue;
+		/* libvirt keeps one element per namespace; two means the
+		 * XML was not written by libvirt, and we will not guess. */
+		if (ours != NULL)
+			return ur_errf(err, PFX "two elements in namespace %s "
+			    "inside <metadata>; keep one", UR_META_NS);
+		ours = c;
+	}
+	if (ours == NULL)
+		return 0;
+	return parse_ours(ours, d, err);
+}
+
+static void
+domain_init(struct ur_domain *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->default_profile = -1;
+}
+
+int
+ur_meta_parse(const char *xml, size_t len, struct ur_domain *d,
+    struct ur_err *err)
+{
+	xmlDocPtr doc;
+	xmlNodePtr root;
+	int rc;
+
+	domain_init(d);
+	if (xml == NULL || len == 0)
+		return ur_errf(err, "domain XML is empty");
+	if ((doc = read_doc(xml, len, err)) == NULL)
+		return -1;
+	root = xmlDocGetRootElement(doc);
+	if (is_named(root, "domain") && root->ns == NULL)
+		rc = parse_domain(root, d, err);
+	else if (is_named(root, UR_META_KEY) && is_ours_or_plain(root))
+		rc = parse_ours(root, d, err);
+	else if (in_our_ns(root))
+		rc = parse_ours(root, d, err);	/* names the wrong element */
+	else
+		rc = ur_errf(err, "XML root is <%s>, neither a libvirt "
+		    "<domain> nor a <usbroute> element in %s; pass the "
+		    "domain XML",
+		    (const char *)root->name, UR_META_NS);
+	xmlFreeDoc(doc);
+	if (rc == -1) {
+		/* Half a result is no result: callers may not peek. */
+		domain_init(d);
+	}
+	return rc;
+}
+
+/* --------------------------------------------------------- format */
+
+struct out {
+	char *buf;
+	size_t len, used;
+	int overflow;
+};
+
+static void
+put(struct out *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void
+put(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (o->overflow)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(o->buf + o->used, o->len - o->used, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= o->len - o->used) {
+		o->overflow = 1;
+		return;
+	}
+	o->used += (size_t)n;
+}
+
+/* An attribute value; tabs and newlines as references because XML
+ * turns literal ones into spaces on the way back in. */
+static void
+put_attr(struct out *o, const char *name, const char *v)
+{
+	put(o, " %s=\"", name);
+	for (; *v != '\0'; v++) {
+		switch (*v) {
+		case '&': put(o, "&amp;"); break;
+		case '<': put(o, "&lt;"); break;
+		case '>': put(o, "&gt;"); break;
+		case '"': put(o, "&quot;"); break;
+		case '\'': put(o, "&apos;"); break;
+		case '\t': put(o, "&#9;"); break;
+		case '\n': put(o, "&#10;"); break;
+		case '\r': put(o, "&#13;"); break;
+		default: put(o, "%c", *v); break;
+		}
+	}
+	put(o, "\"");
+}
+
+int
+ur_meta_format(const struct ur_domain *d, char *buf, size_t len,
+    struct ur_err *err)
+{
+	struct ur_domain check;
+	struct out o = { buf, len, 0, 0 };
+	char ctrls[32];
+	int i;
+
+	if (buf == NULL || len == 0)
+		return ur_errf(err, PFX "no room to write the element");
+	buf[0] = '\0';
+	if (d->nprofiles < 0 || d->nprofiles > UR_META_MAX_PROFILES)
+		return ur_errf(err, PFX "%d profiles; at most %d", d->nprofiles,
+		    UR_META_MAX_PROFILES);
+
+	put(&o, "<%s xmlns=\"%s\"", UR_META_KEY, UR_META_NS);
+	if (d->attr_ctrls != 0) {
+		/* Spaces, not ur_ctrl_format's commas: XML lists are
+		 * space-separated. */
+		snprintf(ctrls, sizeof(ctrls), "%s%s%s",
+		    d->attr_ctrls & UR_CTRL_EHCI1 ? " ehci1" : "",
+		    d->attr_ctrls & UR_CTRL_EHCI2 ? " ehci2" : "",
+		    d->attr_ctrls & UR_CTRL_XHCI ? " xhci" : "");
+		put_attr(&o, "controllers", ctrls + 1);
+	}
+	if (d->nprofiles == 0 && d->toggle_device[0] == '\0') {
+		put(&o, "/>\n");
+	} else {
+		put(&o, ">\n");
+		for (i = 0; i < d->nprofiles; i++) {
+			put(&o, "  <profile");
+			put_attr(&o, "name", d->profile[i].name);
+			put_attr(&o, "ports", d->profile[i].ports);
+			if (d->profile[i].is_default ||
+			    i == d->default_profile)
+				put(&o, " default=\"yes\"");
+			put(&o, "/>\n");
+		}
+		if (d->toggle_device[0] != '\0') {
+			put(&o, "  <toggle");
+			put_attr(&o, "device", d->toggle_device);
+			put(&o, "/>\n");
+		}
+		put(&o, "</%s>\n", UR_META_KEY);
+	}
+	if (o.overflow) {
+		buf[0] = '\0';
+		return ur_errf(err, PFX "the element needs more than %zu bytes",
+		    len - 1);
+	}
+
+	/* Never hand libvirt something the hook would refuse at start. */
+	if (ur_meta_parse(buf, o.used, &check, err) == -1) {
+		buf[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
