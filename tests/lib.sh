@@ -15,6 +15,7 @@ T=$(mktemp -d /tmp/usbroute-test.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 # No config of the machine's may leak into a test.
 export USBROUTE_CONFIG="$T/none.conf"
+: >"$USBROUTE_CONFIG"
 
 if [ ! -x "$USBROUTE" ]; then
 	echo "SKIP: $USBROUTE not built" >&2

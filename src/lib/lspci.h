@@ -11,7 +11,7 @@
 
 struct ur_dump_dev {
 	int found;		/* a block with config bytes was seen */
-	int len;		/* bytes filled from offset 0: 64, 256 or 4096 */
+	int len;		/* bytes filled from offset 0: 64 or 256 */
 	uint8_t cfg[256];
 };
 

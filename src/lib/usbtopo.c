@@ -1,0 +1,172 @@
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fileio.h"
+#include "usbtopo.h"
+
+#define PATHLEN 4096
+
+/* "usb3" -> 3; anything else (usb3-port1, 3-0:1.0, power) -> -1. */
+static int
+root_hub_num(const char *name)
+{
+	const char *p;
+	long n;
+	char *end;
+
+	if (strncmp(name, "usb", 3) != 0)
+		return -1;
+	p = name + 3;
+	if (*p < '0' || *p > '9')
+		return -1;
+	errno = 0;
+	n = strtol(p, &end, 10);
+	if (errno != 0 || *end != '\0' || n <= 0 || n > 65535)
+		return -1;
+	return (int)n;
+}
+
+/* The speed attribute in Mb/s; "1.5" (low speed) and junk give -1. */
+static int
+read_speed(const char *dir, const char *hub)
+{
+	char path[PATHLEN], buf[32];
+	long n;
+	char *end;
+
+	if (ur_path(path, sizeof(path), "%s/%s/speed", dir, hub) < 0)
+		return -1;
+	if (ur_read_attr(path, buf, sizeof(buf)) <= 0)
+		return -1;
+	errno = 0;
+	n = strtol(buf, &end, 10);
+	if (errno != 0 || *end != '\0' || n <= 0 || n > 1000000)
+		return -1;
+	return (int)n;
+}
+
+int
+ur_usb_bus_of(const char *sysfs_root, const char *pci_addr, int speed)
+{
+	char dir[PATHLEN];
+	struct dirent *ent;
+	DIR *d;
+	int n, best = -1;
+
+	if (ur_path(dir, sizeof(dir), "%s/bus/pci/devices/%s", sysfs_root,
+	    pci_addr) < 0)
+		return -1;
+	if ((d = opendir(dir)) == NULL)
+		return -1;
+	while ((ent = readdir(d)) != NULL) {
+		if ((n = root_hub_num(ent->d_name)) < 0)
+			continue;
+		if (read_speed(dir, ent->d_name) != speed)
+			continue;
+		/* The lowest number, whatever order readdir gives. */
+		if (best < 0 || n < best)
+			best = n;
+	}
+	closedir(d);
+	return best;
+}
+
+/* idVendor/idProduct: four hex digits, no 0x. */
+static int
+parse_id(const char *s, uint16_t *id)
+{
+	unsigned long v;
+	char *end;
+
+	if (strlen(s) != 4)
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 16);
+	if (errno != 0 || *end != '\0' || v > 0xffff)
+		return -1;
+	*id = (uint16_t)v;
+	return 0;
+}
+
+/*
+ * Returns 1 and fills dev when busid is there, 0 when it is not, -1 when
+ * its attributes make no sense.  A device that goes away while we read
+ * it counts as not there: that is an unplug, not a broken tree.
+ */
+static int
+read_device(const char *root, const char *busid, enum ur_side side,
+    struct ur_usbdev *dev)
+{
+	char dir[PATHLEN], path[PATHLEN], buf[64];
+	uint16_t vid, pid;
+
+	if (ur_path(dir, sizeof(dir), "%s/bus/usb/devices/%s", root,
+	    busid) < 0)
+		return -1;
+	if (ur_path(path, sizeof(path), "%s/idVendor", dir) < 0)
+		return -1;
+	if (ur_read_attr(path, buf, sizeof(buf)) < 0)
+		return errno == ENOENT || errno == ENOTDIR ? 0 : -1;
+	if (parse_id(buf, &vid) < 0)
+		return -1;
+	if (ur_path(path, sizeof(path), "%s/idProduct", dir) < 0)
+		return -1;
+	if (ur_read_attr(path, buf, sizeof(buf)) < 0)
+		return errno == ENOENT || errno == ENOTDIR ? 0 : -1;
+	if (parse_id(buf, &pid) < 0)
+		return -1;
+
+	memset(dev, 0, sizeof(*dev));
+	dev->present = 1;
+	dev->side = side;
+	dev->vid = vid;
+	dev->pid = pid;
+	if (ur_path(dev->busid, sizeof(dev->busid), "%s", busid) < 0)
+		return -1;
+	/* Devices without a product string have no product file. */
+	if (ur_path(path, sizeof(path), "%s/product", dir) < 0 ||
+	    ur_read_attr(path, dev->product, sizeof(dev->product)) < 0)
+		dev->product[0] = '\0';
+	return 1;
+}
+
+int
+ur_usb_port_device(const char *sysfs_root, const struct ur_chipset *cs,
+    int bit, struct ur_usbdev *dev)
+{
+	char busid[32];
+	int which, port, bus, r;
+
+	memset(dev, 0, sizeof(*dev));
+	if (bit < 0 || bit >= UR_MAX_PORTS)
+		return 0;
+
+	/* EHCI: root port 1 is the rate-matching hub, port k is its port k. */
+	which = ur_port_ehci(cs, bit, &port);
+	if (which != 0) {
+		bus = ur_usb_bus_of(sysfs_root,
+		    which == 1 ? UR_ADDR_EHCI1 : UR_ADDR_EHCI2, 480);
+		if (bus >= 0) {
+			if (ur_path(busid, sizeof(busid), "%d-1.%d", bus,
+			    port) < 0)
+				return -1;
+			r = read_device(sysfs_root, busid, UR_SIDE_EHCI, dev);
+			if (r != 0)
+				return r < 0 ? -1 : 0;
+		}
+	}
+
+	/* xHCI: USB2 root hub port bit+1. */
+	bus = ur_usb_bus_of(sysfs_root, UR_ADDR_XHCI, 480);
+	if (bus < 0)
+		return 0;
+	if (ur_path(busid, sizeof(busid), "%d-%d", bus, bit + 1) < 0)
+		return -1;
+	r = read_device(sysfs_root, busid, UR_SIDE_XHCI, dev);
+	return r < 0 ? -1 : 0;
+}
