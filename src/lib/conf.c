@@ -17,7 +17,8 @@
  * silently ignored. */
 static const char *const extra_keys[] = {
 	"libvirt-uri", "control-socket", "control-group", "listen-tcp",
-	"allow-remote-listen", "guest-rate", "drift-check-ms", NULL,
+	"allow-remote-listen", "guest-rate", "drift-check-ms", "hook-helper",
+	NULL,
 };
 
 void

@@ -38,27 +38,6 @@ struct parse_state {
 	char msg[256];
 };
 
-int
-ur_meta_mentions(const char *xml, size_t len)
-{
-	static const char ns[] = UR_META_NS;
-	const size_t nslen = sizeof(ns) - 1;
-	const char *p, *end;
-
-	/* memmem is a GNU extension; this loop is all the hook needs. */
-	if (xml == NULL || len < nslen)
-		return 0;
-	end = xml + len - nslen + 1;
-	for (p = xml; p < end; p++) {
-		p = memchr(p, ns[0], (size_t)(end - p));
-		if (p == NULL)
-			return 0;
-		if (memcmp(p, ns, nslen) == 0)
-			return 1;
-	}
-	return 0;
-}
-
 unsigned
 ur_meta_ctrls(const struct ur_domain *d)
 {

@@ -29,10 +29,6 @@ struct ur_domain {
 	char toggle_device[64];	/* <toggle device=>, "" if none */
 };
 
-/* Cheap test, no XML parser: can this text hold our element at all?
- * The hook calls it before it pays for loading libxml2. */
-int ur_meta_mentions(const char *xml, size_t len);
-
 /*
  * Parses a whole domain XML (the hook's stdin, virDomainGetXMLDesc) or
  * our element alone (virDomainGetMetadata).  No network, no entity

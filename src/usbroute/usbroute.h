@@ -32,6 +32,7 @@ int cmd_claim(struct cli *, int, char **);
 int cmd_release(struct cli *, int, char **);
 int cmd_repair(struct cli *, int, char **);
 int cmd_sim(struct cli *, int, char **);
+int cmd_domain(struct cli *, int, char **);
 
 /* Prints "usbroute: message" and returns EXIT_FAIL. */
 int fail(const struct ur_err *err);

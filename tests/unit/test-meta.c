@@ -13,6 +13,7 @@
 #include "chipset.h"
 #include "err.h"
 #include "meta.h"
+#include "metascan.h"
 
 #ifndef TEST_DATADIR
 #error "TEST_DATADIR must name tests/data (the Makefile defines it)"
