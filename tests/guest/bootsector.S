@@ -73,8 +73,16 @@ next:
 	loop	again
 
 halt:
-	hlt
-	jmp	halt
+.if LV_POWEROFF
+	/* ACPI S5 through the PIIX4 PM block SeaBIOS puts at 0x600:
+	 * SLP_EN in PM1a_CNT, so QEMU powers off and libvirt sees a guest
+	 * shutdown, not a destroy. */
+	mov	$0x604, %dx
+	mov	$0x2000, %ax
+	out	%ax, %dx
+.endif
+1:	hlt
+	jmp	1b
 
 /* putc: write AL to COM1 once the transmitter holding register is empty */
 putc:

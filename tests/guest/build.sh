@@ -1,7 +1,7 @@
 #!/bin/bash
 # build.sh - assemble the boot-sector guest into a raw disk image.
 #
-# usage: build.sh [-n REPEAT] [-d DELAY_MS] [-s SIZE] [-N] OUT TEXT
+# usage: build.sh [-n REPEAT] [-d DELAY_MS] [-s SIZE] [-N] [-P] OUT TEXT
 #
 #   OUT       raw disk image to write (512 bytes unless -s)
 #   TEXT      the line the guest writes to COM1; a newline is appended
@@ -10,24 +10,26 @@
 #   -d MS     pause between copies in milliseconds (default 1000)
 #   -s SIZE   pad the image with zeros to SIZE bytes (multiple of 512)
 #   -N        do not append a newline
+#   -P        power the machine off (ACPI) after the last copy
 #
 # Needs GNU as and ld (binutils).  Exit 77 if they are missing, so callers
 # running under automake can treat it as a skip.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
-repeat=3 delay_ms=1000 size=512 newline=1
-while getopts n:d:s:N opt; do
+repeat=3 delay_ms=1000 size=512 newline=1 poweroff=0
+while getopts n:d:s:NP opt; do
 	case $opt in
 	n) repeat=$OPTARG ;;
 	d) delay_ms=$OPTARG ;;
 	s) size=$OPTARG ;;
 	N) newline=0 ;;
-	*) echo "usage: $0 [-n REPEAT] [-d DELAY_MS] [-s SIZE] [-N] OUT TEXT" >&2; exit 2 ;;
+	P) poweroff=1 ;;
+	*) echo "usage: $0 [-n REPEAT] [-d DELAY_MS] [-s SIZE] [-N] [-P] OUT TEXT" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
-[ $# -eq 2 ] || { echo "usage: $0 [-n REPEAT] [-d DELAY_MS] [-s SIZE] [-N] OUT TEXT" >&2; exit 2; }
+[ $# -eq 2 ] || { echo "usage: $0 [-n REPEAT] [-d DELAY_MS] [-s SIZE] [-N] [-P] OUT TEXT" >&2; exit 2; }
 out=$1 text=$2
 
 for t in as ld; do
@@ -51,6 +53,7 @@ trap 'rm -rf "$tmp"' EXIT
 	awk 'BEGIN { n = 0 } { printf "\t.byte %s\n", $1; n++ } END { if (n == 0) exit 1 }' >"$tmp/msg.inc"
 
 if ! as --32 -I "$tmp" --defsym LV_REPEAT="$repeat" --defsym LV_DELAY_US=$((delay_ms * 1000)) \
+	--defsym LV_POWEROFF="$poweroff" \
 	-o "$tmp/bs.o" "$here/bootsector.S"; then
 	echo "build.sh: assembly failed (a message of $(wc -l <"$tmp/msg.inc") bytes; about 390 fit)" >&2
 	exit 1
