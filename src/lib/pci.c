@@ -60,8 +60,12 @@ ur_xhci_close(struct ur_xhci *x)
 	if (x == NULL)
 		return;
 	if (x->pacc != NULL) {
-		if (setjmp(pci_jmp) == 0)
+		/* pci_cleanup frees only scanned devices, not pci_get_dev's */
+		if (setjmp(pci_jmp) == 0) {
+			if (x->dev != NULL)
+				pci_free_dev(x->dev);
 			pci_cleanup(x->pacc);
+		}
 	}
 	free(x);
 }

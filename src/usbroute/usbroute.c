@@ -25,7 +25,7 @@ static const struct cmd cmds[] = {
 	{ "repair", cmd_repair, "",
 	  "write the registers again from the ownership table (after drift)" },
 	{ "domain", cmd_domain,
-	  "NAME show|check|set [--ports PORTS] [--profile NAME] [--toggle DEVICE] ...",
+	  "[--connect URI] NAME show|check|set|unset ... (see 'usbroute domain help')",
 	  "read, check and edit a libvirt domain's routing metadata" },
 	{ "sim", cmd_sim,
 	  "create DIR (--chipset NAME | --from-lspci FILE) | plug DIR PORT VID:PID [PRODUCT]",
