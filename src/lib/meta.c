@@ -815,3 +815,90 @@ ur_meta_format(const struct ur_domain *d, char *buf, size_t len,
 	}
 	return 0;
 }
+
+/* ------------------------------------------------------ guest channels */
+
+static int
+has_alias(xmlNodePtr dev, const char *alias)
+{
+	xmlNodePtr c;
+	xmlChar *name;
+	int match;
+
+	for (c = dev->children; c != NULL; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE || !is_named(c, "alias"))
+			continue;
+		name = xmlGetProp(c, (const xmlChar *)"name");
+		match = name != NULL && strcmp((const char *)name, alias) == 0;
+		xmlFree(name);
+		if (match)
+			return 1;
+	}
+	return 0;
+}
+
+/* The unix socket path of a serial/console/channel device, or an error
+ * saying why it cannot be used as a toggle device. */
+static int
+channel_path(xmlNodePtr dev, const char *alias, char *path, size_t size,
+    struct ur_err *err)
+{
+	xmlChar *type, *mode = NULL, *p = NULL;
+	xmlNodePtr src;
+	int rc = -1;
+
+	type = xmlGetProp(dev, (const xmlChar *)"type");
+	src = plain_child(dev, "source");
+	if (src != NULL) {
+		mode = xmlGetProp(src, (const xmlChar *)"mode");
+		p = xmlGetProp(src, (const xmlChar *)"path");
+	}
+	if (type == NULL || strcmp((const char *)type, "unix") != 0)
+		ur_errf(err, "toggle device %s is type='%s'; it must be "
+		    "type='unix' with <source mode='bind' path=...>", alias,
+		    type ? (const char *)type : "");
+	else if (mode == NULL || strcmp((const char *)mode, "bind") != 0)
+		ur_errf(err, "toggle device %s has mode='%s'; it must be "
+		    "mode='bind' (QEMU listens, so the VM starts without the "
+		    "daemon)", alias, mode ? (const char *)mode : "");
+	else if (p == NULL || *p == '\0')
+		ur_errf(err, "toggle device %s has no socket path", alias);
+	else if (strlen((const char *)p) >= size)
+		ur_errf(err, "toggle device %s: socket path too long", alias);
+	else {
+		memcpy(path, p, strlen((const char *)p) + 1);
+		rc = 0;
+	}
+	xmlFree(type);
+	xmlFree(mode);
+	xmlFree(p);
+	return rc;
+}
+
+int
+ur_meta_channel(const char *xml, size_t len, const char *alias, char *path,
+    size_t size, struct ur_err *err)
+{
+	xmlNodePtr root, devices, dev;
+	xmlDocPtr doc;
+	int rc = 1;
+
+	if ((doc = read_doc(xml, len, err)) == NULL)
+		return -1;
+	root = xmlDocGetRootElement(doc);
+	devices = is_named(root, "domain") ? plain_child(root, "devices") : NULL;
+	for (dev = devices ? devices->children : NULL; dev != NULL;
+	    dev = dev->next) {
+		if (dev->type != XML_ELEMENT_NODE ||
+		    !(is_named(dev, "serial") || is_named(dev, "console") ||
+		    is_named(dev, "channel")) || !has_alias(dev, alias))
+			continue;
+		rc = channel_path(dev, alias, path, size, err);
+		break;
+	}
+	if (rc == 1)
+		ur_errf(err, "no serial, console or channel device with alias "
+		    "'%s' in the running domain", alias);
+	xmlFreeDoc(doc);
+	return rc == 0 ? 0 : -1;
+}

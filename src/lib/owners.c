@@ -94,6 +94,17 @@ ur_table_claim(struct ur_table *t, const struct ur_owner *o,
 	return 0;
 }
 
+int
+ur_table_lend(struct ur_table *t, const char *id, int lend)
+{
+	struct ur_owner *o = ur_table_find(t, id);
+
+	if (o == NULL)
+		return -1;
+	o->lent = lend ? o->ports : 0;
+	return 0;
+}
+
 uint16_t
 ur_table_release(struct ur_table *t, const char *id)
 {

@@ -45,6 +45,10 @@ const struct ur_owner *ur_table_holder(const struct ur_table *t, int bit);
 int ur_table_claim(struct ur_table *t, const struct ur_owner *o,
     const struct ur_chipset *cs, struct ur_err *err);
 
+/* Lends all the owner's ports to the host (lend 1), or gives them back
+ * to the owner (lend 0).  Returns -1 if there is no such owner. */
+int ur_table_lend(struct ur_table *t, const char *id, int lend);
+
 /* Forgets the owner; returns the ports it held (0 if it held none). */
 uint16_t ur_table_release(struct ur_table *t, const char *id);
 

@@ -33,6 +33,12 @@ int cmd_release(struct cli *, int, char **);
 int cmd_repair(struct cli *, int, char **);
 int cmd_sim(struct cli *, int, char **);
 int cmd_domain(struct cli *, int, char **);
+int cmd_toggle(struct cli *, int, char **);
+int cmd_guest(struct cli *, int, char **);
+int cmd_host(struct cli *, int, char **);
+int cmd_profile(struct cli *, int, char **);
+int cmd_control(struct cli *cli, const char *verb, int argc, char **argv,
+    int min, int max);
 
 /* Prints "usbroute: message" and returns EXIT_FAIL. */
 int fail(const struct ur_err *err);

@@ -1,0 +1,129 @@
+/* usbroute toggle [DOMAIN] | guest [DOMAIN [PROFILE]] | host [DOMAIN] |
+ * profile DOMAIN NAME: ask usbrouted, which owns run-time switching (a
+ * hotkey binds `usbroute toggle`). */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "usbroute.h"
+
+static int
+ask(const struct cli *cli, const char *request, char *reply, size_t len)
+{
+	const char *path = ur_conf_get(&cli->conf, "control-socket");
+	struct sockaddr_un sa;
+	size_t n = 0;
+	ssize_t r;
+	int fd;
+
+	if (path == NULL)
+		path = "/run/usbroute/control";
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		fprintf(stderr, "usbroute: control-socket %s: path too long\n",
+		    path);
+		return EXIT_FAIL;
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		fprintf(stderr, "usbroute: socket: %s\n", strerror(errno));
+		return EXIT_FAIL;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		if (errno == ENOENT || errno == ECONNREFUSED)
+			fprintf(stderr, "usbroute: usbrouted is not running "
+			    "(nothing listens on %s); start it with "
+			    "'systemctl start usbrouted'\n", path);
+		else
+			fprintf(stderr, "usbroute: cannot reach usbrouted at "
+			    "%s: %s\n", path, strerror(errno));
+		close(fd);
+		return EXIT_FAIL;
+	}
+	if (send(fd, request, strlen(request), MSG_NOSIGNAL) < 0 ||
+	    send(fd, "\n", 1, MSG_NOSIGNAL) < 0) {
+		fprintf(stderr, "usbroute: cannot talk to usbrouted: %s\n",
+		    strerror(errno));
+		close(fd);
+		return EXIT_FAIL;
+	}
+	while (n < len - 1 && (n == 0 || reply[n - 1] != '\n')) {
+		r = read(fd, reply + n, len - 1 - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	reply[n] = '\0';
+	if (n == 0 || reply[n - 1] != '\n') {
+		fprintf(stderr, "usbroute: usbrouted closed the connection "
+		    "without a reply\n");
+		return EXIT_FAIL;
+	}
+	reply[n - 1] = '\0';
+	return EXIT_OK;
+}
+
+int
+cmd_control(struct cli *cli, const char *verb, int argc, char **argv,
+    int min, int max)
+{
+	char request[512], reply[16384];
+	size_t n;
+	int i, rc;
+
+	if (argc < min || argc > max)
+		return usage_error(verb, "wrong number of arguments");
+	n = (size_t)snprintf(request, sizeof(request), "%s", verb);
+	for (i = 0; i < argc; i++) {
+		if (strchr(argv[i], '\n') != NULL || strchr(argv[i], ' '))
+			return usage_error(verb, "'%s': names hold no blanks",
+			    argv[i]);
+		n += (size_t)snprintf(request + n, sizeof(request) - n, " %s",
+		    argv[i]);
+		if (n >= sizeof(request))
+			return usage_error(verb, "arguments too long");
+	}
+	if ((rc = ask(cli, request, reply, sizeof(reply))) != EXIT_OK)
+		return rc;
+	if (strncmp(reply, "ok", 2) == 0) {
+		printf("%s\n", reply[2] == ' ' ? reply + 3 : "ok");
+		return EXIT_OK;
+	}
+	fprintf(stderr, "usbroute: %s\n", strncmp(reply, "error: ", 7) == 0 ?
+	    reply + 7 : reply);
+	return EXIT_FAIL;
+}
+
+int
+cmd_toggle(struct cli *cli, int argc, char **argv)
+{
+	return cmd_control(cli, "toggle", argc, argv, 0, 1);
+}
+
+int
+cmd_guest(struct cli *cli, int argc, char **argv)
+{
+	return cmd_control(cli, "guest", argc, argv, 0, 2);
+}
+
+int
+cmd_host(struct cli *cli, int argc, char **argv)
+{
+	return cmd_control(cli, "host", argc, argv, 0, 1);
+}
+
+int
+cmd_profile(struct cli *cli, int argc, char **argv)
+{
+	return cmd_control(cli, "profile", argc, argv, 2, 2);
+}
