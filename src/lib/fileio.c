@@ -91,7 +91,12 @@ ur_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 
 	if (ur_path(tmp, sizeof(tmp), "%s.tmp", path) < 0)
 		return ur_errf(err, "path too long: %s", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	/* A .tmp left by a crash may have other permissions, or be a
+	 * symlink someone put there: start from nothing. */
+	if (unlink(tmp) < 0 && errno != ENOENT)
+		return ur_errf(err, "cannot remove %s: %s", tmp, strerror(errno));
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+	    mode);
 	if (fd < 0)
 		return ur_errf(err, "cannot create %s: %s", tmp, strerror(errno));
 	if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
@@ -112,8 +117,11 @@ int
 ur_mkdirs(const char *path, mode_t mode, struct ur_err *err)
 {
 	char buf[4096];
+	struct stat st;
 	char *p;
 
+	if (*path == '\0')
+		return ur_errf(err, "empty directory name");
 	if (ur_path(buf, sizeof(buf), "%s", path) < 0)
 		return ur_errf(err, "path too long: %s", path);
 	for (p = buf + 1; ; p++) {
@@ -129,6 +137,9 @@ ur_mkdirs(const char *path, mode_t mode, struct ur_err *err)
 		if (c == '\0')
 			break;
 	}
+	/* EEXIST above may have been a file. */
+	if (stat(buf, &st) < 0 || !S_ISDIR(st.st_mode))
+		return ur_errf(err, "%s exists and is not a directory", buf);
 	return 0;
 }
 

@@ -72,11 +72,12 @@ realize(struct ur_machine *m, struct ur_table *t, struct ur_err *err)
 		return -1;
 	/* Runtime PM off before ports leave the xHCI: a suspend in between
 	 * would have Linux put them back. */
-	if (away != 0 && t->pm_saved[0] == '\0') {
+	if (away != 0) {
+		held = t->pm_saved[0] == '\0';
+		/* Every time: a power tool may have set it back to auto. */
 		if (ur_power_hold(root, t->pm_saved, sizeof(t->pm_saved),
 		    err) < 0)
 			return -1;
-		held = 1;
 	}
 	if (ur_apply(m->xhci, &m->regs, &plan, err) < 0) {
 		if (held)

@@ -39,7 +39,10 @@ ur_power_hold(const char *sysfs_root, char *saved, size_t len,
 	if (ur_write_attr(path, "on", err) < 0)
 		return ur_err_prefix(err, "cannot keep the xHCI powered while "
 		    "ports are routed away from it");
-	snprintf(saved, len, "%s", cur);
+	/* Set again after someone (TLP, powertop) put it back: the value
+	 * to restore is still the first one. */
+	if (saved[0] == '\0')
+		snprintf(saved, len, "%s", cur);
 	return 0;
 }
 

@@ -70,7 +70,8 @@ ur_report_text(FILE *out, const struct ur_machine *m,
 	const struct ur_owner *o;
 	const char *alias;
 	struct ur_usbdev dev;
-	char name[16], pm[16], devtext[192], owner[160];
+	char name[16], pm[16], devtext[192], owner[160], line[512];
+	size_t n;
 	int bit, i;
 
 	fprintf(out, "xHCI %s [8086:%04x] %s\n", UR_ADDR_XHCI,
@@ -106,12 +107,16 @@ ur_report_text(FILE *out, const struct ur_machine *m,
 		    dev.present)
 			snprintf(devtext, sizeof(devtext), "%04x:%04x %s",
 			    dev.vid, dev.pid, dev.product);
-		fprintf(out, "%-8s p%-3d %-12s %-6s %-6s %-20s %s%s\n", name,
-		    bit, alias ? alias : "-",
+		snprintf(line, sizeof(line), "%-8s p%-3d %-12s %-6s %-6s %-20s "
+		    "%s%s", name, bit, alias ? alias : "-",
 		    !(m->present & (1u << bit)) ? "fused" :
 		    (m->switchable & (1u << bit)) ? "yes" : "no",
 		    side_name(m, bit, (m->regs.xusb2pr >> bit) & 1), owner,
 		    devtext, (drift & (1u << bit)) ? "  DRIFT" : "");
+		n = strlen(line);
+		while (n > 0 && line[n - 1] == ' ')
+			line[--n] = '\0';
+		fprintf(out, "%s\n", line);
 	}
 	for (i = 0; i < t->nowners; i++) {
 		char ports[128], ctrls[32];
