@@ -40,4 +40,43 @@ ur claim other ehci2.1 || true
 say "the VM stops: its ports go home"
 ur release win10
 setpci_d0
-say "done. Next: README.md (the libvirt hook), usbroute(1)"
+
+# The same through libvirt: a real libvirtd (private, in its own mount
+# namespace: the machine's own libvirt is not touched) with the hook
+# installed, and a real QEMU domain whose metadata names its ports.
+if [ "$(id -u)" -ne 0 ]; then
+	say "run as root to see a libvirt domain claim its ports through the hook"
+	exit 0
+fi
+top_srcdir=$top top_builddir=$top
+. tests/libvirt/lv.sh
+lvdir=$(lv_tmpdir quickstart)
+trap 'lv_stop; rm -rf "$sim"' EXIT
+lv_init "$lvdir" >/dev/null
+cat >"$LV_DIR/etc/usbroute/usbroute.conf" <<CONF
+sysfs-root = $sim
+state-dir = $sim/run
+hook-helper = $top/src/hook/usbroute-hook-run
+port desk = ehci2.1-6
+CONF
+lv_install_hook src/hook/usbroute-hook qemu
+lv_start 2>/dev/null
+export USBROUTE_CONFIG=$LV_DIR/etc/usbroute/usbroute.conf
+lv_define_domain win10 "" "<usbroute:usbroute xmlns:usbroute='urn:usbroute:libvirt:domain:1' controllers='ehci2'>
+  <usbroute:profile name='desk' ports='desk' default='yes'/>
+</usbroute:usbroute>"
+
+say "libvirt: domain win10 has usbroute metadata (profile desk = ehci2.1-6)"
+lv_virsh metadata win10 urn:usbroute:libvirt:domain:1
+say "before 'virsh start win10'"
+setpci_d0
+echo "\$ virsh start win10" >&2
+lv_virsh start win10
+say "after: the hook claimed the domain's ports"
+ur status | grep -E '^(PORT|ehci2)'
+setpci_d0
+echo "\$ virsh destroy win10" >&2
+lv_virsh destroy win10
+say "after the domain stopped"
+setpci_d0
+say "done. Next: README.md, usbroute(1), usbroute-hook(8), usbrouted(8)"
