@@ -25,10 +25,13 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "fileio.h"
 #include "machine.h"
 #include "meta.h"
 #include "metascan.h"
 #include "portset.h"
+
+#define MAX_XML (16u << 20)	/* as the front: it passed no more */
 
 struct hook {
 	const char *dom;	/* domain name, from libvirt's arguments */
@@ -51,41 +54,6 @@ refuse(const struct hook *h, const char *fmt, ...)
 	fprintf(stderr, "usbroute: %s\n", msg);
 	syslog(LOG_ERR, "%s %s: %s", h->dom, h->op, msg);
 	return 1;
-}
-
-static char *
-slurp(int fd, size_t *len)
-{
-	size_t cap = 65536, n = 0;
-	char *buf = malloc(cap + 1), *nbuf;
-	ssize_t r;
-
-	if (buf == NULL)
-		return NULL;
-	for (;;) {
-		if (n == cap) {
-			nbuf = realloc(buf, cap * 2 + 1);
-			if (nbuf == NULL) {
-				free(buf);
-				return NULL;
-			}
-			buf = nbuf;
-			cap *= 2;
-		}
-		r = read(fd, buf + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			free(buf);
-			return NULL;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	buf[n] = '\0';
-	*len = n;
-	return buf;
 }
 
 static int
@@ -313,7 +281,7 @@ main(int argc, char **argv)
 	openlog("usbroute-hook", LOG_PID, LOG_DAEMON);
 	if (ur_conf_load(&h.conf, ur_conf_default_path(), 1, &err) < 0)
 		return refuse(&h, "%s", err.msg);
-	h.xml = slurp(0, &h.len);
+	h.xml = ur_read_all(0, MAX_XML, &h.len);
 	if (h.xml == NULL)
 		return refuse(&h, "cannot read the domain XML of %s: %s",
 		    h.dom, strerror(errno));

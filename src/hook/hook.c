@@ -38,45 +38,6 @@ wanted(const char *op, const char *sub)
 	    (strcmp(op, "migrate") == 0 && strcmp(sub, "begin") == 0);
 }
 
-static char *
-read_stdin(size_t *len)
-{
-	size_t cap = 65536, n = 0;
-	ssize_t r;
-	char *buf = malloc(cap), *nbuf;
-
-	if (buf == NULL)
-		return NULL;
-	for (;;) {
-		if (n == cap) {
-			if (cap >= MAX_XML) {
-				free(buf);
-				errno = EFBIG;
-				return NULL;
-			}
-			nbuf = realloc(buf, cap * 2);
-			if (nbuf == NULL) {
-				free(buf);
-				return NULL;
-			}
-			buf = nbuf;
-			cap *= 2;
-		}
-		r = read(0, buf + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			free(buf);
-			return NULL;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	*len = n;
-	return buf;
-}
-
 /*
  * A domain without our element can still hold ports: its metadata may
  * have been removed with `virsh metadata --live` while it ran.  On
@@ -155,7 +116,7 @@ main(int argc, char **argv)
 	 * (libvirt ignores the EPIPE). */
 	if (!wanted(argv[2], argv[3]))
 		return 0;
-	xml = read_stdin(&len);
+	xml = ur_read_all(0, MAX_XML, &len);
 	if (xml == NULL) {
 		fprintf(stderr, "usbroute: cannot read the domain XML of %s: "
 		    "%s\n", argv[1], strerror(errno));

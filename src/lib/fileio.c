@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -40,6 +41,46 @@ ur_read_attr(const char *path, char *buf, size_t len)
 	if (total > 0 && buf[total - 1] == '\n')
 		buf[--total] = '\0';
 	return total;
+}
+
+char *
+ur_read_all(int fd, size_t max, size_t *len)
+{
+	size_t cap = 65536, n = 0;
+	char *buf = malloc(cap + 1), *nbuf;
+	ssize_t r;
+
+	if (buf == NULL)
+		return NULL;
+	for (;;) {
+		if (n == cap) {
+			if (cap >= max) {
+				free(buf);
+				errno = EFBIG;
+				return NULL;
+			}
+			nbuf = realloc(buf, cap * 2 + 1);
+			if (nbuf == NULL) {
+				free(buf);
+				return NULL;
+			}
+			buf = nbuf;
+			cap *= 2;
+		}
+		r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			free(buf);
+			return NULL;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return buf;
 }
 
 static int

@@ -12,6 +12,10 @@
  * trailing newline removed.  Returns the length or -1 (errno set). */
 ssize_t ur_read_attr(const char *path, char *buf, size_t len);
 
+/* Reads fd to its end into a NUL-terminated buffer the caller frees;
+ * NULL with errno set (EFBIG past max bytes). */
+char *ur_read_all(int fd, size_t max, size_t *len);
+
 /* Writes data to path as it is (a sysfs attribute: no temp file). */
 int ur_write_attr(const char *path, const char *data, struct ur_err *err);
 
