@@ -60,6 +60,34 @@ owner_label(const struct ur_owner *o)
 	return o->name[0] != '\0' ? o->name : o->id;
 }
 
+/* What both reports say about one port. */
+struct row {
+	char name[16];
+	const char *alias;		/* from the config, or NULL */
+	const struct ur_owner *owner;	/* NULL: the host */
+	int present, switchable, xhci, drift, lent, pinned;
+	struct ur_usbdev dev;
+};
+
+static void
+port_row(const struct ur_machine *m, const struct ur_table *t,
+    uint16_t drift, int bit, struct row *r)
+{
+	uint16_t b = (uint16_t)(1u << bit);
+
+	ur_port_name(m->cs, bit, r->name, sizeof(r->name));
+	r->alias = ur_port_alias(m->conf, m->cs, bit);
+	r->owner = ur_table_holder(t, bit);
+	r->present = (m->present & b) != 0;
+	r->switchable = (m->switchable & b) != 0;
+	r->xhci = (m->regs.xusb2pr & b) != 0;
+	r->drift = (drift & b) != 0;
+	r->lent = r->owner != NULL && (r->owner->lent & b) != 0;
+	r->pinned = r->owner == NULL && (t->pin_mask & b) != 0;
+	if (ur_usb_port_device(m->conf->sysfs_root, m->cs, bit, &r->dev) < 0)
+		r->dev.present = 0;
+}
+
 void
 ur_report_text(FILE *out, const struct ur_machine *m,
     const struct ur_table *t)
@@ -68,9 +96,8 @@ ur_report_text(FILE *out, const struct ur_machine *m,
 	uint16_t want = ur_table_compute(t, m->cs, m->switchable);
 	uint16_t drift = ur_machine_drift(m, t);
 	const struct ur_owner *o;
-	const char *alias;
-	struct ur_usbdev dev;
-	char name[16], pm[16], devtext[192], owner[160], line[512];
+	struct row r;
+	char pm[16], devtext[192], owner[160], line[512];
 	size_t n;
 	int bit, i;
 
@@ -92,27 +119,22 @@ ur_report_text(FILE *out, const struct ur_machine *m,
 	for (bit = 0; bit < UR_MAX_PORTS; bit++) {
 		if (!(m->cs->port_mask & (1u << bit)))
 			continue;
-		ur_port_name(m->cs, bit, name, sizeof(name));
-		alias = ur_port_alias(m->conf, m->cs, bit);
-		o = ur_table_holder(t, bit);
-		if (o != NULL)
-			snprintf(owner, sizeof(owner), "%s%s%s",
-			    owner_label(o), o->lent & (1u << bit) ?
-			    " (lent)" : "", "");
+		port_row(m, t, drift, bit, &r);
+		if (r.owner != NULL)
+			snprintf(owner, sizeof(owner), "%s%s",
+			    owner_label(r.owner), r.lent ? " (lent)" : "");
 		else
 			snprintf(owner, sizeof(owner), "host%s",
-			    t->pin_mask & (1u << bit) ? " (pinned)" : "");
+			    r.pinned ? " (pinned)" : "");
 		devtext[0] = '\0';
-		if (ur_usb_port_device(root, m->cs, bit, &dev) == 0 &&
-		    dev.present)
+		if (r.dev.present)
 			snprintf(devtext, sizeof(devtext), "%04x:%04x %s",
-			    dev.vid, dev.pid, dev.product);
+			    r.dev.vid, r.dev.pid, r.dev.product);
 		snprintf(line, sizeof(line), "%-8s p%-3d %-12s %-6s %-6s %-20s "
-		    "%s%s", name, bit, alias ? alias : "-",
-		    !(m->present & (1u << bit)) ? "fused" :
-		    (m->switchable & (1u << bit)) ? "yes" : "no",
-		    side_name(m, bit, (m->regs.xusb2pr >> bit) & 1), owner,
-		    devtext, (drift & (1u << bit)) ? "  DRIFT" : "");
+		    "%s%s", r.name, bit, r.alias ? r.alias : "-",
+		    !r.present ? "fused" : r.switchable ? "yes" : "no",
+		    side_name(m, bit, r.xhci), owner, devtext,
+		    r.drift ? "  DRIFT" : "");
 		n = strlen(line);
 		while (n > 0 && line[n - 1] == ' ')
 			line[--n] = '\0';
@@ -163,10 +185,8 @@ ur_report_json(FILE *out, const struct ur_machine *m,
 {
 	const char *root = m->conf->sysfs_root;
 	uint16_t drift = ur_machine_drift(m, t);
-	const struct ur_owner *o;
-	const char *alias;
-	struct ur_usbdev dev;
-	char name[16], pm[16];
+	struct row r;
+	char pm[16];
 	int bit, i, first = 1;
 
 	power_control(m, pm, sizeof(pm));
@@ -189,36 +209,34 @@ ur_report_json(FILE *out, const struct ur_machine *m,
 	for (bit = 0; bit < UR_MAX_PORTS; bit++) {
 		if (!(m->cs->port_mask & (1u << bit)))
 			continue;
-		ur_port_name(m->cs, bit, name, sizeof(name));
-		alias = ur_port_alias(m->conf, m->cs, bit);
-		o = ur_table_holder(t, bit);
+		port_row(m, t, drift, bit, &r);
 		fprintf(out, "%s\n  {\"bit\": %d, \"port\": \"%s\", \"name\": ",
-		    first ? "" : ",", bit, name);
+		    first ? "" : ",", bit, r.name);
 		first = 0;
-		if (alias != NULL)
-			ur_json_string(out, alias);
+		if (r.alias != NULL)
+			ur_json_string(out, r.alias);
 		else
 			fprintf(out, "null");
 		fprintf(out, ", \"present\": %s, \"switchable\": %s, "
-		    "\"side\": \"%s\", \"drift\": %s, \"owner\": ",
-		    (m->present & (1u << bit)) ? "true" : "false",
-		    (m->switchable & (1u << bit)) ? "true" : "false",
-		    side_name(m, bit, (m->regs.xusb2pr >> bit) & 1),
-		    (drift & (1u << bit)) ? "true" : "false");
-		if (o != NULL)
-			ur_json_string(out, o->id);
+		    "\"side\": \"%s\", \"drift\": %s, \"lent\": %s, "
+		    "\"pinned\": %s, \"owner\": ",
+		    r.present ? "true" : "false",
+		    r.switchable ? "true" : "false", side_name(m, bit, r.xhci),
+		    r.drift ? "true" : "false", r.lent ? "true" : "false",
+		    r.pinned ? "true" : "false");
+		if (r.owner != NULL)
+			ur_json_string(out, r.owner->id);
 		else
 			fprintf(out, "\"host\"");
 		fprintf(out, ", \"device\": ");
-		if (ur_usb_port_device(root, m->cs, bit, &dev) == 0 &&
-		    dev.present) {
+		if (r.dev.present) {
 			fprintf(out, "{\"busid\": ");
-			ur_json_string(out, dev.busid);
+			ur_json_string(out, r.dev.busid);
 			fprintf(out, ", \"vendor\": \"%04x\", \"product_id\": "
-			    "\"%04x\", \"product\": ", dev.vid, dev.pid);
-			ur_json_string(out, dev.product);
+			    "\"%04x\", \"product\": ", r.dev.vid, r.dev.pid);
+			ur_json_string(out, r.dev.product);
 			fprintf(out, ", \"on\": \"%s\"}",
-			    dev.side == UR_SIDE_XHCI ? "xhci" : "ehci");
+			    r.dev.side == UR_SIDE_XHCI ? "xhci" : "ehci");
 		} else {
 			fprintf(out, "null");
 		}
