@@ -133,9 +133,10 @@ do_switch(struct domain *d, enum what what, const char *profile,
 	    ports, c.lent ? "host" : "guest", D.machine.regs.xusb2pr);
 }
 
-/* "win10 profile=desk ports=ehci2.1-6 side=guest" for each domain. */
+/* "win10 profile=desk ports=ehci2.1-6 side=guest" for each domain, or
+ * for only one (a guest learns nothing of the others). */
 static void
-status_text(char *reply, size_t len)
+status_text(const struct domain *only, char *reply, size_t len)
 {
 	const struct ur_owner *o;
 	struct ur_table t;
@@ -152,7 +153,7 @@ status_text(char *reply, size_t len)
 	}
 	n = (size_t)snprintf(reply, len, "ok");
 	for (i = 0; i < MAX_DOMAINS && n < len; i++) {
-		if (!D.dom[i].used)
+		if (!D.dom[i].used || (only != NULL && &D.dom[i] != only))
 			continue;
 		o = ur_table_find(&t, D.dom[i].uuid);
 		if (o != NULL)
@@ -259,7 +260,7 @@ action_host(const char *line, char *reply, size_t len)
 		else if (n == 2)
 			status_json(reply, len);
 		else
-			status_text(reply, len);
+			status_text(NULL, reply, len);
 		return;
 	}
 	if ((strcmp(w[0], "toggle") == 0 || strcmp(w[0], "host") == 0) &&
@@ -309,7 +310,7 @@ action_guest(struct domain *d, const char *line, char *reply, size_t len)
 	else if (n == 2 && strcmp(w[0], "profile") == 0)
 		do_switch(d, PROFILE, w[1], reply, len);
 	else if (n == 1 && strcmp(w[0], "status") == 0)
-		status_text(reply, len);
+		status_text(d, reply, len);
 	else
 		snprintf(reply, len, "error: unknown request; use toggle, "
 		    "guest, host, profile NAME or status");

@@ -1,9 +1,12 @@
-/* Logging: syslog (the journal under systemd) and standard error, so a
- * foreground run shows what it does. */
+/* Logging.  Under systemd, standard error is the journal: one line there
+ * with its priority prefix, not a second copy through syslog.  Anywhere
+ * else: syslog, and standard error so a foreground run shows what it
+ * does. */
 #include "config.h"
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 
 #include "usbrouted.h"
@@ -14,9 +17,17 @@ dlog(int prio, const char *fmt, ...)
 	char msg[1024];
 	va_list ap;
 
+	static int journal = -1;
+
+	if (journal < 0)
+		journal = getenv("JOURNAL_STREAM") != NULL;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	if (journal) {
+		fprintf(stderr, "<%d>%s\n", prio, msg);
+		return;
+	}
 	syslog(prio, "%s", msg);
 	fprintf(stderr, "usbrouted: %s\n", msg);
 }

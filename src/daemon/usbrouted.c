@@ -235,7 +235,8 @@ main(int argc, char **argv)
 
 	if (options(argc, argv) < 0)
 		return 2;
-	openlog("usbrouted", LOG_PID, LOG_DAEMON);
+	/* NDELAY: connect to syslog once, not on every toggle. */
+	openlog("usbrouted", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 	xmlInitParser();
 	if (virInitialize() < 0 || virEventRegisterDefaultImpl() < 0) {
 		fprintf(stderr, "usbrouted: cannot start libvirt's event "

@@ -134,10 +134,15 @@ ur_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 		return ur_errf(err, "path too long: %s", path);
 	/* A .tmp left by a crash may have other permissions, or be a
 	 * symlink someone put there: start from nothing. */
-	if (unlink(tmp) < 0 && errno != ENOENT)
-		return ur_errf(err, "cannot remove %s: %s", tmp, strerror(errno));
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 	    mode);
+	if (fd < 0 && errno == EEXIST) {
+		if (unlink(tmp) < 0)
+			return ur_errf(err, "cannot remove %s: %s", tmp,
+			    strerror(errno));
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		    O_CLOEXEC, mode);
+	}
 	if (fd < 0)
 		return ur_errf(err, "cannot create %s: %s", tmp, strerror(errno));
 	if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {

@@ -65,7 +65,7 @@ realize(struct ur_machine *m, struct ur_table *t, struct ur_err *err)
 	uint16_t away = ur_table_away(t, m->cs, m->switchable);
 	struct ur_plan plan;
 	struct ur_err ignored;
-	int held = 0;
+	int held = 0, i;
 
 	if (ur_plan(&m->regs, m->cs, &m->pairs, m->switchable, want, &plan,
 	    err) < 0)
@@ -83,6 +83,13 @@ realize(struct ur_machine *m, struct ur_table *t, struct ur_err *err)
 		if (held)
 			(void)ur_power_release(root, t->pm_saved, &ignored);
 		return -1;
+	}
+	/* Every step was read back equal: that is what the registers hold. */
+	for (i = 0; i < plan.nsteps; i++) {
+		if (plan.step[i].reg == UR_REG_PSSEN)
+			m->regs.pssen = plan.step[i].value;
+		else
+			m->regs.xusb2pr = plan.step[i].value;
 	}
 	/* The routing is home now; a power/control we cannot put back is
 	 * reported, and the next commit tries again (pm_saved is kept). */
@@ -138,10 +145,9 @@ ur_commit(struct ur_machine *m, ur_edit_fn edit, void *arg,
 		goto out;
 	if (ur_state_save(m->conf->state_dir, &t, err) < 0) {
 		undo(m, &before, old_pm, &t);
+		m->regs = before;
 		goto out;
 	}
-	if (ur_xhci_read(m->xhci, &m->regs, err) < 0)
-		goto out;
 	if (out != NULL)
 		*out = t;
 	rc = 0;

@@ -36,11 +36,16 @@ ur_state_lock(const char *dir, int timeout_ms, struct ur_lock *lk,
 	int waited = 0;
 
 	lk->fd = -1;
-	if (ur_mkdirs(dir, 0755, err) < 0)
-		return -1;
 	if (ur_path(path, sizeof(path), "%s/lock", dir) < 0)
 		return ur_errf(err, "state directory path too long: %s", dir);
+	/* The directory exists but the first time: try before creating,
+	 * the daemon takes this lock on every toggle. */
 	lk->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (lk->fd < 0 && errno == ENOENT) {
+		if (ur_mkdirs(dir, 0755, err) < 0)
+			return -1;
+		lk->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	}
 	if (lk->fd < 0)
 		return ur_errf(err, "cannot open %s: %s", path,
 		    strerror(errno));

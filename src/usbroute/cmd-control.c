@@ -95,8 +95,9 @@ cmd_control(struct cli *cli, const char *verb, int argc, char **argv,
 	}
 	if ((rc = ask(cli, request, reply, sizeof(reply))) != EXIT_OK)
 		return rc;
+	/* The daemon's line as it is: scripts and the protocol agree. */
 	if (strncmp(reply, "ok", 2) == 0) {
-		printf("%s\n", reply[2] == ' ' ? reply + 3 : "ok");
+		printf("%s\n", reply);
 		return EXIT_OK;
 	}
 	fprintf(stderr, "usbroute: %s\n", strncmp(reply, "error: ", 7) == 0 ?

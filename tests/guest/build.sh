@@ -53,7 +53,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/guest-build.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 : >"$tmp/prog.inc"
 
-size=512 poweroff=0 out= nseg=0 total=0
+size=512 poweroff=0 out='' nseg=0 total=0
 reset_line() { wait_ms=0 repeat=3 delay_ms=1000 newline=1; }
 # segment TEXT: append TEXT, with the current line options, to the program
 # as .word LEN, WAIT_MS, REPEAT, DELAY_MS and .byte values (no quoting

@@ -1,0 +1,197 @@
+#!/bin/bash
+# make bench: how long usbrouted takes to toggle a running domain's ports,
+# from the request sent to the reply received (it replies once the register
+# is written and read back), over its control socket and over TCP -- beside
+# a reference that does what the seed's service did (reference-server.py:
+# Python on loopback, setpci to read, setpci to write).  Same simulated
+# chipset, same run.  Prints p50/p99/mean and whether the issue's targets
+# are met (p50 under 0.1 ms; 10x faster than the reference); measured, not
+# asserted: the run fails only if something does not work.
+#
+# usbrouted toggles only domains it learns from libvirt, so this starts a
+# private libvirtd (tests/libvirt/lv.sh; root) with one diskless domain.
+# State and the simulation are on tmpfs (/dev/shm), as /run and sysfs are.
+#
+# usage: [BENCH_N=1000] [BENCH_CLI_N=200] top_builddir=BUILD bash tests/bench/toggle-bench.sh
+set -u
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+N=${BENCH_N:-1000}
+CLI_N=${BENCH_CLI_N:-200}
+. "$top_srcdir/tests/libvirt/lv.sh"
+# Skips are loud but exit 0, so that the rest of `make bench` runs.
+skip() { (lv_skip "toggle-bench: $*"); exit 0; }
+(lv_require) || exit 0		# it printed the banner (root, libvirt, QEMU)
+
+USBROUTE="$top_builddir/src/usbroute/usbroute"
+HOOK="$top_builddir/src/hook/usbroute-hook"
+DAEMON="$top_builddir/src/daemon/usbrouted"
+for f in "$USBROUTE" "$HOOK" "$DAEMON"; do
+	[ -x "$f" ] || skip "$f is not built"
+done
+for t in cc python3 setpci nc; do
+	command -v $t >/dev/null 2>&1 || skip "'$t' not found"
+done
+
+T=$(mktemp -d /tmp/usbroute-tbench.XXXXXX)
+SHM=$(mktemp -d /dev/shm/usbroute-tbench.XXXXXX)
+dpid='' rpid='' outside_conf=''
+cleanup() {
+	stop_pid "$rpid"
+	stop_pid "$dpid"
+	lv_stop
+	[ -n "$outside_conf" ] && rm -f "$CONF"
+	rm -rf "$T" "$SHM"
+}
+trap cleanup EXIT
+die() { echo "toggle-bench: $*" >&2; exit 1; }
+
+cc -O2 -Wall -Wextra -o "$T/toggle-bench" "$top_srcdir/tests/bench/toggle-bench.c" ||
+	die "cannot build toggle-bench.c"
+
+# ---------------------------------------------------------------- helpers
+
+alive() {
+	local s
+	[ -n "$1" ] && [ -r "/proc/$1/stat" ] || return 1
+	s=$(sed -E 's/^.*\) (.).*/\1/' "/proc/$1/stat" 2>/dev/null)
+	[ -n "$s" ] && [ "$s" != Z ] && [ "$s" != X ]
+}
+# stop_pid PID: SIGTERM a child of ours, wait for it (SIGKILL after 10 s)
+stop_pid() {
+	local end=$((SECONDS + 10))
+	[ -n "$1" ] || return 0
+	kill -TERM "$1" 2>/dev/null
+	while alive "$1" && [ $SECONDS -lt $end ]; do sleep 0.05; done
+	alive "$1" && kill -KILL "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+}
+# wait_for SECS WHAT CMD...: poll CMD every 0.1 s, saying what we wait for
+# once it takes longer than a second
+wait_for() {
+	local i=0 n=$(($1 * 10)) what=$2
+	shift 2
+	until "$@"; do
+		i=$((i + 1))
+		[ $i -lt $n ] || die "gave up waiting for $what"
+		[ $i -ne 10 ] || echo "waiting for $what (up to $((n / 10)) s)..." >&2
+		sleep 0.1
+	done
+}
+d0() { setpci -A linux-sysfs -O sysfs.path="$sim/bus/pci" -s 00:14.0 d0.l; }
+field() { sed -n "s/.*\<$1=\([0-9.]*\).*/\1/p"; }	# field NAME < RESULT
+# bench LABEL ARGS...: run toggle-bench ARGS, keep "LABEL|result"
+bench() {
+	local label=$1 r
+	shift
+	r=$("$T/toggle-bench" "$@") || die "$label: toggle-bench $* failed"
+	printf '%s|%s\n' "$label" "$r" >>"$T/results"
+}
+# bench_cli: `usbroute toggle bench`, a process each time, as a user
+# types it; per-run times from bash's clock
+bench_cli() {
+	local i t0 t1
+	for ((i = 0; i < 10; i++)); do "$USBROUTE" --config "$CONF" toggle bench >/dev/null || die "usbroute toggle failed"; done
+	for ((i = 0; i < CLI_N; i++)); do
+		t0=$EPOCHREALTIME
+		"$USBROUTE" --config "$CONF" toggle bench >/dev/null || die "usbroute toggle failed"
+		t1=$EPOCHREALTIME
+		echo $(( ${t1/./} - ${t0/./} ))
+	done | sort -n | awk -v label="$1" '
+		{ v[NR] = $1; s += $1 }
+		END {
+			p50 = v[int(NR * 0.50 + 0.999999)]; p99 = v[int(NR * 0.99 + 0.999999)]
+			printf "%s|n=%d p50_us=%.1f p99_us=%.1f mean_us=%.1f\n", label, NR, p50, p99, s / NR
+		}' >>"$T/results"
+}
+get() { grep -F "$1|" "$T/results" | field "$2"; }	# get LABEL FIELD
+
+# ---------------------------------------------------------------- setup
+
+lv_init "$(lv_tmpdir tbench)" || exit 1
+sim=$SHM/sim
+USBROUTE_CONFIG=/dev/null "$USBROUTE" sim create "$sim" --chipset 8-series >/dev/null || die "sim create"
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+CTL=$SHM/control
+confpath=$("$HOOK" --config-path)
+if [ "$confpath" = /etc/usbroute/usbroute.conf ]; then
+	CONF=$LV_DIR/etc/usbroute/usbroute.conf
+else
+	outside_conf=1 CONF=$confpath
+	mkdir -p "$(dirname "$CONF")"
+fi
+# drift-check-ms stays at its default: the daemon as it runs in production
+cat >"$CONF" <<EOF
+sysfs-root = $sim
+state-dir = $SHM/state
+hook-helper = $top_builddir/src/hook/usbroute-hook-run
+libvirt-uri = $LV_URI
+control-socket = $CTL
+listen-tcp = 127.0.0.1:$PORT
+EOF
+lv_install_hook "$HOOK" qemu
+lv_start || die "private libvirtd did not start"
+lv_define_domain bench "" \
+	"<usbroute:usbroute xmlns:usbroute='urn:usbroute:libvirt:domain:1' controllers='ehci2'><usbroute:profile name='desk' ports='ehci2.1-6' default='yes'/></usbroute:usbroute>"
+
+"$DAEMON" --config "$CONF" >"$LV_DIR/usbrouted.log" 2>&1 &
+dpid=$!
+wait_for 15 "usbrouted to accept on $CTL" sh -c "[ -S '$CTL' ] && timeout 2 nc -z -U '$CTL' 2>/dev/null"
+lv_virsh start bench >/dev/null || die "cannot start the domain"
+[ "$(d0)" = 000040ff ] || die "the hook did not route the domain's ports (XUSB2PR $(d0))"
+# the daemon learns of the start by a libvirt event
+wait_for 10 "usbrouted to know the domain" sh -c "'$USBROUTE' --config '$CONF' guest bench >/dev/null 2>&1"
+start=$(d0)
+
+# ---------------------------------------------------------------- runs
+
+: >"$T/results"
+echo "toggle latency: $N toggles each (+10 not counted), $(nproc) cores, $(uname -r)" >&2
+bench "usbrouted, control socket" unix "$CTL" "$N" toggle
+bench "usbrouted, TCP" tcp "127.0.0.1:$PORT" "$N" toggle
+bench "usbrouted, TCP, connect each" -c tcp "127.0.0.1:$PORT" "$N" toggle
+bench_cli "usbroute toggle (a process)"
+# an even number of toggles leaves the register as it was
+[ "$(d0)" = "$start" ] || die "usbrouted left XUSB2PR at $(d0), not $start"
+
+# The reference flips the register behind the daemon's back, which the
+# daemon would see as drift and repair: stop the daemon first.
+stop_pid "$dpid"
+dpid=
+python3 "$top_srcdir/tests/bench/reference-server.py" --sim "$sim" --mask 0x3f00 \
+	--port-file "$T/ref-port" >/dev/null &
+rpid=$!
+wait_for 10 "reference-server.py" test -s "$T/ref-port"
+rport=$(cat "$T/ref-port")
+bench "reference, TCP" tcp "127.0.0.1:$rport" "$N" toggle
+bench "reference, TCP, connect each" -c tcp "127.0.0.1:$rport" "$N" toggle
+[ "$(d0)" = "$start" ] || die "the reference left XUSB2PR at $(d0), not $start"
+
+# ---------------------------------------------------------------- report
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else print "-" }'; }
+yes_no() { awk "BEGIN { print (($1) ? \"met\" : \"NOT met\") }"; }	# yes_no EXPR
+
+printf '\ntoggle latency, request sent to reply received (microseconds)\n'
+printf '  %-34s %9s %9s %9s\n' "" p50 p99 mean
+while IFS='|' read -r label r; do
+	printf '  %-34s %9s %9s %9s\n' "$label" "$(echo "$r" | field p50_us)" \
+		"$(echo "$r" | field p99_us)" "$(echo "$r" | field mean_us)"
+done <"$T/results"
+
+u=$(get "usbrouted, control socket" p50_us)
+ut=$(get "usbrouted, TCP" p50_us)
+uc=$(get "usbrouted, TCP, connect each" p50_us)
+r=$(get "reference, TCP" p50_us)
+rc=$(get "reference, TCP, connect each" p50_us)
+printf '\nreference p50 / usbrouted p50:\n'
+printf '  %-34s %8sx\n' "control socket (vs reference TCP)" "$(ratio "$r" "$u")"
+printf '  %-34s %8sx\n' "TCP" "$(ratio "$r" "$ut")"
+printf '  %-34s %8sx\n' "TCP, a connection each" "$(ratio "$rc" "$uc")"
+
+printf '\ntargets (not enforced):\n'
+printf '  %-50s %s (%s us)\n' "p50 under 100 us, control socket" "$(yes_no "$u < 100")" "$u"
+printf '  %-50s %s (%s us)\n' "p50 under 100 us, TCP" "$(yes_no "$ut < 100")" "$ut"
+printf '  %-50s %s (%sx)\n' "10x faster than the reference, control socket" "$(yes_no "$r >= 10 * $u")" "$(ratio "$r" "$u")"
+printf '  %-50s %s (%sx)\n' "10x faster than the reference, TCP" "$(yes_no "$r >= 10 * $ut")" "$(ratio "$r" "$ut")"
+exit 0
