@@ -31,6 +31,7 @@ struct client {
 	int watch;
 	char buf[MAX_LINE + 1];
 	size_t len;
+	int discarding;		/* inside an overlong line */
 };
 
 static struct client clients[MAX_CLIENTS];
@@ -99,14 +100,23 @@ client_read(int watch, int fd, int events, void *opaque)
 		*nl = '\0';
 		if (nl > c->buf && nl[-1] == '\r')
 			nl[-1] = '\0';
-		action_host(c->buf, out, sizeof(out));
-		client_reply(c, out);
+		if (c->discarding)
+			c->discarding = 0;	/* the end of the long one */
+		else {
+			action_host(c->buf, out, sizeof(out));
+			client_reply(c, out);
+		}
 		c->len -= (size_t)(nl + 1 - c->buf);
 		memmove(c->buf, nl + 1, c->len + 1);
 	}
+	/* Too long for a request: say so once and skip to its end.  Not a
+	 * close: unread input would turn it into a reset that loses the
+	 * reply. */
 	if (c->fd >= 0 && c->len >= MAX_LINE) {
-		client_reply(c, "error: request line too long");
-		client_close(c);
+		if (!c->discarding)
+			client_reply(c, "error: request line too long");
+		c->discarding = 1;
+		c->len = 0;
 	}
 }
 
@@ -138,6 +148,7 @@ accept_one(int watch, int fd, int events, void *opaque)
 		    sizeof(one));
 	c->fd = cfd;
 	c->len = 0;
+	c->discarding = 0;
 	c->watch = virEventAddHandle(cfd, VIR_EVENT_HANDLE_READABLE,
 	    client_read, c, NULL);
 	if (c->watch < 0)
@@ -219,8 +230,6 @@ start_unix(struct ur_err *err)
 	    accept_one, NULL, NULL);
 	if (unix_watch < 0)
 		return ur_errf(err, "cannot watch %s", path);
-	dlog(LOG_INFO, "control socket %s (%s)", path,
-	    gr != NULL ? group : "root only");
 	return 0;
 }
 
@@ -290,9 +299,6 @@ start_tcp(struct ur_err *err)
 			    "address: anyone who reaches it could move the "
 			    "host's ports; use 127.0.0.1, or set "
 			    "allow-remote-listen = yes", addr);
-		dlog(LOG_WARNING, "listening on %s beyond this machine "
-		    "(allow-remote-listen = yes): anyone who reaches it can "
-		    "move the host's ports", addr);
 	}
 	tcp_fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC |
 	    SOCK_NONBLOCK, 0);
@@ -307,7 +313,6 @@ start_tcp(struct ur_err *err)
 	    accept_one, NULL, NULL);
 	if (tcp_watch < 0)
 		return ur_errf(err, "cannot watch %s", addr);
-	dlog(LOG_INFO, "listening on tcp %s", addr);
 	return 0;
 }
 
@@ -324,9 +329,25 @@ listen_start(struct ur_err *err)
 		}
 		ready = 1;
 	}
+	/* The unix socket first: it is how a second daemon learns of the
+	 * first.  Nothing is logged until both are up, so a refusal is the
+	 * only line. */
 	if (start_unix(err) < 0 || start_tcp(err) < 0) {
 		listen_stop();
 		return -1;
+	}
+	dlog(LOG_INFO, "control socket %s (%s)", unix_path,
+	    ur_conf_get(&D.conf, "control-group") ?
+	    ur_conf_get(&D.conf, "control-group") : "root only");
+	if (tcp_fd >= 0) {
+		const char *remote = ur_conf_get(&D.conf, "allow-remote-listen");
+
+		dlog(remote != NULL && strcmp(remote, "yes") == 0 ?
+		    LOG_WARNING : LOG_INFO, "listening on tcp %s%s",
+		    ur_conf_get(&D.conf, "listen-tcp"),
+		    remote != NULL && strcmp(remote, "yes") == 0 ?
+		    " (allow-remote-listen = yes): anyone who reaches it "
+		    "beyond this machine can move the host's ports" : "");
 	}
 	return 0;
 }

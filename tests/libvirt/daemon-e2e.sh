@@ -276,14 +276,15 @@ M_LATE=0x0040		# ehci1.7; profile alt = "spare" (ehci1.8, 0x0080)
 
 # ------------------------------------------- 1. a guest that says toggle
 echo "# 1. guest toggle"
-guest talker -w 2000 -n 1 "$LV_DIR/talker.img" toggle
+# "toggle\r\n", as a Windows guest's serial port writes lines
+guest talker -w 2000 -n 1 "$LV_DIR/talker.img" $'toggle\r'
 lv_define_domain talker "$(devices talker)" \
 	"$(meta ehci2 "$(prof desk ehci2.1-6 d)$(prof kbd ehci2.1)" serial0)"
 lv_virsh start talker >/dev/null
 eq "talker started: the hook gave ehci2.1-6 to the guest" "$(d0)" 000040ff
 t0=$SECONDS
 if wait_d0 15 00007fff; then
-	pass "talker's guest said 'toggle' (after its 2 s wait): its ports went to the host, 0x000040ff -> 0x00007fff ($((SECONDS - t0)) s)"
+	pass "talker's guest said 'toggle\\r\\n' (after its 2 s wait): its ports went to the host, 0x000040ff -> 0x00007fff ($((SECONDS - t0)) s)"
 else
 	fail "talker's guest said 'toggle': XUSB2PR is $(d0), want 00007fff"
 fi

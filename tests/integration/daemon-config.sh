@@ -1,0 +1,98 @@
+#!/bin/bash
+# usbrouted without libvirt: what it refuses at start, the control
+# socket's permissions, the protocol's error replies, signals.  (With a
+# real libvirtd and guests: tests/libvirt/daemon-e2e.sh.)
+. "$top_srcdir/tests/lib.sh"
+
+DAEMON="$top_builddir/src/daemon/usbrouted"
+sim=$(mksim s --chipset 8-series)
+CTL="$T/control"
+conf() {	# conf EXTRA-LINES: a config for the simulation, no libvirtd
+	printf 'sysfs-root = %s\nstate-dir = %s/run\ncontrol-socket = %s\nlibvirt-uri = qemu:///system?socket=%s/no-libvirtd\n%s\n' \
+		"$sim" "$sim" "$CTL" "$T" "$1" >"$T/d.conf"
+}
+ask() { printf '%s\n' "$1" | timeout 5 nc -N -U "$CTL" 2>&1; }
+start() {	# start: the daemon in the background, wait for its socket
+	"$DAEMON" --config "$T/d.conf" 2>"$T/log" &
+	dpid=$!
+	for _ in $(seq 50); do
+		[ -S "$CTL" ] && ask status >/dev/null 2>&1 && return 0
+		kill -0 "$dpid" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+refuse_start() {	# refuse_start WHAT PATTERN
+	"$DAEMON" --config "$T/d.conf" >/dev/null 2>"$T/err" &
+	local pid=$! rc
+	( sleep 5; kill "$pid" 2>/dev/null ) &
+	wait "$pid"
+	rc=$?
+	if [ "$rc" -eq 1 ] && grep -q -- "$2" "$T/err" && [ "$(wc -l <"$T/err")" -eq 1 ]; then
+		pass "$1: $(cat "$T/err")"
+	else
+		fail "$1: exit $rc, stderr: $(cat "$T/err")"
+	fi
+}
+
+conf "listen-tcp = 0.0.0.0:47123"
+refuse_start "a non-loopback listener is refused" "is not a loopback address"
+conf "listen-tcp = localhost"
+refuse_start "a listener without a port is refused" "write it as 127.0.0.1:PORT"
+conf "guest-rate = 0"
+refuse_start "a guest rate of 0 is refused" "guest-rate = '0' must be a number from 1"
+conf "control-group = no-such-group-here"
+refuse_start "an unknown control group is refused" "no such group"
+
+conf "listen-tcp = 0.0.0.0:47123
+allow-remote-listen = yes"
+check "allow-remote-listen = yes: it starts" start
+check "... and warns in its log" grep -q "beyond this machine" "$T/log"
+kill -TERM "$dpid"; wait "$dpid"
+
+conf "listen-tcp = 127.0.0.1:47124"
+check "starts without libvirtd (it keeps trying)" start
+check "says it cannot reach libvirtd" grep -q "cannot connect to qemu:///system" "$T/log"
+eq "control socket is root's alone without control-group" "$(stat -c %a "$CTL")" "600"
+eq "status: no domains yet" "$(ask status)" "ok"
+eq "toggle: no domain to toggle" "$(ask toggle)" "error: no running domain has usbroute metadata"
+eq "\\r\\n is a line end too" "$(printf 'toggle\r\n' | timeout 5 nc -N -U "$CTL")" "error: no running domain has usbroute metadata"
+case $(ask "frobnicate") in
+"error: unknown request 'frobnicate'"*) pass "unknown request: error reply" ;;
+*) fail "unknown request: $(ask frobnicate)" ;;
+esac
+eq "a domain that does not run" "$(ask "host nosuch")" "error: no running domain 'nosuch' with usbroute metadata"
+long=$(head -c 600 /dev/zero | tr '\0' a)
+eq "an overlong line: error, then the connection closes" "$(ask "$long")" "error: request line too long"
+eq "TCP speaks the same protocol" "$(printf 'status\n' | timeout 5 nc -N 127.0.0.1 47124)" "ok"
+"$USBROUTE" --config "$T/d.conf" toggle >"$T/out" 2>"$T/err"
+eq "usbroute toggle: the daemon's error, exit 1" "$?:$(cat "$T/err")" "1:usbroute: no running domain has usbroute metadata"
+
+# a second daemon on the same socket must not steal it
+"$DAEMON" --config "$T/d.conf" >/dev/null 2>"$T/err2"
+eq "a second usbrouted refuses to start" "$?" "1"
+check "... saying why" grep -q "another usbrouted is serving" "$T/err2"
+eq "the first still answers" "$(ask status)" "ok"
+
+# SIGHUP with a broken config keeps the old one; SIGTERM ends cleanly
+echo "bogus-key = 1" >>"$T/d.conf"
+kill -HUP "$dpid"
+sleep 0.3
+eq "SIGHUP with a bad config: still serving" "$(ask status)" "ok"
+check "... and says why" grep -q "SIGHUP: .*unknown key 'bogus-key'" "$T/log"
+kill -TERM "$dpid"
+wait "$dpid"
+eq "SIGTERM: exit 0" "$?" "0"
+check "SIGTERM removes the socket" test ! -e "$CTL"
+conf ""
+"$USBROUTE" --config "$T/d.conf" toggle 2>"$T/err" >/dev/null
+check "usbroute toggle without a daemon says so" grep -q "usbrouted is not running" "$T/err"
+
+# a control group opens the socket to its members
+grp=$(getent group daemon >/dev/null && echo daemon || echo adm)
+conf "control-group = $grp"
+check "starts with control-group = $grp" start
+eq "socket mode 0660" "$(stat -c %a "$CTL")" "660"
+eq "socket group $grp" "$(stat -c %G "$CTL")" "$grp"
+kill -TERM "$dpid"; wait "$dpid"
+finish
