@@ -151,3 +151,33 @@ ur_ctrl_format(unsigned ctrls, char *buf, size_t len)
 	if (len > 0 && buf[len - 1] == ',')
 		buf[len - 1] = '\0';
 }
+
+int
+ur_ctrl_parse_list(const char *list, unsigned *ctrls, char *bad,
+    size_t badlen)
+{
+	char word[16];
+	const char *p = list;
+	unsigned c;
+	size_t n;
+
+	*ctrls = 0;
+	bad[0] = '\0';
+	for (;;) {
+		p += strspn(p, " \t\r\n,");
+		if (*p == '\0')
+			break;
+		n = strcspn(p, " \t\r\n,");
+		if (n < sizeof(word)) {
+			memcpy(word, p, n);
+			word[n] = '\0';
+		}
+		if (n >= sizeof(word) || ur_ctrl_parse(word, &c) < 0) {
+			snprintf(bad, badlen, "%.*s", (int)n, p);
+			return -1;
+		}
+		*ctrls |= c;
+		p += n;
+	}
+	return *ctrls == 0 ? -1 : 0;
+}

@@ -81,4 +81,9 @@ void ur_port_name(const struct ur_chipset *cs, int bit, char *buf, size_t len);
 int ur_ctrl_parse(const char *s, unsigned *ctrls);
 void ur_ctrl_format(unsigned ctrls, char *buf, size_t len);
 
+/* "ehci2 xhci", "ehci1,ehci2": a set.  -1 on an unknown word (copied to
+ * bad, cut to badlen) or an empty list (bad is "" then). */
+int ur_ctrl_parse_list(const char *list, unsigned *ctrls, char *bad,
+    size_t badlen);
+
 #endif

@@ -304,37 +304,17 @@ is_mask(const char *s)
 static int
 parse_controllers(const char *text, unsigned *ctrls, struct ur_err *err)
 {
-	char word[16], show[SHOW_MAX];
-	const char *p = text;
-	unsigned c;
-	size_t n;
+	char bad[16], show[SHOW_MAX];
 
-	*ctrls = 0;
-	for (;;) {
-		p += strspn(p, " \t\r\n,");
-		if (*p == '\0')
-			break;
-		n = strcspn(p, " \t\r\n,");
-		if (n >= sizeof(word)) {
-			memcpy(word, p, sizeof(word) - 1);
-			word[sizeof(word) - 1] = '\0';
-			return ur_errf(err, PFX "controllers=\"%s\": unknown "
-			    "controller \"%s...\"; use ehci1, ehci2 or xhci",
-			    shorten(text, show, sizeof(show)), word);
-		}
-		memcpy(word, p, n);
-		word[n] = '\0';
-		if (ur_ctrl_parse(word, &c) == -1)
-			return ur_errf(err, PFX "controllers=\"%s\": unknown "
-			    "controller \"%s\"; use ehci1, ehci2 or xhci",
-			    shorten(text, show, sizeof(show)), word);
-		*ctrls |= c;
-		p += n;
-	}
-	if (*ctrls == 0)
+	if (ur_ctrl_parse_list(text, ctrls, bad, sizeof(bad)) == 0)
+		return 0;
+	if (bad[0] == '\0')
 		return ur_errf(err, PFX "controllers= is empty; name ehci1, "
 		    "ehci2 or xhci, or remove the attribute");
-	return 0;
+	return ur_errf(err, PFX "controllers=\"%s\": unknown controller "
+	    "\"%s%s\"; use ehci1, ehci2 or xhci",
+	    shorten(text, show, sizeof(show)), bad,
+	    strlen(bad) == sizeof(bad) - 1 ? "..." : "");
 }
 
 static int

@@ -42,27 +42,6 @@ set_field(char *dst, size_t len, const char *src, const char *what)
 	return EXIT_OK;
 }
 
-static int
-parse_ctrls(const char *list, unsigned *ctrls)
-{
-	char buf[64], *w, *save = NULL;
-	unsigned c;
-
-	if (strlen(list) >= sizeof(buf))
-		return usage_error("claim", "controller list too long");
-	memcpy(buf, list, strlen(list) + 1);
-	*ctrls = 0;
-	for (w = strtok_r(buf, " ,", &save); w != NULL;
-	    w = strtok_r(NULL, " ,", &save)) {
-		if (ur_ctrl_parse(w, &c) < 0)
-			return usage_error("claim", "unknown controller '%s': "
-			    "use ehci1, ehci2 or xhci", w);
-		*ctrls |= c;
-	}
-	if (*ctrls == 0)
-		return usage_error("claim", "--controllers is empty");
-	return EXIT_OK;
-}
 
 int
 cmd_claim(struct cli *cli, int argc, char **argv)
@@ -103,7 +82,8 @@ cmd_claim(struct cli *cli, int argc, char **argv)
 	    (rc = set_field(o.profile, sizeof(o.profile),
 	    profile ? profile : "", "--profile")) != EXIT_OK)
 		return rc;
-	if (ctrls != NULL && (rc = parse_ctrls(ctrls, &o.ctrls)) != EXIT_OK)
+	if (ctrls != NULL &&
+	    (rc = ctrls_option("claim", ctrls, &o.ctrls)) != EXIT_OK)
 		return rc;
 	if ((rc = open_machine(cli, &m)) != EXIT_OK)
 		return rc;

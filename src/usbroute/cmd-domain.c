@@ -926,28 +926,6 @@ do_edit(struct cli *cli, const struct dopts *o, int unset)
 
 /* ---------------------------------------------------------- options */
 
-static int
-parse_ctrls(const char *list, unsigned *all)
-{
-	char buf[64], *w, *save = NULL;
-	unsigned c;
-
-	*all = 0;
-	if (strlen(list) >= sizeof(buf))
-		return usage_error("domain", "controller list too long");
-	memcpy(buf, list, strlen(list) + 1);
-	for (w = strtok_r(buf, " ,", &save); w != NULL;
-	    w = strtok_r(NULL, " ,", &save)) {
-		if (ur_ctrl_parse(w, &c) < 0)
-			return usage_error("domain", "unknown controller '%s': "
-			    "use ehci1, ehci2 or xhci", w);
-		*all |= c;
-	}
-	if (*all == 0)
-		return usage_error("domain", "--controllers is empty; to drop "
-		    "the attribute use --no-controllers");
-	return EXIT_OK;
-}
 
 static int
 parse_opts(int argc, char **argv, struct dopts *o)
@@ -1003,7 +981,8 @@ parse_opts(int argc, char **argv, struct dopts *o)
 	if (o->ctrls != NULL && o->no_ctrls)
 		return usage_error("domain", "--controllers and "
 		    "--no-controllers contradict each other");
-	if (o->ctrls != NULL && parse_ctrls(o->ctrls, &o->ctrl_mask) != EXIT_OK)
+	if (o->ctrls != NULL &&
+	    ctrls_option("domain", o->ctrls, &o->ctrl_mask) != EXIT_OK)
 		return EXIT_USAGE;
 	v = o->sub;
 	if (o->name != NULL && o->name[0] == '\0')

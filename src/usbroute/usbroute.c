@@ -119,6 +119,19 @@ take_opt(int argc, char **argv, int *i, const char *name, const char **value)
 }
 
 int
+ctrls_option(const char *cmd, const char *list, unsigned *ctrls)
+{
+	char bad[16];
+
+	if (ur_ctrl_parse_list(list, ctrls, bad, sizeof(bad)) == 0)
+		return EXIT_OK;
+	if (bad[0] == '\0')
+		return usage_error(cmd, "--controllers is empty");
+	return usage_error(cmd, "unknown controller '%s': use ehci1, ehci2 "
+	    "or xhci", bad);
+}
+
+int
 open_machine(struct cli *cli, struct ur_machine *m)
 {
 	struct ur_err err;

@@ -54,6 +54,10 @@ int usage_error(const char *cmd, const char *fmt, ...)
 int take_opt(int argc, char **argv, int *i, const char *name,
     const char **value);
 
+/* A --controllers value of command cmd; EXIT_USAGE after saying what is
+ * wrong. */
+int ctrls_option(const char *cmd, const char *list, unsigned *ctrls);
+
 /* Opens the machine, printing the error. */
 int open_machine(struct cli *cli, struct ur_machine *m);
 
