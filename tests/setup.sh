@@ -44,7 +44,7 @@ if [ ! -x configure ] || [ configure.ac -nt configure ] || [ Makefile.am -nt Mak
 fi
 if [ ! -f Makefile ] || [ configure -nt config.status ]; then
 	say "configure"
-	./configure --quiet --sysconfdir=/etc --localstatedir=/var
+	./configure --quiet --sysconfdir=/etc --localstatedir=/var --enable-werror
 fi
 say "make"
 make -s -j"$(nproc)" >/dev/null
