@@ -644,8 +644,8 @@ parse_domain(xmlNodePtr dom, struct ur_domain *d, struct ur_err *err)
 	return parse_ours(ours, d, err);
 }
 
-static void
-domain_init(struct ur_domain *d)
+void
+ur_meta_init(struct ur_domain *d)
 {
 	memset(d, 0, sizeof(*d));
 	d->default_profile = -1;
@@ -659,7 +659,7 @@ ur_meta_parse(const char *xml, size_t len, struct ur_domain *d,
 	xmlNodePtr root;
 	int rc;
 
-	domain_init(d);
+	ur_meta_init(d);
 	if (xml == NULL || len == 0)
 		return ur_errf(err, "domain XML is empty");
 	if ((doc = read_doc(xml, len, err)) == NULL)
@@ -679,7 +679,7 @@ ur_meta_parse(const char *xml, size_t len, struct ur_domain *d,
 	xmlFreeDoc(doc);
 	if (rc == -1) {
 		/* Half a result is no result: callers may not peek. */
-		domain_init(d);
+		ur_meta_init(d);
 	}
 	return rc;
 }

@@ -39,6 +39,9 @@ struct ur_domain {
 int ur_meta_parse(const char *xml, size_t len, struct ur_domain *d,
     struct ur_err *err);
 
+/* A domain with no metadata: no profiles, no default. */
+void ur_meta_init(struct ur_domain *d);
+
 /* The controllers the domain holds: hostdev_ctrls | attr_ctrls. */
 unsigned ur_meta_ctrls(const struct ur_domain *d);
 
