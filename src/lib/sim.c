@@ -269,6 +269,55 @@ make_pci_dev(const char *dir, const char *addr, const struct ur_dump_dev *d,
 	return link_in(dir, PCI_LINKS, addr, rel, err);
 }
 
+/*
+ * What the kernel adds around a bound PCI device: the driver's directory
+ * with a link to the device and the device's link back, and an IOMMU
+ * group (each controller alone in its own, as on these PCHs with VT-d).
+ * `usbroute doctor` reads them.
+ */
+static int
+make_kernel_links(const char *dir, const char *addr, const char *driver,
+    int group, struct ur_err *err)
+{
+	char path[PATHLEN], dest[PATHLEN];
+
+	if (ur_path(path, sizeof(path), "%s/bus/pci/drivers/%s", dir,
+	    driver) < 0)
+		return ur_errf(err, "path too long: %s", dir);
+	if (ur_mkdirs(path, 0755, err) < 0)
+		return -1;
+	if (ur_path(path, sizeof(path), "%s/bus/pci/drivers/%s/%s", dir,
+	    driver, addr) < 0 ||
+	    ur_path(dest, sizeof(dest), "../../../../%s/%s", PCI_ROOT,
+	    addr) < 0 || symlink(dest, path) < 0)
+		return ur_errf(err, "cannot link %s: %s", path,
+		    strerror(errno));
+	if (ur_path(path, sizeof(path), "%s/%s/%s/driver", dir, PCI_ROOT,
+	    addr) < 0 ||
+	    ur_path(dest, sizeof(dest), "../../../bus/pci/drivers/%s",
+	    driver) < 0 || symlink(dest, path) < 0)
+		return ur_errf(err, "cannot link %s: %s", path,
+		    strerror(errno));
+	if (ur_path(path, sizeof(path), "%s/kernel/iommu_groups/%d/devices",
+	    dir, group) < 0)
+		return ur_errf(err, "path too long: %s", dir);
+	if (ur_mkdirs(path, 0755, err) < 0)
+		return -1;
+	if (ur_path(path, sizeof(path), "%s/kernel/iommu_groups/%d/devices/%s",
+	    dir, group, addr) < 0 ||
+	    ur_path(dest, sizeof(dest), "../../../../%s/%s", PCI_ROOT,
+	    addr) < 0 || symlink(dest, path) < 0)
+		return ur_errf(err, "cannot link %s: %s", path,
+		    strerror(errno));
+	if (ur_path(path, sizeof(path), "%s/%s/%s/iommu_group", dir, PCI_ROOT,
+	    addr) < 0 ||
+	    ur_path(dest, sizeof(dest), "../../../kernel/iommu_groups/%d",
+	    group) < 0 || symlink(dest, path) < 0)
+		return ur_errf(err, "cannot link %s: %s", path,
+		    strerror(errno));
+	return 0;
+}
+
 /* --------------------------------------------------------- USB part */
 
 /*
@@ -498,13 +547,16 @@ ur_sim_create(const char *dir, const struct ur_dump *dump,
 	    ur_mkdirs(path, 0755, err) < 0)
 		return -1;
 
-	if (make_pci_dev(dir, UR_ADDR_XHCI, &dump->xhci, err) < 0)
+	if (make_pci_dev(dir, UR_ADDR_XHCI, &dump->xhci, err) < 0 ||
+	    make_kernel_links(dir, UR_ADDR_XHCI, "xhci_hcd", 4, err) < 0)
 		return -1;
 	if (dump->ehci1.found &&
-	    make_pci_dev(dir, UR_ADDR_EHCI1, &dump->ehci1, err) < 0)
+	    (make_pci_dev(dir, UR_ADDR_EHCI1, &dump->ehci1, err) < 0 ||
+	    make_kernel_links(dir, UR_ADDR_EHCI1, "ehci-pci", 6, err) < 0))
 		return -1;
 	if (dump->ehci2.found &&
-	    make_pci_dev(dir, UR_ADDR_EHCI2, &dump->ehci2, err) < 0)
+	    (make_pci_dev(dir, UR_ADDR_EHCI2, &dump->ehci2, err) < 0 ||
+	    make_kernel_links(dir, UR_ADDR_EHCI2, "ehci-pci", 5, err) < 0))
 		return -1;
 
 	/* Bus numbers in the order Linux registers them: EHCIs load first. */

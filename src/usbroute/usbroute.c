@@ -11,6 +11,8 @@
 static const struct cmd cmds[] = {
 	{ "status", cmd_status, "[--json]",
 	  "controller, registers, and each port's side, owner and device" },
+	{ "doctor", cmd_doctor, "[--json] [--hooks-dir DIR]",
+	  "check this machine: chipset, firmware mask, EHCIs, IOMMU, hook, daemon" },
 	{ "explain", cmd_explain, "MASK [--chipset NAME]",
 	  "draw which port each bit of an XUSB2PR value puts where" },
 	{ "route", cmd_route, "PORTS --to xhci|ehci",

@@ -25,6 +25,7 @@ struct cmd {
 };
 
 int cmd_status(struct cli *, int, char **);
+int cmd_doctor(struct cli *, int, char **);
 int cmd_explain(struct cli *, int, char **);
 int cmd_route(struct cli *, int, char **);
 int cmd_set(struct cli *, int, char **);

@@ -1,0 +1,347 @@
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "doctor.h"
+#include "fileio.h"
+#include "machine.h"
+#include "portset.h"
+#include "state.h"
+
+static void __attribute__((format(printf, 4, 5)))
+say(struct ur_doctor *d, enum ur_level level, const char *topic,
+    const char *fmt, ...)
+{
+	struct ur_finding *f;
+	va_list ap;
+
+	if (d->n == UR_DOCTOR_MAX)
+		return;
+	f = &d->f[d->n++];
+	f->level = level;
+	snprintf(f->topic, sizeof(f->topic), "%s", topic);
+	va_start(ap, fmt);
+	vsnprintf(f->msg, sizeof(f->msg), fmt, ap);
+	va_end(ap);
+}
+
+const char *
+ur_level_name(enum ur_level level)
+{
+	switch (level) {
+	case UR_OK:
+		return "ok";
+	case UR_INFO:
+		return "info";
+	case UR_WARN:
+		return "warn";
+	default:
+		return "FAIL";
+	}
+}
+
+enum ur_level
+ur_doctor_worst(const struct ur_doctor *d)
+{
+	enum ur_level worst = UR_OK;
+	int i;
+
+	for (i = 0; i < d->n; i++)
+		if (d->f[i].level > worst)
+			worst = d->f[i].level;
+	return worst;
+}
+
+/* The last part of the link at DIR/bus/pci/devices/ADDR/NAME, or "". */
+static void
+link_name(const char *root, const char *addr, const char *name, char *buf,
+    size_t len)
+{
+	char path[PATH_MAX], target[PATH_MAX];
+	const char *slash;
+	ssize_t n;
+
+	buf[0] = '\0';
+	if (ur_path(path, sizeof(path), "%s/bus/pci/devices/%s/%s", root,
+	    addr, name) < 0)
+		return;
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		return;
+	target[n] = '\0';
+	slash = strrchr(target, '/');
+	snprintf(buf, len, "%s", slash ? slash + 1 : target);
+}
+
+/* The other devices in an IOMMU group, as "0000:00:1a.1 ..." */
+static int
+group_others(const char *root, const char *group, const char *self,
+    char *buf, size_t len)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	size_t n = 0;
+	int count = 0;
+	DIR *dir;
+
+	buf[0] = '\0';
+	if (ur_path(path, sizeof(path), "%s/kernel/iommu_groups/%s/devices",
+	    root, group) < 0 || (dir = opendir(path)) == NULL)
+		return -1;
+	while ((e = readdir(dir)) != NULL) {
+		if (e->d_name[0] == '.' || strcmp(e->d_name, self) == 0)
+			continue;
+		count++;
+		if (n < len)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s",
+			    n ? " " : "", e->d_name);
+	}
+	closedir(dir);
+	return count;
+}
+
+static int
+iommu_on(const char *root)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	int any = 0;
+	DIR *dir;
+
+	if (ur_path(path, sizeof(path), "%s/kernel/iommu_groups", root) < 0 ||
+	    (dir = opendir(path)) == NULL)
+		return 0;
+	while (!any && (e = readdir(dir)) != NULL)
+		any = e->d_name[0] != '.';
+	closedir(dir);
+	return any;
+}
+
+static void
+check_ehci(struct ur_doctor *d, const struct ur_conf *conf,
+    const struct ur_chipset *cs, int which)
+{
+	const char *addr = which == 1 ? UR_ADDR_EHCI1 : UR_ADDR_EHCI2;
+	uint16_t id = which == 1 ? cs->ehci1_id : cs->ehci2_id;
+	char topic[8], driver[64], group[32], others[256];
+	int n;
+
+	snprintf(topic, sizeof(topic), "ehci%d", which);
+	if (id == 0)
+		return;		/* LP parts have no EHCI #2 */
+	if (!ur_ehci_present(conf->sysfs_root, addr, id)) {
+		say(d, UR_WARN, topic, "EHCI #%d (%s) is not on the PCI bus: "
+		    "the firmware has it disabled; its ports can only stay on "
+		    "the xHCI (look for an EHCI setting in the BIOS)", which,
+		    addr);
+		return;
+	}
+	link_name(conf->sysfs_root, addr, "driver", driver, sizeof(driver));
+	say(d, UR_OK, topic, "EHCI #%d at %s, %s%s%s", which, addr,
+	    driver[0] ? "driver " : "no driver bound", driver,
+	    strcmp(driver, "vfio-pci") == 0 ? " (ready for a VM)" :
+	    strcmp(driver, "ehci-pci") == 0 ? " (the host's; libvirt "
+	    "rebinds it for a managed hostdev)" : "");
+	link_name(conf->sysfs_root, addr, "iommu_group", group, sizeof(group));
+	if (group[0] == '\0')
+		return;		/* reported once, under iommu */
+	n = group_others(conf->sysfs_root, group, addr, others,
+	    sizeof(others));
+	if (n > 0)
+		say(d, UR_WARN, topic, "EHCI #%d shares IOMMU group %s with "
+		    "%s: VFIO gives a VM the whole group, so all of it goes "
+		    "to the VM together", which, group, others);
+	else if (n == 0)
+		say(d, UR_OK, topic, "EHCI #%d is alone in IOMMU group %s",
+		    which, group);
+}
+
+static void
+check_ports(struct ur_doctor *d, const struct ur_machine *m)
+{
+	char ports[128], fixed[128];
+	uint16_t stuck = m->present & (uint16_t)~m->switchable;
+	int n = __builtin_popcount(m->switchable);
+
+	if (m->switchable == 0) {
+		say(d, UR_FAIL, "ports", "the firmware lets no port move "
+		    "(USB2PRM 0x%08x): look for the xHCI mode in the BIOS "
+		    "(Auto or Smart Auto lets the OS switch; Enabled or "
+		    "Disabled fixes every port)", m->regs.usb2prm);
+		return;
+	}
+	ur_ports_format(m->switchable, m->cs, ports, sizeof(ports));
+	say(d, UR_OK, "ports", "%d port%s switchable: %s", n,
+	    n == 1 ? "" : "s", ports);
+	if (stuck != 0) {
+		ur_ports_format(stuck, m->cs, fixed, sizeof(fixed));
+		say(d, UR_INFO, "ports", "the firmware keeps %s where they "
+		    "are (USB2PRM 0x%08x)", fixed, m->regs.usb2prm);
+	}
+}
+
+static void
+check_table(struct ur_doctor *d, struct ur_machine *m)
+{
+	struct ur_table t;
+	struct ur_err err;
+	char ports[128];
+	uint16_t drift;
+
+	if (ur_state_load(m->conf->state_dir, &t, &err) < 0) {
+		say(d, UR_FAIL, "state", "%s", err.msg);
+		return;
+	}
+	say(d, UR_OK, "state", "%s: %d owner%s", m->conf->state_dir,
+	    t.nowners, t.nowners == 1 ? "" : "s");
+	drift = ur_machine_drift(m, &t);
+	if (drift != 0) {
+		ur_ports_format(drift, m->cs, ports, sizeof(ports));
+		say(d, UR_WARN, "state", "the routing of %s disagrees with the "
+		    "ownership table (Linux re-routes on xHCI resume): "
+		    "'usbroute repair' puts it back, usbrouted does so by "
+		    "itself", ports);
+	}
+}
+
+static void
+check_config(struct ur_doctor *d, const struct ur_machine *m)
+{
+	const struct ur_conf *c = m->conf;
+	struct ur_err err;
+	uint16_t mask;
+	int i, bad = 0;
+
+	for (i = 0; i < c->nnames; i++) {
+		if (ur_ports_parse(c->names[i].words, m->cs, NULL, m->present,
+		    m->cs->port_mask, &mask, &err) < 0) {
+			say(d, UR_FAIL, "config", "%s line %d: port %s: %s",
+			    c->path, c->names[i].line, c->names[i].name,
+			    err.msg);
+			bad = 1;
+		}
+	}
+	if (bad)
+		return;
+	say(d, UR_OK, "config", "%s: %d port name%s, %d SuperSpeed pair%s",
+	    c->path, c->nnames, c->nnames == 1 ? "" : "s", c->npairs,
+	    c->npairs == 1 ? "" : "s");
+	if (c->npairs == 0)
+		say(d, UR_INFO, "config", "no ss-pair lines: a USB3 device "
+		    "stays on the xHCI when its port moves to EHCI; see "
+		    "usbroute.conf(5)");
+}
+
+static int
+has_marker(const char *path)
+{
+	char buf[4096];
+	ssize_t n;
+	size_t i;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int found = 0;
+
+	if (fd < 0)
+		return 0;
+	/* The hook front names its helper; a binary, so no strstr. */
+	while (!found && (n = read(fd, buf, sizeof(buf))) > 0)
+		for (i = 0; !found && i + 17 <= (size_t)n; i++)
+			found = memcmp(buf + i, "usbroute-hook-run", 17) == 0;
+	close(fd);
+	return found;
+}
+
+static void
+check_hook(struct ur_doctor *d, const char *hooks_dir)
+{
+	char main_hook[PATH_MAX], side_hook[PATH_MAX];
+
+	if (ur_path(main_hook, sizeof(main_hook), "%s/qemu", hooks_dir) < 0 ||
+	    ur_path(side_hook, sizeof(side_hook), "%s/qemu.d/usbroute",
+	    hooks_dir) < 0)
+		return;
+	if (has_marker(main_hook) || has_marker(side_hook)) {
+		say(d, UR_OK, "hook", "the libvirt hook is installed in %s "
+		    "(restart libvirtd once after installing it)", hooks_dir);
+		return;
+	}
+	say(d, UR_WARN, "hook", "the libvirt hook is not in %s: domains "
+	    "will not claim their ports at start; 'make install' puts it "
+	    "there", hooks_dir);
+}
+
+static void
+check_daemon(struct ur_doctor *d, const struct ur_conf *conf)
+{
+	const char *path = ur_conf_get(conf, "control-socket");
+	struct sockaddr_un sa;
+	int fd, up;
+
+	if (path == NULL)
+		path = "/run/usbroute/control";
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	up = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
+	close(fd);
+	if (up)
+		say(d, UR_OK, "daemon", "usbrouted answers on %s", path);
+	else
+		say(d, UR_INFO, "daemon", "usbrouted is not running: needed "
+		    "only to switch while a VM runs (usbroute toggle, guest "
+		    "requests)");
+}
+
+void
+ur_doctor_run(const struct ur_conf *conf, const char *hooks_dir,
+    struct ur_doctor *d)
+{
+	struct ur_machine m;
+	struct ur_err err;
+	char path[PATH_MAX], pm[16];
+	struct stat st;
+
+	memset(d, 0, sizeof(*d));
+	if (ur_machine_open(&m, conf, &err) < 0) {
+		say(d, UR_FAIL, "chipset", "%s", err.msg);
+		return;
+	}
+	say(d, UR_OK, "chipset", "%s xHCI at %s [8086:%04x]", m.cs->name,
+	    UR_ADDR_XHCI, m.cs->xhci_id);
+	check_ports(d, &m);
+	check_ehci(d, conf, m.cs, 1);
+	check_ehci(d, conf, m.cs, 2);
+	if (!iommu_on(conf->sysfs_root))
+		say(d, UR_FAIL, "iommu", "no IOMMU groups: enable VT-d in the "
+		    "BIOS and boot with intel_iommu=on, or no controller can "
+		    "be given to a VM");
+	if (ur_path(path, sizeof(path), "%s/bus/pci/drivers/vfio-pci",
+	    conf->sysfs_root) == 0 && stat(path, &st) < 0)
+		say(d, UR_INFO, "vfio", "vfio-pci is not loaded (libvirt loads "
+		    "it for a managed='yes' hostdev; or 'modprobe vfio-pci')");
+	if (ur_path(path, sizeof(path), "%s/bus/pci/devices/%s/power/control",
+	    conf->sysfs_root, UR_ADDR_XHCI) == 0 &&
+	    ur_read_attr(path, pm, sizeof(pm)) >= 0)
+		say(d, UR_OK, "power", "xHCI runtime PM is '%s'; usbroute "
+		    "sets it to 'on' while ports are away from the xHCI", pm);
+	check_config(d, &m);
+	check_table(d, &m);
+	check_hook(d, hooks_dir);
+	check_daemon(d, conf);
+	ur_machine_close(&m);
+}
