@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -157,24 +158,12 @@ ur_state_format(const struct ur_table *t, char *buf, size_t len)
 	return (int)(p - buf);
 }
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Decodes one %-escaped field into dst; -1 if malformed or too long. */
 static int
 get_field(const char *src, char *dst, size_t len)
 {
+	char hex[3] = { 0, 0, 0 };
 	size_t n = 0;
-	int hi, lo;
 
 	if (strcmp(src, "-") == 0) {
 		dst[0] = '\0';
@@ -184,11 +173,12 @@ get_field(const char *src, char *dst, size_t len)
 		int c = (unsigned char)*src;
 
 		if (c == '%') {
-			hi = hexval(src[1]);
-			lo = hi < 0 ? -1 : hexval(src[2]);
-			if (lo < 0)
+			if (!isxdigit((unsigned char)src[1]) ||
+			    !isxdigit((unsigned char)src[2]))
 				return -1;
-			c = hi * 16 + lo;
+			hex[0] = src[1];
+			hex[1] = src[2];
+			c = (int)strtoul(hex, NULL, 16);
 			if (c == 0)
 				return -1;
 			src += 2;
