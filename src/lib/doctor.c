@@ -80,7 +80,9 @@ link_name(const char *root, const char *addr, const char *name, char *buf,
 		return;
 	target[n] = '\0';
 	slash = strrchr(target, '/');
-	snprintf(buf, len, "%s", slash ? slash + 1 : target);
+	slash = slash ? slash + 1 : target;
+	if (strlen(slash) < len)
+		memcpy(buf, slash, strlen(slash) + 1);
 }
 
 /* The other devices in an IOMMU group, as "0000:00:1a.1 ..." */

@@ -159,6 +159,24 @@ fail:
 
 /* ------------------------------------------------------------ helpers */
 
+/*
+ * A message is one line of libvirt's error or of a log: libxml2's second
+ * line ("Bytes: 0x..") and control characters quoted from the XML
+ * ("&#10;" in a value) become spaces.  Returns -1.
+ */
+static int
+one_line(struct ur_err *err)
+{
+	char *p;
+
+	if (err == NULL)
+		return -1;
+	for (p = err->msg; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = ' ';
+	return -1;
+}
+
 static int
 is_named(xmlNodePtr n, const char *name)
 {
@@ -367,7 +385,12 @@ parse_profile(xmlNodePtr n, struct ur_domain *d, struct ur_err *err)
 			return ur_errf(err, PFX "%s: mask=\"%s\" is not a "
 			    "register value; write it like mask=\"0x00ff\"",
 			    what, mask);
-		memcpy(p->ports, mask, sizeof(p->ports));
+		/* ur_ports_parse knows a raw mask by its 0x (is_mask: at
+		 * most 8 digits). */
+		if (mask[0] == '0' && (mask[1] == 'x' || mask[1] == 'X'))
+			memcpy(p->ports, mask, sizeof(p->ports));
+		else
+			snprintf(p->ports, sizeof(p->ports), "0x%.8s", mask);
 	} else if (!have_ports) {
 		return ur_errf(err, PFX "%s has no ports; add "
 		    "ports=\"ehci2.1-6\" or the like", what);
@@ -663,7 +686,7 @@ ur_meta_parse(const char *xml, size_t len, struct ur_domain *d,
 	if (xml == NULL || len == 0)
 		return ur_errf(err, "domain XML is empty");
 	if ((doc = read_doc(xml, len, err)) == NULL)
-		return -1;
+		return one_line(err);
 	root = xmlDocGetRootElement(doc);
 	if (is_named(root, "domain") && root->ns == NULL)
 		rc = parse_domain(root, d, err);
@@ -680,6 +703,7 @@ ur_meta_parse(const char *xml, size_t len, struct ur_domain *d,
 	if (rc == -1) {
 		/* Half a result is no result: callers may not peek. */
 		ur_meta_init(d);
+		one_line(err);
 	}
 	return rc;
 }
@@ -864,7 +888,7 @@ ur_meta_channel(const char *xml, size_t len, const char *alias, char *path,
 	int rc = 1;
 
 	if ((doc = read_doc(xml, len, err)) == NULL)
-		return -1;
+		return one_line(err);
 	root = xmlDocGetRootElement(doc);
 	devices = is_named(root, "domain") ? plain_child(root, "devices") : NULL;
 	for (dev = devices ? devices->children : NULL; dev != NULL;
@@ -880,5 +904,5 @@ ur_meta_channel(const char *xml, size_t len, const char *alias, char *path,
 		ur_errf(err, "no serial, console or channel device with alias "
 		    "'%s' in the running domain", alias);
 	xmlFreeDoc(doc);
-	return rc == 0 ? 0 : -1;
+	return rc == 0 ? 0 : one_line(err);
 }

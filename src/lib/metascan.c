@@ -31,7 +31,8 @@ ur_meta_uuid(const char *xml, size_t len, char *uuid, size_t size)
 	while (q > p && isspace((unsigned char)q[-1]))
 		q--;
 	n = (size_t)(q - p);
-	if (n == 0 || n >= size)
+	/* A NUL would cut the copy short of the text it claims to be. */
+	if (n == 0 || n >= size || memchr(p, '\0', n) != NULL)
 		return -1;
 	memcpy(uuid, p, n);
 	uuid[n] = '\0';

@@ -28,14 +28,11 @@ ur_mask_parse(const char *s, uint32_t *value, struct ur_err *err)
 {
 	unsigned long v;
 	char *end;
-	int base = 10;
 
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-		base = 16;
-	else if (strspn(s, "0123456789") != strlen(s))
-		base = 16;	/* "00ff", as setpci takes it */
+	/* Hex, with or without 0x, as setpci takes and prints it: "00000300"
+	 * read back from setpci means 0x300, never three hundred. */
 	errno = 0;
-	v = strtoul(s, &end, base);
+	v = strtoul(s, &end, 16);
 	if (*s == '\0' || *end != '\0' || errno != 0 || v > 0xffffffffUL ||
 	    s[0] == '-' || s[0] == '+' || isspace((unsigned char)s[0]))
 		return ur_errf(err, "'%s' is not a mask: write it as setpci "
@@ -209,8 +206,10 @@ parse_words(const char *words, const struct ur_chipset *cs,
 		return ur_errf(err, "port list too long");
 	memcpy(buf, words, strlen(words) + 1);
 	*mask = 0;
-	for (w = strtok_r(buf, " \t,", &save); w != NULL;
-	    w = strtok_r(NULL, " \t,", &save)) {
+	/* Any white space separates, as in the metadata's ports=: a
+	 * newline from "&#10;" must not end up inside a word. */
+	for (w = strtok_r(buf, " \t\n\v\f\r,", &save); w != NULL;
+	    w = strtok_r(NULL, " \t\n\v\f\r,", &save)) {
 		if (strcmp(w, "all") == 0) {
 			*mask |= switchable;
 			continue;

@@ -20,7 +20,7 @@ int ur_ports_parse(const char *words, const struct ur_chipset *cs,
     const struct ur_conf *conf, uint16_t present, uint16_t switchable,
     uint16_t *mask, struct ur_err *err);
 
-/* A raw register value: "0x00ff", "00ff", "255". */
+/* A raw register value, in hex as setpci writes it: "0x00ff", "00ff". */
 int ur_mask_parse(const char *s, uint32_t *value, struct ur_err *err);
 
 /* "ehci1.1-4 ehci2.2 usbr"; "none" for 0. */

@@ -128,8 +128,11 @@ test_mask(void **state)
 	assert_int_equal(v, 0xff);
 	assert_int_equal(ur_mask_parse("00ff", &v, &err), 0);
 	assert_int_equal(v, 0xff);
+	/* Hex always, as setpci: what it printed reads back the same. */
 	assert_int_equal(ur_mask_parse("255", &v, &err), 0);
-	assert_int_equal(v, 255);
+	assert_int_equal(v, 0x255);
+	assert_int_equal(ur_mask_parse("00000300", &v, &err), 0);
+	assert_int_equal(v, 0x300);
 	assert_int_equal(ur_mask_parse("-1", &v, &err), -1);
 	assert_int_equal(ur_mask_parse("0x1ffffffff", &v, &err), -1);
 	assert_int_equal(ur_mask_parse("", &v, &err), -1);
