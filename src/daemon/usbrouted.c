@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libvirt/libvirt.h>
@@ -99,6 +100,40 @@ drift_timer(int timer, void *opaque)
 	(void)timer;
 	(void)opaque;
 	drift_check();
+}
+
+/* Seconds the machine has spent suspended since boot: CLOCK_BOOTTIME
+ * counts them, CLOCK_MONOTONIC does not. */
+static double
+slept(void)
+{
+	struct timespec b, m;
+
+	if (clock_gettime(CLOCK_BOOTTIME, &b) < 0 ||
+	    clock_gettime(CLOCK_MONOTONIC, &m) < 0)
+		return 0;
+	return (double)(b.tv_sec - m.tv_sec) +
+	    (double)(b.tv_nsec - m.tv_nsec) / 1e9;
+}
+
+/*
+ * Linux re-routes every port to the xHCI when it resumes: look at once
+ * after a suspend rather than at the next drift check (which may be off).
+ */
+static void
+resume_timer(int timer, void *opaque)
+{
+	static double before = -1;
+	double s = slept();
+
+	(void)timer;
+	(void)opaque;
+	if (before >= 0 && s - before > 0.5) {
+		dlog(LOG_INFO, "the system resumed after %.0f s asleep; "
+		    "checking the routing", s - before);
+		drift_check();
+	}
+	before = s;
 }
 
 static void
@@ -258,7 +293,9 @@ main(int argc, char **argv)
 	}
 	D.drift_timer = virEventAddTimeout(D.drift_ms > 0 ? D.drift_ms : -1,
 	    drift_timer, NULL, NULL);
-	if (D.drift_timer < 0 || lv_start() < 0) {
+	if (D.drift_timer < 0 ||
+	    virEventAddTimeout(1000, resume_timer, NULL, NULL) < 0 ||
+	    lv_start() < 0) {
 		fprintf(stderr, "usbrouted: cannot start its timers\n");
 		listen_stop();
 		return 1;
