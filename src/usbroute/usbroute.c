@@ -4,7 +4,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "usbroute.h"
 
@@ -34,7 +36,7 @@ static const struct cmd cmds[] = {
 	  "usbrouted: a running domain's ports lent to the host" },
 	{ "profile", cmd_profile, "DOMAIN NAME",
 	  "usbrouted: switch a running domain to another profile" },
-	{ "domain", cmd_domain,
+	{ "domain", NULL,
 	  "[--connect URI] NAME show|check|set|unset ... (see 'usbroute domain help')",
 	  "read, check and edit a libvirt domain's routing metadata" },
 	{ "sim", cmd_sim,
@@ -75,106 +77,6 @@ usage(FILE *out)
 	    ur_conf_default_path());
 }
 
-int
-fail(const struct ur_err *err)
-{
-	fprintf(stderr, "usbroute: %s\n", err->msg);
-	return EXIT_FAIL;
-}
-
-int
-usage_error(const char *cmd, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "usbroute: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	if (cmd != NULL)
-		fprintf(stderr, " (see 'usbroute %s --help')\n", cmd);
-	else
-		fprintf(stderr, " (see 'usbroute --help')\n");
-	return EXIT_USAGE;
-}
-
-int
-take_opt(int argc, char **argv, int *i, const char *name, const char **value)
-{
-	size_t n = strlen(name);
-	const char *a = argv[*i];
-
-	if (strncmp(a, name, n) != 0)
-		return 0;
-	if (value == NULL)
-		return a[n] == '\0';
-	if (a[n] == '=') {
-		*value = a + n + 1;
-		return 1;
-	}
-	if (a[n] != '\0')
-		return 0;
-	if (*i + 1 >= argc)
-		return -1;
-	*value = argv[++*i];
-	return 1;
-}
-
-int
-ctrls_option(const char *cmd, const char *list, unsigned *ctrls)
-{
-	char bad[16];
-
-	if (ur_ctrl_parse_list(list, ctrls, bad, sizeof(bad)) == 0)
-		return EXIT_OK;
-	if (bad[0] == '\0')
-		return usage_error(cmd, "--controllers is empty");
-	return usage_error(cmd, "unknown controller '%s': use ehci1, ehci2 "
-	    "or xhci", bad);
-}
-
-int
-open_machine(struct cli *cli, struct ur_machine *m)
-{
-	struct ur_err err;
-
-	if (ur_machine_open(m, &cli->conf, &err) < 0)
-		return fail(&err);
-	return EXIT_OK;
-}
-
-/* Pulls the global options out of argv, wherever they stand. */
-static int
-globals(int *argc, char **argv, const char **config, const char **root,
-    const char **state, int *json)
-{
-	int i, out = 1, r;
-
-	for (i = 1; i < *argc; i++) {
-		if (strcmp(argv[i], "--") == 0) {
-			while (i < *argc)
-				argv[out++] = argv[i++];
-			break;
-		}
-		if ((r = take_opt(*argc, argv, &i, "--config", config)) ||
-		    (r = take_opt(*argc, argv, &i, "--sysfs-root", root)) ||
-		    (r = take_opt(*argc, argv, &i, "--state-dir", state))) {
-			if (r < 0)
-				return usage_error(NULL, "%s needs a value",
-				    argv[i]);
-			continue;
-		}
-		if (take_opt(*argc, argv, &i, "--json", NULL)) {
-			*json = 1;
-			continue;
-		}
-		argv[out++] = argv[i];
-	}
-	*argc = out;
-	argv[out] = NULL;
-	return EXIT_OK;
-}
-
 static int
 cmd_help(const struct cmd *c)
 {
@@ -183,19 +85,58 @@ cmd_help(const struct cmd *c)
 	return EXIT_OK;
 }
 
+/*
+ * `usbroute domain` is a program of its own, usbroute-domain: it is the
+ * only command that talks to libvirt, and loading libvirt would make every
+ * other command (a hotkey's `usbroute toggle`) ten times slower to start.
+ * The one built beside this binary wins (a build tree), else the installed
+ * one.
+ */
+static int
+exec_domain(char **argv)
+{
+	char self[4096], path[4096], *slash;
+	ssize_t n;
+
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n > 0) {
+		self[n] = '\0';
+		slash = strrchr(self, '/');
+		if (slash != NULL) {
+			*slash = '\0';
+			if (snprintf(path, sizeof(path), "%s/usbroute-domain",
+			    self) < (int)sizeof(path) && access(path, X_OK) == 0)
+				execv(path, argv);
+		}
+	}
+	execv(LIBEXECDIR "/usbroute/usbroute-domain", argv);
+	fprintf(stderr, "usbroute: cannot run %s: %s; reinstall usbroute\n",
+	    LIBEXECDIR "/usbroute/usbroute-domain", strerror(errno));
+	return EXIT_FAIL;
+}
+
 int
 main(int argc, char **argv)
 {
-	const char *config = NULL, *root = NULL, *state = NULL;
+	struct cli_globals g;
 	struct cli cli;
-	struct ur_err err;
+	char **orig;
 	size_t i;
 	int rc, j;
 
+	/* The globals are taken out of argv in place; usbroute-domain gets
+	 * the command line as it was. */
+	orig = calloc((size_t)argc + 1, sizeof(*orig));
+	if (orig == NULL) {
+		fprintf(stderr, "usbroute: out of memory\n");
+		return EXIT_FAIL;
+	}
+	memcpy(orig, argv, (size_t)argc * sizeof(*orig));
 	memset(&cli, 0, sizeof(cli));
-	rc = globals(&argc, argv, &config, &root, &state, &cli.json);
+	rc = cli_globals(&argc, argv, &g);
 	if (rc != EXIT_OK)
 		return rc;
+	cli.json = g.json;
 	if (argc < 2)
 		return usage_error(NULL, "no command given");
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0 ||
@@ -215,15 +156,10 @@ main(int argc, char **argv)
 	for (j = 2; j < argc; j++)
 		if (strcmp(argv[j], "--help") == 0 || strcmp(argv[j], "-h") == 0)
 			return cmd_help(&cmds[i]);
-
-	if (ur_conf_load(&cli.conf, config ? config : ur_conf_default_path(),
-	    config == NULL && getenv("USBROUTE_CONFIG") == NULL, &err) < 0)
-		return fail(&err);
-	if (root != NULL)
-		snprintf(cli.conf.sysfs_root, sizeof(cli.conf.sysfs_root), "%s",
-		    root);
-	if (state != NULL)
-		snprintf(cli.conf.state_dir, sizeof(cli.conf.state_dir), "%s",
-		    state);
+	if (cmds[i].run == NULL)
+		return exec_domain(orig);
+	free(orig);
+	if ((rc = cli_config(&cli, &g)) != EXIT_OK)
+		return rc;
 	return cmds[i].run(&cli, argc - 2, argv + 2);
 }

@@ -17,6 +17,20 @@ struct cli {
 	int json;
 };
 
+/* Options that may stand anywhere on the command line. */
+struct cli_globals {
+	const char *config;
+	const char *root;
+	const char *state;
+	int json;
+};
+
+/* Takes the global options out of argv; EXIT_USAGE on a bad one. */
+int cli_globals(int *argc, char **argv, struct cli_globals *g);
+
+/* Loads the config they name (or the default one) into cli. */
+int cli_config(struct cli *cli, const struct cli_globals *g);
+
 struct cmd {
 	const char *name;
 	int (*run)(struct cli *cli, int argc, char **argv);
