@@ -18,6 +18,7 @@
 
 static virConnectPtr conn;
 static int lifecycle_cb = -1;
+static int metadata_cb = -1;
 static int reconnect_timer = -1;
 static int conn_lost;
 
@@ -77,14 +78,20 @@ find_uuid(const char *uuid)
 }
 
 static void
-domain_drop(struct domain *d)
+domain_forget(struct domain *d)
 {
-	dlog(LOG_INFO, "%s: stopped", d->name);
 	channel_detach(d);
 	memset(d, 0, sizeof(*d));
 	d->chan.fd = -1;
 	d->chan.watch = -1;
 	d->retry_timer = -1;
+}
+
+static void
+domain_drop(struct domain *d)
+{
+	dlog(LOG_INFO, "%s: stopped", d->name);
+	domain_forget(d);
 }
 
 /* A running domain: read its live XML; keep it if it has metadata. */
@@ -176,6 +183,28 @@ lifecycle(virConnectPtr c, virDomainPtr dom, int event, int detail,
 	return 0;
 }
 
+/* `virsh metadata --live` or `usbroute domain set --live` on a running
+ * domain: its profiles and toggle device are read again. */
+static void
+metadata_changed(virConnectPtr c, virDomainPtr dom, int type,
+    const char *nsuri, void *opaque)
+{
+	char uuid[VIR_UUID_STRING_BUFLEN];
+	struct domain *d;
+
+	(void)c;
+	(void)opaque;
+	if (type != VIR_DOMAIN_METADATA_ELEMENT || nsuri == NULL ||
+	    strcmp(nsuri, UR_META_NS) != 0 ||
+	    virDomainGetUUIDString(dom, uuid) < 0)
+		return;
+	if ((d = find_uuid(uuid)) != NULL)
+		domain_forget(d);
+	domain_add(dom);
+	dlog(LOG_INFO, "%s: usbroute metadata changed; read again",
+	    virDomainGetName(dom));
+}
+
 /* After (re)connecting: the running domains as they are now. */
 static void
 sync_domains(void)
@@ -231,7 +260,10 @@ try_connect(void)
 	if (virConnectRegisterCloseCallback(conn, closed, NULL, NULL) < 0 ||
 	    (lifecycle_cb = virConnectDomainEventRegisterAny(conn, NULL,
 	    VIR_DOMAIN_EVENT_ID_LIFECYCLE,
-	    VIR_DOMAIN_EVENT_CALLBACK(lifecycle), NULL, NULL)) < 0) {
+	    VIR_DOMAIN_EVENT_CALLBACK(lifecycle), NULL, NULL)) < 0 ||
+	    (metadata_cb = virConnectDomainEventRegisterAny(conn, NULL,
+	    VIR_DOMAIN_EVENT_ID_METADATA_CHANGE,
+	    VIR_DOMAIN_EVENT_CALLBACK(metadata_changed), NULL, NULL)) < 0) {
 		dlog(LOG_WARNING, "cannot follow domain events on %s: %s",
 		    uri(), virGetLastErrorMessage());
 		virConnectClose(conn);
@@ -252,7 +284,9 @@ drop_connection(void)
 		return;
 	if (lifecycle_cb >= 0)
 		(void)virConnectDomainEventDeregisterAny(conn, lifecycle_cb);
-	lifecycle_cb = -1;
+	if (metadata_cb >= 0)
+		(void)virConnectDomainEventDeregisterAny(conn, metadata_cb);
+	lifecycle_cb = metadata_cb = -1;
 	(void)virConnectUnregisterCloseCallback(conn, closed);
 	virConnectClose(conn);
 	conn = NULL;

@@ -335,6 +335,17 @@ tcp "guest talker" >/dev/null
 tcp "guest plain" >/dev/null
 eq "both with their guests again" "$(d0)" 000040fc
 
+# A profile added to the running domain is usable at once: the daemon
+# follows libvirt's metadata-change event.
+"$USBROUTE" --config "$CONF" domain plain set --live --profile one --ports ehci1.2 >/dev/null 2>"$T/err" ||
+	fail "domain plain set --live: $(cat "$T/err")"
+lv_wait 5 sh -c "printf 'profile plain one\n' | timeout 5 nc -N -U '$CTL' | grep -q '^ok plain guest ehci1.2 '" &&
+	pass "a profile set --live is known to the daemon at once" ||
+	fail "profile plain one after set --live: $(ctl "profile plain one")"
+eq "profile plain one: only ehci1.2 with plain's guest" "$(printf '%04x' $((16#$(d0) & M_PLAIN)))" 0001
+tcp "guest plain default" >/dev/null
+eq "guest plain default: ehci1.1-2 again" "$(d0)" 000040fc
+
 # ------------------------------------------- 2. a guest that misbehaves
 echo "# 2. hostile guest"
 # After 2 s: requests it may not make (another profile, another domain's
