@@ -31,6 +31,8 @@ setpci_d0
 
 say "a VM that was given EHCI #2 (00:1a.0) claims its six ports"
 ur claim win10 ehci2.1-6 --name "Windows 10" --profile desk
+echo "\$ usbroute sim sync (the simulated kernel re-enumerates the receiver on EHCI #2)" >&2
+src/usbroute/usbroute sim sync "$sim"
 ur status
 setpci_d0
 
@@ -39,6 +41,7 @@ ur claim other ehci2.1 || true
 
 say "the VM stops: its ports go home"
 ur release win10
+src/usbroute/usbroute sim sync "$sim" >/dev/null
 setpci_d0
 
 # The same through libvirt: a real libvirtd (private, in its own mount

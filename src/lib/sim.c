@@ -763,3 +763,33 @@ ur_sim_plug(const char *dir, int bit, uint16_t vid, uint16_t pid,
 	u.devpath = at->devpath;
 	return make_usb_dev(dir, at->parent, at->busid, ifname, &u, err);
 }
+
+int
+ur_sim_sync(const char *dir, int *moved, struct ur_err *err)
+{
+	const struct ur_chipset *cs;
+	struct ur_usbdev dev, now;
+	uint8_t cfg[256];
+	int bit;
+
+	*moved = 0;
+	if (check_sim(dir, err) < 0 || read_config(dir, cfg, err) < 0)
+		return -1;
+	cs = ur_chipset_by_id(cfg16(cfg, 0x00), cfg16(cfg, 0x02));
+	if (cs == NULL)
+		return ur_errf(err, "%s: 00:14.0 is %04x:%04x, not a PCH xHCI "
+		    "this tool knows", dir, cfg16(cfg, 0x00),
+		    cfg16(cfg, 0x02));
+	for (bit = 0; bit < UR_MAX_PORTS; bit++) {
+		if (ur_usb_port_device(dir, cs, bit, &dev) < 0 || !dev.present)
+			continue;
+		/* Plugging again puts it where the port is routed now. */
+		if (ur_sim_plug(dir, bit, dev.vid, dev.pid, dev.product,
+		    err) < 0)
+			return -1;
+		if (ur_usb_port_device(dir, cs, bit, &now) == 0 &&
+		    now.present && now.side != dev.side)
+			(*moved)++;
+	}
+	return 0;
+}

@@ -31,4 +31,9 @@ void ur_sim_preset(const struct ur_chipset *cs, struct ur_dump *dump);
 int ur_sim_plug(const char *dir, int bit, uint16_t vid, uint16_t pid,
     const char *product, struct ur_err *err);
 
+/* What the kernel does after a routing change: every device plugged
+ * into the simulation re-enumerates on the side its port is on now.
+ * *moved counts the devices that changed sides. */
+int ur_sim_sync(const char *dir, int *moved, struct ur_err *err);
+
 #endif

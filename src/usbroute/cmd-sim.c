@@ -1,5 +1,6 @@
 /* usbroute sim create DIR (--chipset NAME | --from-lspci FILE)
- * usbroute sim plug DIR PORT VID:PID [PRODUCT] */
+ * usbroute sim plug DIR PORT VID:PID [PRODUCT]
+ * usbroute sim sync DIR */
 #include "config.h"
 
 #include <errno.h>
@@ -111,6 +112,21 @@ sim_plug(struct cli *cli, int argc, char **argv)
 	return EXIT_OK;
 }
 
+static int
+sim_sync(int argc, char **argv)
+{
+	struct ur_err err;
+	int moved;
+
+	if (argc != 1)
+		return usage_error("sim", "usage: usbroute sim sync DIR");
+	if (ur_sim_sync(argv[0], &moved, &err) < 0)
+		return fail(&err);
+	printf("%d device%s re-enumerated on the other side\n", moved,
+	    moved == 1 ? "" : "s");
+	return EXIT_OK;
+}
+
 int
 cmd_sim(struct cli *cli, int argc, char **argv)
 {
@@ -120,6 +136,8 @@ cmd_sim(struct cli *cli, int argc, char **argv)
 		return sim_create(argc - 1, argv + 1);
 	if (strcmp(argv[0], "plug") == 0)
 		return sim_plug(cli, argc - 1, argv + 1);
-	return usage_error("sim", "unknown sim command '%s': create or plug",
-	    argv[0]);
+	if (strcmp(argv[0], "sync") == 0)
+		return sim_sync(argc - 1, argv + 1);
+	return usage_error("sim", "unknown sim command '%s': create, plug or "
+	    "sync", argv[0]);
 }

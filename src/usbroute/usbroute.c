@@ -40,7 +40,7 @@ static const struct cmd cmds[] = {
 	  "[--connect URI] NAME show|check|set|unset ... (see 'usbroute domain help')",
 	  "read, check and edit a libvirt domain's routing metadata" },
 	{ "sim", cmd_sim,
-	  "create DIR (--chipset NAME | --from-lspci FILE) | plug DIR PORT VID:PID [PRODUCT]",
+	  "create DIR (--chipset NAME | --from-lspci FILE) | plug DIR PORT VID:PID [PRODUCT] | sync DIR",
 	  "make a simulated chipset to run usbroute against" },
 };
 

@@ -89,4 +89,13 @@ ur "$sim" sim plug "$sim" ehci1.2 046d:c52b "USB Receiver" 2>/dev/null ||
 	"$USBROUTE" sim plug "$sim" ehci1.2 046d:c52b "USB Receiver"
 ur "$sim" status >"$T/s"
 check "status shows the attached device" grep -qE "^ehci1.2 .*046d:c52b USB Receiver" "$T/s"
+on() { ur "$sim" status --json | python3 -c "import json,sys; print([p['device']['on'] + ' ' + p['device']['busid'] for p in json.load(sys.stdin)['ports'] if p['port'] == '$1'][0])"; }
+eq "plugged on the xHCI's root hub, port 2" "$(on ehci1.2)" "xhci 3-2"
+ur "$sim" claim vm ehci1.2 >/dev/null
+eq "sim sync: one device changes sides" "$("$USBROUTE" sim sync "$sim")" "1 device re-enumerated on the other side"
+eq "... now behind EHCI #1's hub, port 2" "$(on ehci1.2)" "ehci 2-1.2"
+ur "$sim" release vm >/dev/null
+"$USBROUTE" sim sync "$sim" >/dev/null
+eq "released and synced: back on the xHCI" "$(on ehci1.2)" "xhci 3-2"
+eq "sim sync with nothing to move" "$("$USBROUTE" sim sync "$sim")" "0 devices re-enumerated on the other side"
 finish
