@@ -128,8 +128,9 @@ ur_report_text(FILE *out, const struct ur_machine *m,
 			    r.pinned ? " (pinned)" : "");
 		devtext[0] = '\0';
 		if (r.dev.present)
-			snprintf(devtext, sizeof(devtext), "%04x:%04x %s",
-			    r.dev.vid, r.dev.pid, r.dev.product);
+			snprintf(devtext, sizeof(devtext), "%04x:%04x %s "
+			    "(usb %s)", r.dev.vid, r.dev.pid, r.dev.product,
+			    r.dev.busid);
 		snprintf(line, sizeof(line), "%-8s p%-3d %-12s %-6s %-6s %-20s "
 		    "%s%s", r.name, bit, r.alias ? r.alias : "-",
 		    !r.present ? "fused" : r.switchable ? "yes" : "no",

@@ -348,12 +348,12 @@ test_report_text(void **state)
 	check_line(sq, "ehci1.2 p1 - yes xhci host");
 	/* pinned by hand, with its configured name */
 	check_line(sq, "ehci1.3 p2 front yes ehci1 host (pinned)");
-	check_line(sq, "ehci1.4 p3 - yes xhci host 0781:5581 Ultra");
+	check_line(sq, "ehci1.4 p3 - yes xhci host 0781:5581 Ultra (usb 3-4)");
 	/* an owner without a name shows its id */
 	check_line(sq, "ehci1.6 p5 - yes ehci1 bench \"A\"\\1");
 	/* the owner's device, on its EHCI */
 	check_line(sq, "ehci2.1 p8 desk yes ehci2 win10 046d:c52b "
-	    "Unifying \"Receiver\"");
+	    "Unifying \"Receiver\" (usb 1-1.1)");
 	/* lent back: on the xHCI, still the owner's */
 	check_line(sq, "ehci2.2 p9 - yes xhci win10 (lent)");
 	check_line(sq, "ehci2.3 p10 - yes ehci2 win10");
