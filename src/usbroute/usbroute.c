@@ -14,7 +14,7 @@ static const struct cmd cmds[] = {
 	{ "status", cmd_status, "[--json]",
 	  "controller, registers, and each port's side, owner and device" },
 	{ "doctor", cmd_doctor, "[--json] [--hooks-dir DIR]",
-	  "check this machine: chipset, firmware mask, EHCIs, IOMMU, hook, daemon" },
+	  "will it work here? chipset, firmware, EHCIs, IOMMU, hook, daemon" },
 	{ "explain", cmd_explain, "MASK [--chipset NAME]",
 	  "draw which port each bit of an XUSB2PR value puts where" },
 	{ "route", cmd_route, "PORTS --to xhci|ehci",
@@ -29,18 +29,19 @@ static const struct cmd cmds[] = {
 	{ "repair", cmd_repair, "",
 	  "write the registers again from the ownership table (after drift)" },
 	{ "toggle", cmd_toggle, "[DOMAIN]",
-	  "usbrouted: a running domain's ports to the host if the guest has them, else back" },
+	  "usbrouted: a running domain's ports to the host, or back" },
 	{ "guest", cmd_guest, "[DOMAIN [PROFILE]]",
-	  "usbrouted: a running domain's ports (or another profile's) to the guest" },
+	  "usbrouted: a running domain's ports (or a profile's) to the guest" },
 	{ "host", cmd_host, "[DOMAIN]",
 	  "usbrouted: a running domain's ports lent to the host" },
 	{ "profile", cmd_profile, "DOMAIN NAME",
 	  "usbrouted: switch a running domain to another profile" },
 	{ "domain", NULL,
-	  "[--connect URI] NAME show|check|set|unset ... (see 'usbroute domain help')",
-	  "read, check and edit a libvirt domain's routing metadata" },
+	  "[--connect URI] NAME show|check|set|unset ...",
+	  "read, check and edit a domain's metadata ('usbroute domain help')" },
 	{ "sim", cmd_sim,
-	  "create DIR (--chipset NAME | --from-lspci FILE) | plug DIR PORT VID:PID [PRODUCT] | sync DIR",
+	  "create DIR (--chipset NAME | --from-lspci FILE)\n"
+	  "           sim plug DIR PORT VID:PID [PRODUCT] | sim sync DIR",
 	  "make a simulated chipset to run usbroute against" },
 };
 
@@ -53,7 +54,8 @@ usage(FILE *out)
 
 	fprintf(out,
 	    "usage: usbroute [--config FILE] [--sysfs-root DIR] "
-	    "[--state-dir DIR] [--json] COMMAND [ARGS]\n\n"
+	    "[--state-dir DIR] [--json]\n"
+	    "                COMMAND [ARGS]\n\n"
 	    "Routes the USB2 ports of an Intel 7/8/9-series or X99 chipset "
 	    "between its\nxHCI and EHCI controllers, so a VM given one of "
 	    "them owns those ports.\n\ncommands:\n");
