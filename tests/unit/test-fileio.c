@@ -8,7 +8,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,29 +16,17 @@
 
 #include "err.h"
 #include "fileio.h"
+#include "testutil.h"
 
 /* --------------------------------------------------------- helpers */
 
 static char dir[64];
 
 static int
-rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	if (flag == FTW_DP)
-		return rmdir(path);
-	return unlink(path);
-}
-
-static int
 tmp_setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/usbroute-fileio-XXXXXX");
-	if (mkdtemp(dir) == NULL)
-		return -1;
-	return 0;
+	return tu_tmpdir(dir, sizeof(dir), "fileio");
 }
 
 static int
@@ -48,7 +35,7 @@ tmp_teardown(void **state)
 	(void)state;
 	/* Put back what a test took away, or nftw cannot clean up. */
 	(void)chmod(dir, 0700);
-	if (nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
+	if (tu_rmtree(dir) != 0)
 		return -1;
 	dir[0] = '\0';
 	return 0;

@@ -17,6 +17,7 @@
 #include "fileio.h"
 #include "power.h"
 #include "sim.h"
+#include "testutil.h"
 
 /* A simulated 8-series chipset for each test; its xHCI's power/control
  * starts as "auto\n", as Linux leaves it. */
@@ -30,8 +31,7 @@ sim_setup(void **state)
 	struct ur_err err;
 
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/usbroute-power-XXXXXX");
-	if (mkdtemp(dir) == NULL)
+	if (tu_tmpdir(dir, sizeof(dir), "power") != 0)
 		return -1;
 	ur_sim_preset(ur_chipset_by_key("8-series"), &dump);
 	if (ur_sim_create(dir, &dump, &err) < 0) {
@@ -46,11 +46,8 @@ sim_setup(void **state)
 static int
 sim_teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return tu_rmtree(dir);
 }
 
 /* power/control exactly as it is on disk (no newline stripping). */

@@ -19,6 +19,7 @@
 #include "pci.h"
 #include "report.h"
 #include "sim.h"
+#include "testutil.h"
 
 /* ---------------------------------------------------------- helpers */
 
@@ -172,8 +173,7 @@ machine_setup(void **state)
 	uint32_t got;
 
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/usbroute-report-XXXXXX");
-	if (mkdtemp(dir) == NULL)
+	if (tu_tmpdir(dir, sizeof(dir), "report") != 0)
 		return -1;
 	snprintf(jsonfile, sizeof(jsonfile), "%s.json", dir);
 	ur_sim_preset(ur_chipset_by_key("8-series"), &dump);
@@ -230,12 +230,16 @@ fail:
 static int
 machine_teardown(void **state)
 {
-	char cmd[256];
+	int r = 0;
 
 	(void)state;
 	ur_machine_close(&m);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s' '%s'", dir, jsonfile);
-	return system(cmd) == 0 ? 0 : -1;
+	/* Both, as rm -rf would, even when the first fails. */
+	if (tu_rmtree(dir) != 0)
+		r = -1;
+	if (tu_rmtree(jsonfile) != 0)
+		r = -1;
+	return r;
 }
 
 /* The text with every run of blanks made one space and none at the start

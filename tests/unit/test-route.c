@@ -14,6 +14,7 @@
 #include "route.h"
 #include "sim.h"
 #include "state.h"
+#include "testutil.h"
 
 static const struct ur_chipset *h;
 static struct ur_pairs pairs;
@@ -123,8 +124,7 @@ sim_setup(void **state)
 	struct ur_err err;
 
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/usbroute-route-XXXXXX");
-	if (mkdtemp(dir) == NULL)
+	if (tu_tmpdir(dir, sizeof(dir), "route") != 0)
 		return -1;
 	ur_sim_preset(h, &dump);
 	if (ur_sim_create(dir, &dump, &err) < 0) {
@@ -137,28 +137,8 @@ sim_setup(void **state)
 static int
 sim_teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
-static uint32_t
-setpci_read(const char *reg)
-{
-	char cmd[256], out[32];
-	unsigned long v = 0xdeadbeef;
-	FILE *p;
-
-	snprintf(cmd, sizeof(cmd), "setpci -A linux-sysfs -O "
-	    "sysfs.path=%s/bus/pci -s 00:14.0 %s.l", dir, reg);
-	p = popen(cmd, "r");
-	assert_non_null(p);
-	if (fgets(out, sizeof(out), p) != NULL)
-		v = strtoul(out, NULL, 16);
-	pclose(p);
-	return (uint32_t)v;
+	return tu_rmtree(dir);
 }
 
 static int
@@ -183,14 +163,14 @@ test_commit_on_sim(void **state)
 	snprintf(conf.sysfs_root, sizeof(conf.sysfs_root), "%s", dir);
 	snprintf(conf.state_dir, sizeof(conf.state_dir), "%s/run", dir);
 	assert_int_equal(ur_machine_open(&m, &conf, &err), 0);
-	assert_int_equal(setpci_read("d0"), 0x7fff);
+	assert_int_equal(tu_setpci(dir, "d0"), 0x7fff);
 
 	memset(&o, 0, sizeof(o));
 	snprintf(o.id, sizeof(o.id), "vm1");
 	o.ctrls = UR_CTRL_EHCI2;
 	o.ports = 0x3f00;
 	assert_int_equal(ur_commit(&m, edit_claim, &o, &t, &err), 0);
-	assert_int_equal(setpci_read("d0"), 0x40ff);
+	assert_int_equal(tu_setpci(dir, "d0"), 0x40ff);
 	assert_int_equal(m.regs.xusb2pr, 0x40ff);
 	/* runtime PM held off while ports are away, old value remembered */
 	snprintf(path, sizeof(path), "%s/bus/pci/devices/0000:00:14.0/"
@@ -208,7 +188,7 @@ test_commit_on_sim(void **state)
 		assert_int_equal(ur_xhci_read(m.xhci, &m.regs, &err), 0);
 		assert_int_equal(ur_machine_drift(&m, &t), 0x3f00);
 		assert_int_equal(ur_commit(&m, NULL, NULL, &t, &err), 0);
-		assert_int_equal(setpci_read("d0"), 0x40ff);
+		assert_int_equal(tu_setpci(dir, "d0"), 0x40ff);
 		assert_int_equal(ur_machine_drift(&m, &t), 0);
 	}
 
@@ -216,12 +196,12 @@ test_commit_on_sim(void **state)
 	o.ports = 0x0001;
 	o.ctrls = UR_CTRL_EHCI2;
 	assert_int_equal(ur_commit(&m, edit_claim, &o, NULL, &err), -1);
-	assert_int_equal(setpci_read("d0"), 0x40ff);
+	assert_int_equal(tu_setpci(dir, "d0"), 0x40ff);
 
 	/* Release: back home, power/control back to auto. */
 	o.ports = 0;
 	assert_int_equal(ur_commit(&m, edit_claim, &o, &t, &err), 0);
-	assert_int_equal(setpci_read("d0"), 0x7fff);
+	assert_int_equal(tu_setpci(dir, "d0"), 0x7fff);
 	assert_true(ur_read_attr(path, pm, sizeof(pm)) > 0);
 	assert_string_equal(pm, "auto");
 	assert_string_equal(t.pm_saved, "");

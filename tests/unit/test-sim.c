@@ -8,7 +8,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,19 +20,10 @@
 #include "fileio.h"
 #include "lspci.h"
 #include "sim.h"
+#include "testutil.h"
 #include "usbtopo.h"
 
 /* --------------------------------------------------------- helpers */
-
-static int
-rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	if (flag == FTW_DP)
-		return rmdir(path);
-	return unlink(path);
-}
 
 /* The tree a test is using, so a failed test's teardown removes it. */
 static char current[256];
@@ -41,7 +31,7 @@ static char current[256];
 static void
 rm_tree(const char *dir)
 {
-	assert_int_equal(nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
+	assert_int_equal(tu_rmtree(dir), 0);
 	current[0] = '\0';
 }
 
@@ -49,8 +39,7 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	if (current[0] != '\0' &&
-	    nftw(current, rm_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
+	if (current[0] != '\0' && tu_rmtree(current) != 0)
 		return -1;
 	current[0] = '\0';
 	return 0;
@@ -60,8 +49,7 @@ teardown(void **state)
 static void
 new_base(char *base, size_t len, char *sim, size_t simlen)
 {
-	snprintf(base, len, "/tmp/usbroute-test-sim-XXXXXX");
-	assert_non_null(mkdtemp(base));
+	assert_int_equal(tu_tmpdir(base, len, "test-sim"), 0);
 	snprintf(current, sizeof(current), "%s", base);
 	snprintf(sim, simlen, "%s/sim", base);
 }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "state.h"
+#include "testutil.h"
 
 static char dir[64];
 
@@ -20,18 +21,14 @@ static int
 setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/usbroute-state-XXXXXX");
-	return mkdtemp(dir) == NULL ? -1 : 0;
+	return tu_tmpdir(dir, sizeof(dir), "state");
 }
 
 static int
 teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return tu_rmtree(dir);
 }
 
 static struct ur_table

@@ -7,7 +7,6 @@
 #include <cmocka.h>
 
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 #include <unistd.h>
 
 #include "chipset.h"
+#include "testutil.h"
 #include "usbtopo.h"
 
 /*
@@ -24,16 +24,6 @@
  */
 
 static char root[256];
-
-static int
-rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	if (flag == FTW_DP)
-		return rmdir(path);
-	return unlink(path);
-}
 
 static void
 mkdirs(const char *rel)
@@ -132,8 +122,7 @@ setup_tree(void **state)
 	size_t i;
 
 	(void)state;
-	snprintf(root, sizeof(root), "/tmp/usbroute-test-usbtopo-XXXXXX");
-	if (mkdtemp(root) == NULL)
+	if (tu_tmpdir(root, sizeof(root), "test-usbtopo") != 0)
 		return -1;
 	mkdirs("bus/pci/devices");
 	mkdirs("bus/usb/devices");
@@ -170,7 +159,7 @@ teardown_tree(void **state)
 	(void)state;
 	if (root[0] == '\0')
 		return 0;
-	if (nftw(root, rm_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
+	if (tu_rmtree(root) != 0)
 		return -1;
 	root[0] = '\0';
 	return 0;
