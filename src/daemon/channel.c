@@ -14,42 +14,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <libvirt/libvirt.h>
 
+#include "sock.h"
 #include "usbrouted.h"
 
 #define CONNECT_TRIES 20	/* every 500 ms: QEMU may still be starting */
 
 static void channel_read(int watch, int fd, int events, void *opaque);
-
-static int
-connect_unix(const char *path)
-{
-	struct sockaddr_un sa;
-	int fd;
-
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return -1;
-	memset(&sa, 0, sizeof(sa));
-	sa.sun_family = AF_UNIX;
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		int e = errno;
-
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	return fd;
-}
 
 static void
 close_fd(struct channel *c)
@@ -84,7 +58,7 @@ try_attach(struct domain *d)
 		}
 		free(xml);
 	}
-	d->chan.fd = connect_unix(d->chan.path);
+	d->chan.fd = ur_unix_connect(d->chan.path, SOCK_NONBLOCK);
 	if (d->chan.fd < 0)
 		return -1;
 	d->chan.watch = virEventAddHandle(d->chan.fd,

@@ -22,6 +22,7 @@
 #include <libvirt/libvirt.h>
 
 #include "fileio.h"
+#include "sock.h"
 #include "usbrouted.h"
 
 #define MAX_CLIENTS 32
@@ -160,20 +161,13 @@ accept_one(int watch, int fd, int events, void *opaque)
 static int
 claim_path(const char *path, struct ur_err *err)
 {
-	struct sockaddr_un sa;
-	int fd, live;
+	int fd = ur_unix_connect(path, 0);
 
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return ur_errf(err, "socket: %s", strerror(errno));
-	memset(&sa, 0, sizeof(sa));
-	sa.sun_family = AF_UNIX;
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	live = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
-	close(fd);
-	if (live)
+	if (fd >= 0) {
+		close(fd);
 		return ur_errf(err, "another usbrouted is serving %s; stop it "
 		    "first", path);
+	}
 	if (unlink(path) < 0 && errno != ENOENT)
 		return ur_errf(err, "cannot remove the old %s: %s", path,
 		    strerror(errno));
@@ -183,16 +177,14 @@ claim_path(const char *path, struct ur_err *err)
 static int
 start_unix(struct ur_err *err)
 {
-	const char *path = ur_conf_get(&D.conf, "control-socket");
+	const char *path = ur_conf_control_socket(&D.conf);
 	const char *group = ur_conf_get(&D.conf, "control-group");
 	char dir[4096], *slash;
 	struct sockaddr_un sa;
 	struct group *gr = NULL;
 	mode_t old;
 
-	if (path == NULL)
-		path = "/run/usbroute/control";
-	if (strlen(path) >= sizeof(sa.sun_path))
+	if (ur_unix_addr(&sa, path) < 0)
 		return ur_errf(err, "control-socket %s: path too long", path);
 	if (group != NULL && (gr = getgrnam(group)) == NULL)
 		return ur_errf(err, "control-group %s: no such group", group);
@@ -207,9 +199,6 @@ start_unix(struct ur_err *err)
 	unix_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (unix_fd < 0)
 		return ur_errf(err, "socket: %s", strerror(errno));
-	memset(&sa, 0, sizeof(sa));
-	sa.sun_family = AF_UNIX;
-	memcpy(sa.sun_path, path, strlen(path) + 1);
 	/* Never a moment when others may connect. */
 	old = umask(0117);
 	if (bind(unix_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {

@@ -276,3 +276,11 @@ ur_conf_get(const struct ur_conf *c, const char *key)
 			return c->extra[i].value;
 	return NULL;
 }
+
+const char *
+ur_conf_control_socket(const struct ur_conf *c)
+{
+	const char *path = ur_conf_get(c, "control-socket");
+
+	return path != NULL ? path : "/run/usbroute/control";
+}

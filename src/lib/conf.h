@@ -59,6 +59,9 @@ void ur_conf_defaults(struct ur_conf *c);
 /* Value of a key the daemon or hook reads, or NULL. */
 const char *ur_conf_get(const struct ur_conf *c, const char *key);
 
+/* control-socket, or its default /run/usbroute/control. */
+const char *ur_conf_control_socket(const struct ur_conf *c);
+
 /* The default config path: $USBROUTE_CONFIG, else SYSCONFDIR/usbroute/usbroute.conf */
 const char *ur_conf_default_path(void);
 

@@ -7,15 +7,14 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "doctor.h"
 #include "fileio.h"
 #include "machine.h"
 #include "portset.h"
+#include "sock.h"
 #include "state.h"
 
 static void __attribute__((format(printf, 4, 5)))
@@ -285,23 +284,12 @@ check_hook(struct ur_doctor *d, const char *hooks_dir)
 static void
 check_daemon(struct ur_doctor *d, const struct ur_conf *conf)
 {
-	const char *path = ur_conf_get(conf, "control-socket");
-	struct sockaddr_un sa;
-	int fd, up;
+	const char *path = ur_conf_control_socket(conf);
+	int fd = ur_unix_connect(path, 0);
 
-	if (path == NULL)
-		path = "/run/usbroute/control";
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return;
-	memset(&sa, 0, sizeof(sa));
-	sa.sun_family = AF_UNIX;
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	up = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
-	close(fd);
-	if (up)
+	if (fd >= 0)
+		close(fd);
+	if (fd >= 0)
 		say(d, UR_OK, "daemon", "usbrouted answers on %s", path);
 	else
 		say(d, UR_INFO, "daemon", "usbrouted is not running: needed "

@@ -7,36 +7,21 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
+#include "sock.h"
 #include "usbroute.h"
 
 static int
 ask(const struct cli *cli, const char *request, char *reply, size_t len)
 {
-	const char *path = ur_conf_get(&cli->conf, "control-socket");
-	struct sockaddr_un sa;
+	const char *path = ur_conf_control_socket(&cli->conf);
 	size_t n = 0;
 	ssize_t r;
 	int fd;
 
-	if (path == NULL)
-		path = "/run/usbroute/control";
-	if (strlen(path) >= sizeof(sa.sun_path)) {
-		fprintf(stderr, "usbroute: control-socket %s: path too long\n",
-		    path);
-		return EXIT_FAIL;
-	}
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	fd = ur_unix_connect(path, 0);
 	if (fd < 0) {
-		fprintf(stderr, "usbroute: socket: %s\n", strerror(errno));
-		return EXIT_FAIL;
-	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sun_family = AF_UNIX;
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		if (errno == ENOENT || errno == ECONNREFUSED)
 			fprintf(stderr, "usbroute: usbrouted is not running "
 			    "(nothing listens on %s); start it with "
@@ -44,7 +29,6 @@ ask(const struct cli *cli, const char *request, char *reply, size_t len)
 		else
 			fprintf(stderr, "usbroute: cannot reach usbrouted at "
 			    "%s: %s\n", path, strerror(errno));
-		close(fd);
 		return EXIT_FAIL;
 	}
 	if (send(fd, request, strlen(request), MSG_NOSIGNAL) < 0 ||
