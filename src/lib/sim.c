@@ -275,46 +275,57 @@ make_pci_dev(const char *dir, const char *addr, const struct ur_dump_dev *d,
  * group (each controller alone in its own, as on these PCHs with VT-d).
  * `usbroute doctor` reads them.
  */
+/* path -> dest (relative, as the kernel's links are). */
+static int
+mklink(const char *path, const char *dest, struct ur_err *err)
+{
+	if (symlink(dest, path) < 0)
+		return ur_errf(err, "cannot link %s: %s", path,
+		    strerror(errno));
+	return 0;
+}
+
+/* dir/name -> dest */
+static int
+link_into(const char *dir, const char *name, const char *dest,
+    struct ur_err *err)
+{
+	char path[PATHLEN];
+
+	if (ur_path(path, sizeof(path), "%s/%s", dir, name) < 0)
+		return ur_errf(err, "path too long: %s/%s", dir, name);
+	return mklink(path, dest, err);
+}
+
 static int
 make_kernel_links(const char *dir, const char *addr, const char *driver,
     int group, struct ur_err *err)
 {
-	char path[PATHLEN], dest[PATHLEN];
+	char drv[PATHLEN], grp[PATHLEN], dev[PATHLEN];
+	char p1[PATHLEN], p2[PATHLEN], d1[PATHLEN], d2[PATHLEN];
 
-	if (ur_path(path, sizeof(path), "%s/bus/pci/drivers/%s", dir,
-	    driver) < 0)
-		return ur_errf(err, "path too long: %s", dir);
-	if (ur_mkdirs(path, 0755, err) < 0)
-		return -1;
-	if (ur_path(path, sizeof(path), "%s/bus/pci/drivers/%s/%s", dir,
-	    driver, addr) < 0 ||
-	    ur_path(dest, sizeof(dest), "../../../../%s/%s", PCI_ROOT,
-	    addr) < 0 || symlink(dest, path) < 0)
-		return ur_errf(err, "cannot link %s: %s", path,
-		    strerror(errno));
-	if (ur_path(path, sizeof(path), "%s/%s/%s/driver", dir, PCI_ROOT,
+	/* From bus/pci/drivers/X/ and kernel/iommu_groups/N/devices/ the
+	 * device is four levels up; from the device the others are three. */
+	if (ur_path(drv, sizeof(drv), "%s/bus/pci/drivers/%s", dir,
+	    driver) < 0 ||
+	    ur_path(grp, sizeof(grp), "%s/kernel/iommu_groups/%d/devices",
+	    dir, group) < 0 ||
+	    ur_path(dev, sizeof(dev), "../../../../%s/%s", PCI_ROOT,
 	    addr) < 0 ||
-	    ur_path(dest, sizeof(dest), "../../../bus/pci/drivers/%s",
-	    driver) < 0 || symlink(dest, path) < 0)
-		return ur_errf(err, "cannot link %s: %s", path,
-		    strerror(errno));
-	if (ur_path(path, sizeof(path), "%s/kernel/iommu_groups/%d/devices",
-	    dir, group) < 0)
-		return ur_errf(err, "path too long: %s", dir);
-	if (ur_mkdirs(path, 0755, err) < 0)
-		return -1;
-	if (ur_path(path, sizeof(path), "%s/kernel/iommu_groups/%d/devices/%s",
-	    dir, group, addr) < 0 ||
-	    ur_path(dest, sizeof(dest), "../../../../%s/%s", PCI_ROOT,
-	    addr) < 0 || symlink(dest, path) < 0)
-		return ur_errf(err, "cannot link %s: %s", path,
-		    strerror(errno));
-	if (ur_path(path, sizeof(path), "%s/%s/%s/iommu_group", dir, PCI_ROOT,
+	    ur_path(p1, sizeof(p1), "%s/%s/%s/driver", dir, PCI_ROOT,
 	    addr) < 0 ||
-	    ur_path(dest, sizeof(dest), "../../../kernel/iommu_groups/%d",
-	    group) < 0 || symlink(dest, path) < 0)
-		return ur_errf(err, "cannot link %s: %s", path,
-		    strerror(errno));
+	    ur_path(d1, sizeof(d1), "../../../bus/pci/drivers/%s",
+	    driver) < 0 ||
+	    ur_path(p2, sizeof(p2), "%s/%s/%s/iommu_group", dir, PCI_ROOT,
+	    addr) < 0 ||
+	    ur_path(d2, sizeof(d2), "../../../kernel/iommu_groups/%d",
+	    group) < 0)
+		return ur_errf(err, "path too long: %s", dir);
+	if (ur_mkdirs(drv, 0755, err) < 0 || ur_mkdirs(grp, 0755, err) < 0 ||
+	    link_into(drv, addr, dev, err) < 0 ||
+	    link_into(grp, addr, dev, err) < 0 ||
+	    mklink(p1, d1, err) < 0 || mklink(p2, d2, err) < 0)
+		return -1;
 	return 0;
 }
 
