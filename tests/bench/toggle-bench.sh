@@ -51,19 +51,13 @@ cc -O2 -Wall -Wextra -o "$T/toggle-bench" "$top_srcdir/tests/bench/toggle-bench.
 
 # ---------------------------------------------------------------- helpers
 
-alive() {
-	local s
-	[ -n "$1" ] && [ -r "/proc/$1/stat" ] || return 1
-	s=$(sed -E 's/^.*\) (.).*/\1/' "/proc/$1/stat" 2>/dev/null)
-	[ -n "$s" ] && [ "$s" != Z ] && [ "$s" != X ]
-}
 # stop_pid PID: SIGTERM a child of ours, wait for it (SIGKILL after 10 s)
 stop_pid() {
 	local end=$((SECONDS + 10))
 	[ -n "$1" ] || return 0
 	kill -TERM "$1" 2>/dev/null
-	while alive "$1" && [ $SECONDS -lt $end ]; do sleep 0.05; done
-	alive "$1" && kill -KILL "$1" 2>/dev/null
+	while lv_alive "$1" && [ $SECONDS -lt $end ]; do sleep 0.05; done
+	lv_alive "$1" && kill -KILL "$1" 2>/dev/null
 	wait "$1" 2>/dev/null
 }
 # wait_for SECS WHAT CMD...: poll CMD every 0.1 s, saying what we wait for

@@ -176,19 +176,13 @@ status_lines() {
 status_has() { status_lines | grep -qE "$1"; }
 status_count_is() { [ "$(status_lines | grep -cE '^domain (talker|plain|rogue) ')" = "$1" ]; }
 
-alive() {
-	local s
-	[ -n "$1" ] && [ -r "/proc/$1/stat" ] || return 1
-	s=$(sed -E 's/^.*\) (.).*/\1/' "/proc/$1/stat" 2>/dev/null)
-	[ -n "$s" ] && [ "$s" != Z ] && [ "$s" != X ]
-}
 start_daemon() {
 	"$DAEMON" --config "$CONF" >>"$DLOG" 2>&1 &
 	dpid=$!
 	local i=0
 	# Ready when the control socket accepts a connection (15 s at most).
 	until [ -S "$CTL" ] && timeout 2 nc -z -U "$CTL" 2>/dev/null; do
-		if ! alive "$dpid"; then
+		if ! lv_alive "$dpid"; then
 			echo "usbrouted exited at start:" >&2
 			tail -n 20 "$DLOG" >&2
 			return 1
@@ -206,8 +200,8 @@ stop_daemon() {
 	drc=
 	[ -n "$dpid" ] || return 0
 	kill -TERM "$dpid" 2>/dev/null
-	while alive "$dpid" && [ $SECONDS -lt $end ]; do sleep 0.05; done
-	alive "$dpid" && { kill -KILL "$dpid" 2>/dev/null; echo "usbrouted ignored SIGTERM" >&2; }
+	while lv_alive "$dpid" && [ $SECONDS -lt $end ]; do sleep 0.05; done
+	lv_alive "$dpid" && { kill -KILL "$dpid" 2>/dev/null; echo "usbrouted ignored SIGTERM" >&2; }
 	wait "$dpid"
 	drc=$?
 	dpid=
@@ -410,7 +404,7 @@ else
 fi
 # The daemon's own account, for whoever reads the log (format not checked).
 echo "# usbrouted's log during rogue's run: $(grep -c 'rogue' "$T/rogue.log") lines about rogue, $(grep -ci 'rate' "$T/rogue.log") about the rate limit"
-check "the daemon still runs" alive "$dpid"
+check "the daemon still runs" lv_alive "$dpid"
 check "status still answers and lists talker, plain and rogue" \
 	status_count_is 3
 r=$(side $M_ROGUE)
@@ -464,7 +458,7 @@ lv_restart_libvirtd || fail "lv_restart_libvirtd"
 eq "talker and ticker survive the libvirtd restart" \
 	"$(lv_virsh domstate talker)/$(lv_virsh domstate ticker)" "running/running"
 sleep 1		# give the daemon time to notice and reconnect
-check "the daemon still runs" alive "$dpid"
+check "the daemon still runs" lv_alive "$dpid"
 if lv_wait 15 status_has '^domain talker '; then pass "status lists talker after the restart"; else fail "status after the restart: $(ctl status)"; fi
 eq "talker's side did not change" "$(side $M_TALKER)" "$talker_before"
 ur 0 toggle talker && reply_ok talker host
@@ -496,7 +490,7 @@ eq "profile late alt: 'spare' is ehci1.8" "$(printf '%04x' $((16#$(d0) & 0xc0)))
 write_conf ehci1.7 "this is not a key = value"
 kill -HUP "$dpid"
 sleep 0.5
-check "SIGHUP with a broken configuration: the daemon survives" alive "$dpid"
+check "SIGHUP with a broken configuration: the daemon survives" lv_alive "$dpid"
 check "... and still serves" status_has '^domain late '
 # Now a good one: "spare" moves to ehci1.7.  Restart late so that nothing
 # resolved under the old names (by the daemon or the hook) is left over.
@@ -505,7 +499,7 @@ lv_virsh destroy late >/dev/null
 lv_wait 10 side_is $M_LATE host
 kill -HUP "$dpid"
 sleep 0.5
-check "SIGHUP: the daemon survives" alive "$dpid"
+check "SIGHUP: the daemon survives" lv_alive "$dpid"
 lv_virsh start late >/dev/null
 lv_wait 5 status_has '^domain late ' || true
 ur 0 profile late alt && reply_ok late guest

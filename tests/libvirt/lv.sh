@@ -112,8 +112,9 @@ lv_ns_pids() {
 	return 0
 }
 
-# lv__alive PID: true if PID exists and is not a zombie.
-lv__alive() {
+# lv_alive PID: true if PID exists and is not a zombie (PID 1 here never
+# reaps, so kill -0 cannot tell).
+lv_alive() {
 	local s
 	[ -n "$1" ] && [ -r "/proc/$1/stat" ] || return 1
 	s=$(sed -E 's/^.*\) (.).*/\1/' "/proc/$1/stat" 2>/dev/null) || return 1
@@ -127,7 +128,7 @@ lv__wait_gone() {
 	end=$((SECONDS + limit))
 	while :; do
 		left=
-		for p in "$@"; do lv__alive "$p" && left="$left $p"; done
+		for p in "$@"; do lv_alive "$p" && left="$left $p"; done
 		[ -z "$left" ] && return 0
 		[ $SECONDS -ge $end ] && return 1
 		sleep 0.05
@@ -141,7 +142,7 @@ lv__kill_ns() {
 	pids=$(lv_ns_pids "$d")
 	[ -n "$pids" ] || return 0
 	lvd=$(lv__pid libvirtd "$d")
-	if [ -n "$lvd" ] && lv__alive "$lvd"; then
+	if [ -n "$lvd" ] && lv_alive "$lvd"; then
 		kill -TERM "$lvd" 2>/dev/null
 		lv__wait_gone 10 "$lvd" || kill -KILL "$lvd" 2>/dev/null
 	fi
@@ -151,7 +152,7 @@ lv__kill_ns() {
 	kill -TERM $pids 2>/dev/null
 	# shellcheck disable=SC2086
 	if ! lv__wait_gone 10 $pids; then
-		for p in $pids; do lv__alive "$p" && kill -KILL "$p" 2>/dev/null; done
+		for p in $pids; do lv_alive "$p" && kill -KILL "$p" 2>/dev/null; done
 		# shellcheck disable=SC2086
 		lv__wait_gone 5 $pids || { lv_log "processes of $d would not die: $pids"; return 1; }
 	fi
@@ -163,7 +164,7 @@ lv__kill_ns() {
 lv__pid() {
 	local d=${2:-$LV_DIR} p
 	p=$(cat "$d/run/$1.pid" 2>/dev/null) || return 0
-	lv__alive "$p" && echo "$p"
+	lv_alive "$p" && echo "$p"
 	return 0
 }
 
@@ -175,7 +176,7 @@ lv__anchor() {
 	[ -n "$p" ] && { echo "$p"; return 0; }
 	lvd=$(lv__pid libvirtd)
 	for p in $(lv_ns_pids); do
-		[ "$p" != "$lvd" ] && lv__alive "$p" && { echo "$p"; return 0; }
+		[ "$p" != "$lvd" ] && lv_alive "$p" && { echo "$p"; return 0; }
 	done
 	[ -n "$lvd" ] && echo "$lvd"
 	return 0
@@ -498,7 +499,7 @@ lv_define_domain() {
 lv_domain_pid() {
 	local p
 	p=$(cat "$LV_DIR/run/libvirt/qemu/$1.pid" 2>/dev/null) || return 0
-	lv__alive "$p" && echo "$p"
+	lv_alive "$p" && echo "$p"
 	return 0
 }
 

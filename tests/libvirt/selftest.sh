@@ -149,7 +149,7 @@ vl=$(lv__pid virtlogd) lvd=$(lv__pid libvirtd)
 check "lv_stop" lv_stop
 check "no process left in the namespace" test -z "$(lv_ns_pids)"
 # shellcheck disable=SC2016
-check "libvirtd, virtlogd, QEMU gone" eval '! lv__alive "$vl" && ! lv__alive "$lvd" && ! lv__alive "$qpid"'
+check "libvirtd, virtlogd, QEMU gone" eval '! lv_alive "$vl" && ! lv_alive "$lvd" && ! lv_alive "$qpid"'
 check "lv_stop destroyed the running domain (release hook ran)" \
 	has_line "$D/hook.log" "lvst-plain release end -"
 check "lv_stop again is harmless" lv_stop
