@@ -58,6 +58,16 @@ check "lock held: says who to ask" grep -q "is locked by another usbroute for mo
 wait
 eq "lock held: nothing changed" "$(snapshot "$sim")" "$before"
 
+# sim sync refuses what is not a simulation, and writes nothing there
+mkdir "$T/plain"
+"$USBROUTE" sim sync "$T/plain" 2>"$T/err" >/dev/null
+eq "sim sync on a plain directory: exit 1" "$?" "1"
+check "... one line saying it is not a simulation" sh -c "[ \$(wc -l <'$T/err') = 1 ] && grep -q 'is not a simulated chipset' '$T/err'"
+eq "... and left it empty" "$(ls -A "$T/plain")" ""
+"$USBROUTE" sim sync "$T/missing" 2>"$T/err" >/dev/null
+eq "sim sync on a missing directory: exit 1" "$?" "1"
+check "... and created nothing" test ! -e "$T/missing"
+
 # every command has --help and exit 0
 for c in status explain route set claim release repair sim; do
 	"$USBROUTE" "$c" --help >/dev/null
