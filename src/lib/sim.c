@@ -7,6 +7,7 @@
 #include <linux/magic.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
@@ -598,31 +599,49 @@ rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 	return unlink(path) < 0 ? -1 : 0;
 }
 
-/* Takes away a plugged device: its directory and both links. */
+/* busid "3-4" itself, its interfaces "3-4:1.0" and what is behind it
+ * "3-4.1", "3-4.1:1.0": the names in bus/usb/devices an unplug takes. */
+static int
+is_under(const char *name, const char *busid)
+{
+	size_t n = strlen(busid);
+
+	return strncmp(name, busid, n) == 0 &&
+	    (name[n] == '\0' || name[n] == '.' || name[n] == ':');
+}
+
+/* Takes away a plugged device: its directory (with whatever hangs off
+ * it, when it is a hub) and the links to all of that. */
 static int
 unplug(const char *dir, const char *parent, const char *busid,
     struct ur_err *err)
 {
-	char path[PATHLEN];
+	char path[PATHLEN], links[PATHLEN];
+	struct dirent *ent;
 	struct stat st;
+	DIR *d;
 
-	if (ur_path(path, sizeof(path), "%s/%s/%s", dir, parent, busid) < 0)
+	if (ur_path(path, sizeof(path), "%s/%s/%s", dir, parent, busid) < 0 ||
+	    ur_path(links, sizeof(links), "%s/%s", dir, USB_LINKS) < 0)
 		return ur_errf(err, "path too long: %s", dir);
 	if (lstat(path, &st) == 0 &&
 	    nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
 		return ur_errf(err, "cannot remove %s: %s", path,
 		    strerror(errno));
-	if (ur_path(path, sizeof(path), "%s/%s/%s", dir, USB_LINKS, busid) < 0)
-		return ur_errf(err, "path too long: %s", dir);
-	if (unlink(path) < 0 && errno != ENOENT)
-		return ur_errf(err, "cannot remove %s: %s", path,
+	if ((d = opendir(links)) == NULL)
+		return ur_errf(err, "cannot read %s: %s", links,
 		    strerror(errno));
-	if (ur_path(path, sizeof(path), "%s/%s/%s:1.0", dir, USB_LINKS,
-	    busid) < 0)
-		return ur_errf(err, "path too long: %s", dir);
-	if (unlink(path) < 0 && errno != ENOENT)
-		return ur_errf(err, "cannot remove %s: %s", path,
-		    strerror(errno));
+	while ((ent = readdir(d)) != NULL) {
+		if (!is_under(ent->d_name, busid))
+			continue;
+		if (ur_path(path, sizeof(path), "%s/%s", links,
+		    ent->d_name) < 0 || (unlink(path) < 0 && errno != ENOENT)) {
+			closedir(d);
+			return ur_errf(err, "cannot remove %s: %s", path,
+			    strerror(errno));
+		}
+	}
+	closedir(d);
 	return 0;
 }
 
@@ -695,6 +714,36 @@ spot_xhci(const char *dir, int bit, struct spot *s)
 	return 0;
 }
 
+/*
+ * The kernel gives each new device the next free address on its bus, so
+ * a device plugged in again gets a new devnum: that is how a watcher
+ * tells a re-plug from nothing happening.  The simulation keeps one
+ * counter (a file of its own, not a kernel file) for all its buses.
+ */
+#define SIM_DEVNUM_FILE	".sim-next-devnum"
+#define DEVNUM_FIRST	4	/* after root hubs (1) and hubs (2) */
+#define DEVNUM_LAST	127
+
+static int
+next_devnum(const char *dir, struct ur_err *err)
+{
+	char path[PATHLEN], buf[16];
+	long n = DEVNUM_FIRST;
+	char *end;
+
+	if (ur_path(path, sizeof(path), "%s/%s", dir, SIM_DEVNUM_FILE) < 0)
+		return ur_errf(err, "path too long: %s", dir);
+	if (ur_read_attr(path, buf, sizeof(buf)) > 0) {
+		n = strtol(buf, &end, 10);
+		if (*end != '\0' || n < DEVNUM_FIRST || n > DEVNUM_LAST)
+			n = DEVNUM_FIRST;
+	}
+	if (putf(dir, SIM_DEVNUM_FILE, err, "%ld\n",
+	    n == DEVNUM_LAST ? DEVNUM_FIRST : n + 1) < 0)
+		return -1;
+	return (int)n;
+}
+
 /* Writing into a real /sys would only fail, but say why up front. */
 static int
 check_sim(const char *dir, struct ur_err *err)
@@ -710,16 +759,18 @@ check_sim(const char *dir, struct ur_err *err)
 	return 0;
 }
 
-int
-ur_sim_plug(const char *dir, int bit, uint16_t vid, uint16_t pid,
-    const char *product, struct ur_err *err)
+/* Plugs a device (a hub when hub is set) into port bit; *where says
+ * where it went. */
+static int
+plug(const char *dir, int bit, const struct usbinfo *what,
+    struct spot *where, struct ur_err *err)
 {
 	const struct ur_chipset *cs;
 	struct spot ehci, xhci, *at;
 	struct usbinfo u;
 	uint8_t cfg[256];
 	uint32_t xusb2pr;
-	int which, port, on_xhci;
+	int which, port, on_xhci, devnum;
 	char name[32], ifname[48];
 
 	if (check_sim(dir, err) < 0 || read_config(dir, cfg, err) < 0)
@@ -763,16 +814,110 @@ ur_sim_plug(const char *dir, int bit, uint16_t vid, uint16_t pid,
 		    "EHCI #2 (00:1a.0)", dir);
 	if (ur_path(ifname, sizeof(ifname), "%s:1.0", at->busid) < 0)
 		return ur_errf(err, "path too long: %s", at->busid);
+	if ((devnum = next_devnum(dir, err)) < 0)
+		return -1;
+
+	u = *what;
+	u.busnum = at->bus;
+	u.devnum = devnum;
+	u.devpath = at->devpath;
+	*where = *at;
+	if (make_usb_dev(dir, at->parent, at->busid, ifname, &u, err) < 0)
+		return -1;
+	return u.hub ? make_ports(dir, at->parent, at->busid, ifname,
+	    u.maxchild, err) : 0;
+}
+
+int
+ur_sim_plug(const char *dir, int bit, uint16_t vid, uint16_t pid,
+    const char *product, struct ur_err *err)
+{
+	struct usbinfo u;
+	struct spot at;
 
 	memset(&u, 0, sizeof(u));
 	u.vid = vid;
 	u.pid = pid;
 	u.speed = "12";
 	u.product = product;
-	u.busnum = at->bus;
-	u.devnum = 3 + bit;
-	u.devpath = at->devpath;
-	return make_usb_dev(dir, at->parent, at->busid, ifname, &u, err);
+	return plug(dir, bit, &u, &at, err);
+}
+
+/* A four-port USB 2.0 hub, as the cheap ones are. */
+#define SIM_HUB_VID	0x05e3
+#define SIM_HUB_PID	0x0608
+#define SIM_HUB_PORTS	4
+
+int
+ur_sim_plug_behind_hub(const char *dir, int bit, uint16_t vid,
+    uint16_t pid, const char *product, struct ur_err *err)
+{
+	struct usbinfo u;
+	struct spot hub;
+	char parent[PATHLEN], busid[40], ifname[48], devpath[24];
+	int devnum;
+
+	memset(&u, 0, sizeof(u));
+	u.vid = SIM_HUB_VID;
+	u.pid = SIM_HUB_PID;
+	u.speed = "480";
+	u.product = "USB2.0 Hub";
+	u.maxchild = SIM_HUB_PORTS;
+	u.hub = 1;
+	if (plug(dir, bit, &u, &hub, err) < 0)
+		return -1;
+	if (ur_path(parent, sizeof(parent), "%s/%s", hub.parent,
+	    hub.busid) < 0 ||
+	    ur_path(busid, sizeof(busid), "%s.1", hub.busid) < 0 ||
+	    ur_path(ifname, sizeof(ifname), "%s:1.0", busid) < 0 ||
+	    ur_path(devpath, sizeof(devpath), "%s.1", hub.devpath) < 0)
+		return ur_errf(err, "path too long: %s", hub.busid);
+	if ((devnum = next_devnum(dir, err)) < 0)
+		return -1;
+	memset(&u, 0, sizeof(u));
+	u.vid = vid;
+	u.pid = pid;
+	u.speed = "12";
+	u.product = product;
+	u.busnum = hub.bus;
+	u.devnum = devnum;
+	u.devpath = devpath;
+	return make_usb_dev(dir, parent, busid, ifname, &u, err);
+}
+
+int
+ur_sim_unplug(const char *dir, int bit, int *removed, struct ur_err *err)
+{
+	const struct ur_chipset *cs;
+	struct ur_usbdev dev;
+	struct spot ehci, xhci;
+	uint8_t cfg[256];
+	int which, port;
+
+	*removed = 0;
+	if (check_sim(dir, err) < 0 || read_config(dir, cfg, err) < 0)
+		return -1;
+	cs = ur_chipset_by_id(cfg16(cfg, 0x00), cfg16(cfg, 0x02));
+	if (cs == NULL)
+		return ur_errf(err, "%s: 00:14.0 is %04x:%04x, not a PCH xHCI "
+		    "this tool knows", dir, cfg16(cfg, 0x00),
+		    cfg16(cfg, 0x02));
+	if (bit < 0 || bit >= UR_MAX_PORTS)
+		return ur_errf(err, "bit %d is not a USB2 port", bit);
+	if (ur_usb_port_device(dir, cs, bit, &dev) < 0)
+		return ur_errf(err, "%s: the device on bit %d looks broken",
+		    dir, bit);
+	*removed = dev.present;
+	memset(&ehci, 0, sizeof(ehci));
+	memset(&xhci, 0, sizeof(xhci));
+	which = ur_port_ehci(cs, bit, &port);
+	if (which != 0 && spot_ehci(dir, which, port, &ehci) == 0 &&
+	    unplug(dir, ehci.parent, ehci.busid, err) < 0)
+		return -1;
+	if (spot_xhci(dir, bit, &xhci) == 0 &&
+	    unplug(dir, xhci.parent, xhci.busid, err) < 0)
+		return -1;
+	return 0;
 }
 
 int

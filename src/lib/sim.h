@@ -27,9 +27,20 @@ int ur_sim_create(const char *dir, const struct ur_dump *dump,
 void ur_sim_preset(const struct ur_chipset *cs, struct ur_dump *dump);
 
 /* Puts a USB device (as the kernel would show it) on a port of the
- * simulation, on whichever side the port is routed to now. */
+ * simulation, on whichever side the port is routed to now, with a new
+ * devnum (as the kernel gives each new device). */
 int ur_sim_plug(const char *dir, int bit, uint16_t vid, uint16_t pid,
     const char *product, struct ur_err *err);
+
+/* The same behind a four-port hub (05e3:0608) plugged into port bit: the
+ * device is on the hub's port 1. */
+int ur_sim_plug_behind_hub(const char *dir, int bit, uint16_t vid,
+    uint16_t pid, const char *product, struct ur_err *err);
+
+/* Takes away whatever is plugged into port bit, on either side (a hub
+ * with everything behind it).  *removed is 1 if something was there. */
+int ur_sim_unplug(const char *dir, int bit, int *removed,
+    struct ur_err *err);
 
 /* What the kernel does after a routing change: every device plugged
  * into the simulation re-enumerates on the side its port is on now.
