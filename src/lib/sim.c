@@ -39,7 +39,14 @@ struct usbinfo {
 	const char *devpath;
 	int maxchild;
 	int hub;
+	int conn_bit;		/* a SuperSpeed device: its connector's USB2 */
+	int ss_port;		/* port and USB3 port (0: a USB2 device) */
 };
+
+/* Where a SuperSpeed device's connector leads, kept in the device's
+ * directory (a file of the simulation's, not the kernel's) so that sync
+ * can move it between its USB3 and USB2 wires as PSSEN says. */
+#define SIM_CONNECTOR	".sim-connector"
 
 static int
 put(const char *dir, const char *name, const void *data, size_t len,
@@ -360,6 +367,9 @@ make_usb_dev(const char *dir, const char *parent, const char *busid,
 		return -1;
 	if (u->product != NULL &&
 	    putf(ddir, "product", err, "%s\n", u->product) < 0)
+		return -1;
+	if (u->ss_port != 0 && putf(ddir, SIM_CONNECTOR, err, "%d %d\n",
+	    u->conn_bit, u->ss_port) < 0)
 		return -1;
 	if (mkdir_in(ddir, ifname, idir, sizeof(idir), err) < 0 ||
 	    putf(idir, "bInterfaceNumber", err, "00\n") < 0 ||
@@ -714,6 +724,56 @@ spot_xhci(const char *dir, int bit, struct spot *s)
 	return 0;
 }
 
+/* USB3 root port ss of the xHCI. */
+static int
+spot_ss(const char *dir, int ss, struct spot *s)
+{
+	s->side_ehci = 0;
+	if ((s->bus = ur_usb_bus_of(dir, UR_ADDR_XHCI, 5000)) < 0)
+		return -1;
+	if (ur_path(s->parent, sizeof(s->parent), "%s/%s/usb%d",
+	    PCI_ROOT, UR_ADDR_XHCI, s->bus) < 0 ||
+	    ur_path(s->busid, sizeof(s->busid), "%d-%d", s->bus, ss) < 0 ||
+	    ur_path(s->devpath, sizeof(s->devpath), "%d", ss) < 0)
+		return -1;
+	return 0;
+}
+
+/* The connector of the device at busid: 1 with *bit and *ss when it is
+ * a SuperSpeed device, 0 when it is not (or is not there). */
+static int
+read_connector(const char *dir, const char *busid, int *bit, int *ss)
+{
+	char path[PATHLEN], buf[32];
+
+	if (ur_path(path, sizeof(path), "%s/%s/%s/%s", dir, USB_LINKS, busid,
+	    SIM_CONNECTOR) < 0 || ur_read_attr(path, buf, sizeof(buf)) <= 0)
+		return 0;
+	return sscanf(buf, "%d %d", bit, ss) == 2 && *ss >= 1 &&
+	    *ss <= UR_MAX_SS_PORTS ? 1 : 0;
+}
+
+/* Takes away the SuperSpeed device whose connector is port bit, from
+ * whichever USB3 port it is on; *removed is set when there was one. */
+static int
+unplug_ss(const char *dir, int bit, int *removed, struct ur_err *err)
+{
+	struct spot s;
+	int ss, cbit, css;
+
+	for (ss = 1; ss <= UR_MAX_SS_PORTS; ss++) {
+		if (spot_ss(dir, ss, &s) < 0)
+			return 0;
+		if (read_connector(dir, s.busid, &cbit, &css) != 1 ||
+		    cbit != bit)
+			continue;
+		if (unplug(dir, s.parent, s.busid, err) < 0)
+			return -1;
+		*removed = 1;
+	}
+	return 0;
+}
+
 /*
  * The kernel gives each new device the next free address on its bus, so
  * a device plugged in again gets a new devnum: that is how a watcher
@@ -770,7 +830,7 @@ plug(const char *dir, int bit, const struct usbinfo *what,
 	struct usbinfo u;
 	uint8_t cfg[256];
 	uint32_t xusb2pr;
-	int which, port, on_xhci, devnum;
+	int which, port, on_xhci, devnum, gone = 0;
 	char name[32], ifname[48];
 
 	if (check_sim(dir, err) < 0 || read_config(dir, cfg, err) < 0)
@@ -797,6 +857,20 @@ plug(const char *dir, int bit, const struct usbinfo *what,
 	if (spot_xhci(dir, bit, &xhci) == 0 &&
 	    unplug(dir, xhci.parent, xhci.busid, err) < 0)
 		return -1;
+	if (unplug_ss(dir, bit, &gone, err) < 0)
+		return -1;
+	u = *what;
+	u.conn_bit = bit;
+
+	/* A SuperSpeed device with its port's termination on enumerates on
+	 * the USB3 root hub, whatever the USB2 wire's routing. */
+	if (u.ss_port != 0 &&
+	    (cfg32(cfg, UR_REG_PSSEN) & (1u << (u.ss_port - 1))) &&
+	    spot_ss(dir, u.ss_port, &xhci) == 0) {
+		u.speed = "5000";
+		at = &xhci;
+		goto make;
+	}
 
 	/*
 	 * A port with no EHCI wire (xHCI-only, USBr) enumerates on the xHCI
@@ -812,12 +886,14 @@ plug(const char *dir, int bit, const struct usbinfo *what,
 		    "simulation %s has no USB 2.0 bus for it", name,
 		    on_xhci ? "xHCI" : which == 1 ? "EHCI #1 (00:1d.0)" :
 		    "EHCI #2 (00:1a.0)", dir);
+	if (u.ss_port != 0)
+		u.speed = "480";	/* a SuperSpeed device on USB 2.0 */
+make:
 	if (ur_path(ifname, sizeof(ifname), "%s:1.0", at->busid) < 0)
 		return ur_errf(err, "path too long: %s", at->busid);
 	if ((devnum = next_devnum(dir, err)) < 0)
 		return -1;
 
-	u = *what;
 	u.busnum = at->bus;
 	u.devnum = devnum;
 	u.devpath = at->devpath;
@@ -840,6 +916,25 @@ ur_sim_plug(const char *dir, int bit, uint16_t vid, uint16_t pid,
 	u.pid = pid;
 	u.speed = "12";
 	u.product = product;
+	return plug(dir, bit, &u, &at, err);
+}
+
+int
+ur_sim_plug_ss(const char *dir, int bit, int ss, uint16_t vid,
+    uint16_t pid, const char *product, struct ur_err *err)
+{
+	struct usbinfo u;
+	struct spot at;
+
+	if (ss < 1 || ss > UR_MAX_SS_PORTS)
+		return ur_errf(err, "USB3 port %d: they are 1 to %d", ss,
+		    UR_MAX_SS_PORTS);
+	memset(&u, 0, sizeof(u));
+	u.vid = vid;
+	u.pid = pid;
+	u.speed = "5000";
+	u.product = product;
+	u.ss_port = ss;
 	return plug(dir, bit, &u, &at, err);
 }
 
@@ -917,16 +1012,49 @@ ur_sim_unplug(const char *dir, int bit, int *removed, struct ur_err *err)
 	if (spot_xhci(dir, bit, &xhci) == 0 &&
 	    unplug(dir, xhci.parent, xhci.busid, err) < 0)
 		return -1;
-	return 0;
+	return unplug_ss(dir, bit, removed, err);
+}
+
+/* Plugs dev (as found at busid) again into its connector, which puts
+ * it where the routing and the terminations say now. */
+static int
+replug(const char *dir, int bit, const struct ur_usbdev *dev, int ss,
+    struct ur_err *err)
+{
+	struct usbinfo u;
+	struct spot at;
+
+	memset(&u, 0, sizeof(u));
+	u.vid = dev->vid;
+	u.pid = dev->pid;
+	u.speed = "12";
+	u.product = dev->product;
+	u.ss_port = ss;
+	return plug(dir, bit, &u, &at, err);
+}
+
+/* Whether a USB2-side device at bit is where the registers say. */
+static int
+usb2_in_place(const struct ur_chipset *cs, const uint8_t *cfg, int bit,
+    const struct ur_usbdev *dev, int ss)
+{
+	int port, which = ur_port_ehci(cs, bit, &port);
+	int on_xhci = which == 0 || ((cs->port_mask & (1u << bit)) &&
+	    (cfg32(cfg, UR_REG_XUSB2PR) & (1u << bit)));
+
+	if (ss != 0 && (cfg32(cfg, UR_REG_PSSEN) & (1u << (ss - 1))))
+		return 0;		/* its termination is on: to USB3 */
+	return (dev->side == UR_SIDE_XHCI) == on_xhci;
 }
 
 int
 ur_sim_sync(const char *dir, int *moved, struct ur_err *err)
 {
 	const struct ur_chipset *cs;
-	struct ur_usbdev dev, now;
+	struct ur_usbdev dev;
+	struct spot s;
 	uint8_t cfg[256];
-	int bit;
+	int bit, ss, cbit, k;
 
 	*moved = 0;
 	if (check_sim(dir, err) < 0 || read_config(dir, cfg, err) < 0)
@@ -936,16 +1064,29 @@ ur_sim_sync(const char *dir, int *moved, struct ur_err *err)
 		return ur_errf(err, "%s: 00:14.0 is %04x:%04x, not a PCH xHCI "
 		    "this tool knows", dir, cfg16(cfg, 0x00),
 		    cfg16(cfg, 0x02));
+	/* Only what has to move re-enumerates, as with the kernel. */
 	for (bit = 0; bit < UR_MAX_PORTS; bit++) {
 		if (ur_usb_port_device(dir, cs, bit, &dev) < 0 || !dev.present)
 			continue;
-		/* Plugging again puts it where the port is routed now. */
-		if (ur_sim_plug(dir, bit, dev.vid, dev.pid, dev.product,
-		    err) < 0)
+		if (read_connector(dir, dev.busid, &cbit, &ss) != 1)
+			ss = 0;
+		if (usb2_in_place(cs, cfg, bit, &dev, ss))
+			continue;
+		if (replug(dir, bit, &dev, ss, err) < 0)
 			return -1;
-		if (ur_usb_port_device(dir, cs, bit, &now) == 0 &&
-		    now.present && now.side != dev.side)
-			(*moved)++;
+		(*moved)++;
+	}
+	/* SuperSpeed devices whose termination went off: to USB 2.0. */
+	for (k = 1; k <= cs->ss_ports; k++) {
+		if (spot_ss(dir, k, &s) < 0)
+			break;
+		if (ur_usb_read_device(dir, s.busid, UR_SIDE_XHCI, &dev) != 1 ||
+		    read_connector(dir, s.busid, &cbit, &ss) != 1 ||
+		    (cfg32(cfg, UR_REG_PSSEN) & (1u << (ss - 1))))
+			continue;
+		if (replug(dir, cbit, &dev, ss, err) < 0)
+			return -1;
+		(*moved)++;
 	}
 	return 0;
 }

@@ -1,5 +1,5 @@
 /* usbroute sim create DIR (--chipset NAME | --from-lspci FILE)
- * usbroute sim plug DIR PORT VID:PID [PRODUCT] [--behind-hub]
+ * usbroute sim plug DIR PORT VID:PID [PRODUCT] [--behind-hub | --superspeed N]
  * usbroute sim unplug DIR PORT
  * usbroute sim sync DIR */
 #include "config.h"
@@ -104,13 +104,25 @@ sim_plug(struct cli *cli, int argc, char **argv)
 	struct ur_err err;
 	unsigned vid, pid;
 	char *end;
-	int rc, bit, i, n = 0, hub = 0;
+	const char *ssword = NULL;
+	long ss = 0;
+	int rc, bit, i, r, n = 0, hub = 0;
 
-	/* --behind-hub may stand anywhere; the rest are positional. */
+	/* Options may stand anywhere; the rest are positional. */
 	for (i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "--behind-hub") == 0)
 			hub = 1;
-		else if (strncmp(argv[i], "--", 2) == 0)
+		else if ((r = take_opt(argc, argv, &i, "--superspeed",
+		    &ssword)) != 0) {
+			if (r < 0)
+				return usage_error("sim", "--superspeed needs "
+				    "the USB3 port (1-6)");
+			ss = strtol(ssword, &end, 10);
+			if (*end != '\0' || ss < 1 || ss > UR_MAX_SS_PORTS)
+				return usage_error("sim", "--superspeed %s: "
+				    "the USB3 port is a number from 1 to %d",
+				    ssword, UR_MAX_SS_PORTS);
+		} else if (strncmp(argv[i], "--", 2) == 0)
 			return usage_error("sim", "unknown option '%s'",
 			    argv[i]);
 		else
@@ -119,7 +131,10 @@ sim_plug(struct cli *cli, int argc, char **argv)
 	argc = n;
 	if (argc < 3 || argc > 4)
 		return usage_error("sim", "usage: usbroute sim plug DIR PORT "
-		    "VID:PID [PRODUCT] [--behind-hub]");
+		    "VID:PID [PRODUCT] [--behind-hub | --superspeed N]");
+	if (hub && ss != 0)
+		return usage_error("sim", "--behind-hub or --superspeed, not "
+		    "both");
 	vid = (unsigned)strtoul(argv[2], &end, 16);
 	if (*end != ':' || end == argv[2] || vid > 0xffff)
 		return usage_error("sim", "'%s' is not VID:PID (e.g. "
@@ -130,8 +145,14 @@ sim_plug(struct cli *cli, int argc, char **argv)
 		    "046d:c52b)", argv[2]);
 	if ((rc = sim_port(cli, argv[0], argv[1], &bit)) != EXIT_OK)
 		return rc;
-	if ((hub ? ur_sim_plug_behind_hub : ur_sim_plug)(argv[0], bit,
-	    (uint16_t)vid, (uint16_t)pid, argc == 4 ? argv[3] : "", &err) < 0)
+	if (ss != 0)
+		rc = ur_sim_plug_ss(argv[0], bit, (int)ss, (uint16_t)vid,
+		    (uint16_t)pid, argc == 4 ? argv[3] : "", &err);
+	else
+		rc = (hub ? ur_sim_plug_behind_hub : ur_sim_plug)(argv[0], bit,
+		    (uint16_t)vid, (uint16_t)pid, argc == 4 ? argv[3] : "",
+		    &err);
+	if (rc < 0)
 		return fail(&err);
 	return EXIT_OK;
 }

@@ -36,12 +36,15 @@ static const struct cmd cmds[] = {
 	  "usbrouted: a running domain's ports lent to the host" },
 	{ "profile", cmd_profile, "DOMAIN NAME",
 	  "usbrouted: switch a running domain to another profile" },
+	{ "map", cmd_map, "[--list]",
+	  "name the sockets: plug a device into each; Ctrl-D writes the map" },
 	{ "domain", NULL,
 	  "[--connect URI] NAME show|check|set|unset ...",
 	  "read, check and edit a domain's metadata ('usbroute domain help')" },
 	{ "sim", cmd_sim,
 	  "create DIR (--chipset NAME | --from-lspci FILE)\n"
-	  "           sim plug DIR PORT VID:PID [PRODUCT] [--behind-hub]\n"
+	  "           sim plug DIR PORT VID:PID [PRODUCT]\n"
+	  "                [--behind-hub | --superspeed N]\n"
 	  "           sim unplug DIR PORT | sim sync DIR",
 	  "make a simulated chipset to run usbroute against" },
 };
@@ -162,6 +165,8 @@ main(int argc, char **argv)
 	if (cmds[i].run == NULL)
 		return exec_domain(orig);
 	free(orig);
+	/* map writes the config: on a first run there is none yet. */
+	g.config_may_be_new = cmds[i].run == cmd_map;
 	if ((rc = cli_config(&cli, &g)) != EXIT_OK)
 		return rc;
 	return cmds[i].run(&cli, argc - 2, argv + 2);

@@ -79,7 +79,7 @@ wait_drain(struct ur_usbwatch *w, struct seen *s)
 }
 
 static void
-set_xusb2pr(uint32_t v)
+set_reg(int off, uint32_t v)
 {
 	char path[4096];
 	FILE *f;
@@ -88,10 +88,16 @@ set_xusb2pr(uint32_t v)
 	    "%s/devices/pci0000:00/0000:00:14.0/config", sim);
 	f = fopen(path, "r+");
 	assert_non_null(f);
-	assert_int_equal(fseek(f, 0xd0, SEEK_SET), 0);
+	assert_int_equal(fseek(f, off, SEEK_SET), 0);
 	assert_int_equal(fputc((int)(v & 0xff), f), (int)(v & 0xff));
 	assert_int_equal(fputc((int)(v >> 8 & 0xff), f), (int)(v >> 8 & 0xff));
 	assert_int_equal(fclose(f), 0);
+}
+
+static void
+set_xusb2pr(uint32_t v)
+{
+	set_reg(0xd0, v);
 }
 
 static void
@@ -211,6 +217,59 @@ test_ehci_and_hub(void **state)
 	ur_usbwatch_close(w);
 }
 
+/* A SuperSpeed device: on its USB3 port while the termination is on, on
+ * its USB2 wire when it is off, as the wizard's second question needs. */
+static void
+test_superspeed(void **state)
+{
+	const struct ur_chipset *cs = ur_chipset_by_key("8-series");
+	struct ur_usbwatch *w;
+	struct ur_err err;
+	struct seen s;
+	int moved;
+
+	(void)state;
+	assert_int_equal(ur_usbwatch_open(&w, sim, cs, 20, &err), 0);
+	assert_int_equal(ur_sim_plug_ss(sim, 2, 4, 0x0781, 0x5581, "Ultra",
+	    &err), 0);
+	wait_drain(w, &s);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.ev[0].loc.bit, -1);
+	assert_int_equal(s.ev[0].loc.ss_port, 4);
+	assert_int_equal(s.ev[0].dev.speed, 5000);
+	assert_string_equal(s.ev[0].dev.busid, "4-4");
+
+	set_reg(0xd8, 0x3f & ~(1u << 3));
+	assert_int_equal(ur_sim_sync(sim, &moved, &err), 0);
+	assert_int_equal(moved, 1);
+	wait_drain(w, &s);
+	assert_int_equal(s.n, 2);
+	assert_int_equal(s.ev[0].kind, UR_USBEV_LEFT);
+	assert_int_equal(s.ev[0].loc.ss_port, 4);
+	assert_int_equal(s.ev[1].kind, UR_USBEV_ARRIVED);
+	assert_int_equal(s.ev[1].loc.bit, 2);
+	assert_int_equal(s.ev[1].dev.speed, 480);
+
+	/* Nothing else moves on a sync: no events for what stayed. */
+	set_reg(0xd8, 0x3f);
+	assert_int_equal(ur_sim_plug(sim, 5, 1, 2, "Still", &err), 0);
+	wait_drain(w, &s);
+	assert_int_equal(ur_sim_sync(sim, &moved, &err), 0);
+	assert_int_equal(moved, 1);
+	wait_drain(w, &s);
+	assert_int_equal(s.n, 2);
+	assert_int_equal(s.ev[1].loc.ss_port, 4);
+
+	/* Unplugging its USB2 port takes it from the USB3 port too. */
+	assert_int_equal(ur_sim_unplug(sim, 2, &moved, &err), 0);
+	assert_true(moved);
+	wait_drain(w, &s);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.ev[0].kind, UR_USBEV_LEFT);
+	assert_int_equal(s.ev[0].loc.ss_port, 4);
+	ur_usbwatch_close(w);
+}
+
 /* The busid-to-port mapping the watcher rests on, for the cases a
  * simulation does not make. */
 static void
@@ -283,6 +342,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_plug_unplug, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_ehci_and_hub, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_superspeed, setup,
 		    teardown),
 		cmocka_unit_test(test_locate),
 		cmocka_unit_test(test_real_sys),
