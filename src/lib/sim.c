@@ -7,6 +7,7 @@
 #include <linux/magic.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
@@ -34,6 +35,7 @@ struct usbinfo {
 	uint16_t vid, pid;
 	const char *speed;
 	const char *product;	/* NULL: the device has no product string */
+	const char *serial;	/* NULL: no serial string */
 	int busnum, devnum;
 	const char *devpath;
 	int maxchild;
@@ -360,6 +362,9 @@ make_usb_dev(const char *dir, const char *parent, const char *busid,
 	if (u->product != NULL &&
 	    putf(ddir, "product", err, "%s\n", u->product) < 0)
 		return -1;
+	if (u->serial != NULL &&
+	    putf(ddir, "serial", err, "%s\n", u->serial) < 0)
+		return -1;
 	if (mkdir_in(ddir, ifname, idir, sizeof(idir), err) < 0 ||
 	    putf(idir, "bInterfaceNumber", err, "00\n") < 0 ||
 	    putf(idir, "bInterfaceClass", err, "%s\n",
@@ -623,6 +628,19 @@ unplug(const char *dir, const char *parent, const char *busid,
 	if (unlink(path) < 0 && errno != ENOENT)
 		return ur_errf(err, "cannot remove %s: %s", path,
 		    strerror(errno));
+	/* A hub's device on its port 1 (ur_sim_plug_dev's behind_hub). */
+	if (ur_path(path, sizeof(path), "%s/%s/%s.1", dir, USB_LINKS,
+	    busid) < 0)
+		return ur_errf(err, "path too long: %s", dir);
+	if (unlink(path) < 0 && errno != ENOENT)
+		return ur_errf(err, "cannot remove %s: %s", path,
+		    strerror(errno));
+	if (ur_path(path, sizeof(path), "%s/%s/%s.1:1.0", dir, USB_LINKS,
+	    busid) < 0)
+		return ur_errf(err, "path too long: %s", dir);
+	if (unlink(path) < 0 && errno != ENOENT)
+		return ur_errf(err, "cannot remove %s: %s", path,
+		    strerror(errno));
 	return 0;
 }
 
@@ -710,41 +728,124 @@ check_sim(const char *dir, struct ur_err *err)
 	return 0;
 }
 
+/* The chipset of a simulation, and its config bytes. */
+static const struct ur_chipset *
+sim_chipset(const char *dir, uint8_t *cfg, struct ur_err *err)
+{
+	const struct ur_chipset *cs;
+
+	if (check_sim(dir, err) < 0 || read_config(dir, cfg, err) < 0)
+		return NULL;
+	cs = ur_chipset_by_id(cfg16(cfg, 0x00), cfg16(cfg, 0x02));
+	if (cs == NULL)
+		ur_errf(err, "%s: 00:14.0 is %04x:%04x, not a PCH xHCI this "
+		    "tool knows", dir, cfg16(cfg, 0x00), cfg16(cfg, 0x02));
+	return cs;
+}
+
+/* Both places a device on port bit may be: its EHCI side (which is 0
+ * when the port has no EHCI wire) and its xHCI side. */
+static int
+spots(const char *dir, const struct ur_chipset *cs, int bit,
+    struct spot *ehci, struct spot *xhci, int *which, struct ur_err *err)
+{
+	int port;
+
+	*which = ur_port_ehci(cs, bit, &port);
+	if (bit < 0 || bit >= UR_MAX_PORTS ||
+	    (!(cs->port_mask & (1u << bit)) && *which == 0))
+		return ur_errf(err, "bit %d is not a USB2 port of the %s; its "
+		    "ports are the bits of 0x%04x", bit, cs->name,
+		    cs->port_mask);
+	memset(ehci, 0, sizeof(*ehci));
+	memset(xhci, 0, sizeof(*xhci));
+	if (*which != 0 && spot_ehci(dir, *which, port, ehci) < 0)
+		ehci->bus = 0;
+	if (spot_xhci(dir, bit, xhci) < 0)
+		xhci->bus = 0;
+	return 0;
+}
+
+int
+ur_sim_unplug(const char *dir, int bit, struct ur_err *err)
+{
+	const struct ur_chipset *cs;
+	struct spot ehci, xhci;
+	uint8_t cfg[256];
+	int which;
+
+	if ((cs = sim_chipset(dir, cfg, err)) == NULL ||
+	    spots(dir, cs, bit, &ehci, &xhci, &which, err) < 0)
+		return -1;
+	if (ehci.bus > 0 && unplug(dir, ehci.parent, ehci.busid, err) < 0)
+		return -1;
+	if (xhci.bus > 0 && unplug(dir, xhci.parent, xhci.busid, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* A hub on the spot, and the spot moved to its port 1. */
+static int
+plug_hub(const char *dir, struct spot *at, struct ur_err *err)
+{
+	char ifname[48], parent[PATHLEN], busid[32], devpath[16];
+	struct usbinfo hub;
+
+	memset(&hub, 0, sizeof(hub));
+	hub.vid = 0x05e3;
+	hub.pid = 0x0608;
+	hub.speed = "480";
+	hub.product = "USB2.0 Hub";
+	hub.busnum = at->bus;
+	hub.devnum = 40;
+	hub.devpath = at->devpath;
+	hub.maxchild = 4;
+	hub.hub = 1;
+	if (ur_path(ifname, sizeof(ifname), "%s:1.0", at->busid) < 0 ||
+	    make_usb_dev(dir, at->parent, at->busid, ifname, &hub, err) < 0 ||
+	    make_ports(dir, at->parent, at->busid, ifname, 4, err) < 0)
+		return ur_errf(err, "cannot plug a hub into %s", at->busid);
+	if (ur_path(parent, sizeof(parent), "%s/%s", at->parent,
+	    at->busid) < 0 ||
+	    ur_path(busid, sizeof(busid), "%s.1", at->busid) < 0 ||
+	    ur_path(devpath, sizeof(devpath), "%s.1", at->devpath) < 0)
+		return ur_errf(err, "path too long: %s", dir);
+	memcpy(at->parent, parent, sizeof(parent));
+	memcpy(at->busid, busid, sizeof(busid));
+	memcpy(at->devpath, devpath, sizeof(devpath));
+	return 0;
+}
+
 int
 ur_sim_plug(const char *dir, int bit, uint16_t vid, uint16_t pid,
     const char *product, struct ur_err *err)
+{
+	struct ur_simdev d = { vid, pid, product, NULL, 0 };
+
+	return ur_sim_plug_dev(dir, bit, &d, err);
+}
+
+int
+ur_sim_plug_dev(const char *dir, int bit, const struct ur_simdev *dev,
+    struct ur_err *err)
 {
 	const struct ur_chipset *cs;
 	struct spot ehci, xhci, *at;
 	struct usbinfo u;
 	uint8_t cfg[256];
 	uint32_t xusb2pr;
-	int which, port, on_xhci;
+	int which, on_xhci;
 	char name[32], ifname[48];
 
-	if (check_sim(dir, err) < 0 || read_config(dir, cfg, err) < 0)
+	if ((cs = sim_chipset(dir, cfg, err)) == NULL ||
+	    spots(dir, cs, bit, &ehci, &xhci, &which, err) < 0)
 		return -1;
-	cs = ur_chipset_by_id(cfg16(cfg, 0x00), cfg16(cfg, 0x02));
-	if (cs == NULL)
-		return ur_errf(err, "%s: 00:14.0 is %04x:%04x, not a PCH xHCI "
-		    "this tool knows", dir, cfg16(cfg, 0x00),
-		    cfg16(cfg, 0x02));
-	which = ur_port_ehci(cs, bit, &port);
-	if (bit < 0 || bit >= UR_MAX_PORTS ||
-	    (!(cs->port_mask & (1u << bit)) && which == 0))
-		return ur_errf(err, "bit %d is not a USB2 port of the %s; its "
-		    "ports are the bits of 0x%04x", bit, cs->name,
-		    cs->port_mask);
 	ur_port_name(cs, bit, name, sizeof(name));
 
 	/* A physical port holds one device: take away whatever was there. */
-	memset(&ehci, 0, sizeof(ehci));
-	memset(&xhci, 0, sizeof(xhci));
-	if (which != 0 && spot_ehci(dir, which, port, &ehci) == 0 &&
-	    unplug(dir, ehci.parent, ehci.busid, err) < 0)
+	if (ehci.bus > 0 && unplug(dir, ehci.parent, ehci.busid, err) < 0)
 		return -1;
-	if (spot_xhci(dir, bit, &xhci) == 0 &&
-	    unplug(dir, xhci.parent, xhci.busid, err) < 0)
+	if (xhci.bus > 0 && unplug(dir, xhci.parent, xhci.busid, err) < 0)
 		return -1;
 
 	/*
@@ -761,18 +862,61 @@ ur_sim_plug(const char *dir, int bit, uint16_t vid, uint16_t pid,
 		    "simulation %s has no USB 2.0 bus for it", name,
 		    on_xhci ? "xHCI" : which == 1 ? "EHCI #1 (00:1d.0)" :
 		    "EHCI #2 (00:1a.0)", dir);
+	if (dev->behind_hub && plug_hub(dir, at, err) < 0)
+		return -1;
 	if (ur_path(ifname, sizeof(ifname), "%s:1.0", at->busid) < 0)
 		return ur_errf(err, "path too long: %s", at->busid);
 
 	memset(&u, 0, sizeof(u));
-	u.vid = vid;
-	u.pid = pid;
+	u.vid = dev->vid;
+	u.pid = dev->pid;
 	u.speed = "12";
-	u.product = product;
+	u.product = dev->product != NULL ? dev->product : "";
+	u.serial = dev->serial != NULL && dev->serial[0] ? dev->serial : NULL;
 	u.busnum = at->bus;
 	u.devnum = 3 + bit;
 	u.devpath = at->devpath;
 	return make_usb_dev(dir, at->parent, at->busid, ifname, &u, err);
+}
+
+/* Plugs again what port bit holds, with its serial, and the device
+ * behind it when it is our hub. */
+static int
+replug(const char *dir, int bit, const struct ur_usbdev *dev,
+    struct ur_err *err)
+{
+	struct ur_simdev d = { dev->vid, dev->pid, dev->product, NULL, 0 };
+	char path[PATHLEN], serial[128], cserial[128], cproduct[128];
+	char ids[2][16];
+	unsigned long vid, pid;
+
+	serial[0] = cserial[0] = cproduct[0] = '\0';
+	if (ur_path(path, sizeof(path), "%s/%s/%s/serial", dir, USB_LINKS,
+	    dev->busid) == 0 && ur_read_attr(path, serial, sizeof(serial)) > 0)
+		d.serial = serial;
+	if (dev->vid == 0x05e3 && dev->pid == 0x0608 &&
+	    ur_path(path, sizeof(path), "%s/%s/%s.1/idVendor", dir, USB_LINKS,
+	    dev->busid) == 0 &&
+	    ur_read_attr(path, ids[0], sizeof(ids[0])) == 4 &&
+	    ur_path(path, sizeof(path), "%s/%s/%s.1/idProduct", dir,
+	    USB_LINKS, dev->busid) == 0 &&
+	    ur_read_attr(path, ids[1], sizeof(ids[1])) == 4) {
+		vid = strtoul(ids[0], NULL, 16);
+		pid = strtoul(ids[1], NULL, 16);
+		d.vid = (uint16_t)vid;
+		d.pid = (uint16_t)pid;
+		d.behind_hub = 1;
+		d.serial = NULL;
+		if (ur_path(path, sizeof(path), "%s/%s/%s.1/product", dir,
+		    USB_LINKS, dev->busid) == 0 &&
+		    ur_read_attr(path, cproduct, sizeof(cproduct)) >= 0)
+			d.product = cproduct;
+		if (ur_path(path, sizeof(path), "%s/%s/%s.1/serial", dir,
+		    USB_LINKS, dev->busid) == 0 &&
+		    ur_read_attr(path, cserial, sizeof(cserial)) > 0)
+			d.serial = cserial;
+	}
+	return ur_sim_plug_dev(dir, bit, &d, err);
 }
 
 int
@@ -795,8 +939,7 @@ ur_sim_sync(const char *dir, int *moved, struct ur_err *err)
 		if (ur_usb_port_device(dir, cs, bit, &dev) < 0 || !dev.present)
 			continue;
 		/* Plugging again puts it where the port is routed now. */
-		if (ur_sim_plug(dir, bit, dev.vid, dev.pid, dev.product,
-		    err) < 0)
+		if (replug(dir, bit, &dev, err) < 0)
 			return -1;
 		if (ur_usb_port_device(dir, cs, bit, &now) == 0 &&
 		    now.present && now.side != dev.side)

@@ -31,6 +31,21 @@ void ur_sim_preset(const struct ur_chipset *cs, struct ur_dump *dump);
 int ur_sim_plug(const char *dir, int bit, uint16_t vid, uint16_t pid,
     const char *product, struct ur_err *err);
 
+/* A device to plug, with what ur_sim_plug leaves out. */
+struct ur_simdev {
+	uint16_t vid, pid;
+	const char *product;	/* NULL or "": no product string */
+	const char *serial;	/* NULL or "": no serial string */
+	int behind_hub;		/* on port 1 of a 4-port hub (05e3:0608) that
+				 * is what the PCH port holds */
+};
+
+int ur_sim_plug_dev(const char *dir, int bit, const struct ur_simdev *dev,
+    struct ur_err *err);
+
+/* Takes away whatever is plugged into port bit (nothing there is fine). */
+int ur_sim_unplug(const char *dir, int bit, struct ur_err *err);
+
 /* What the kernel does after a routing change: every device plugged
  * into the simulation re-enumerates on the side its port is on now.
  * *moved counts the devices that changed sides. */

@@ -1,5 +1,6 @@
 /* usbroute sim create DIR (--chipset NAME | --from-lspci FILE)
- * usbroute sim plug DIR PORT VID:PID [PRODUCT]
+ * usbroute sim plug DIR PORT VID:PID [PRODUCT] [--serial S] [--hub]
+ * usbroute sim unplug DIR PORT
  * usbroute sim sync DIR */
 #include "config.h"
 
@@ -72,42 +73,96 @@ sim_create(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* The one port bit a port word names on simulation dir. */
 static int
-sim_plug(struct cli *cli, int argc, char **argv)
+one_port(struct cli *cli, const char *dir, const char *word, int *bit)
 {
 	struct ur_machine m;
 	struct ur_err err;
-	unsigned vid, pid;
 	uint16_t mask;
-	char *end;
-	int rc, bit;
+	int rc;
 
-	if (argc < 3 || argc > 4)
-		return usage_error("sim", "usage: usbroute sim plug DIR PORT "
-		    "VID:PID [PRODUCT]");
-	vid = (unsigned)strtoul(argv[2], &end, 16);
-	if (*end != ':' || end == argv[2] || vid > 0xffff)
-		return usage_error("sim", "'%s' is not VID:PID (e.g. "
-		    "046d:c52b)", argv[2]);
-	pid = (unsigned)strtoul(end + 1, &end, 16);
-	if (*end != '\0' || pid > 0xffff)
-		return usage_error("sim", "'%s' is not VID:PID (e.g. "
-		    "046d:c52b)", argv[2]);
 	snprintf(cli->conf.sysfs_root, sizeof(cli->conf.sysfs_root), "%s",
-	    argv[0]);
+	    dir);
 	if ((rc = open_machine(cli, &m)) != EXIT_OK)
 		return rc;
-	rc = ur_ports_parse(argv[1], m.cs, &cli->conf, m.present,
+	rc = ur_ports_parse(word, m.cs, &cli->conf, m.present,
 	    m.cs->port_mask, &mask, &err);
 	ur_machine_close(&m);
 	if (rc < 0)
 		return fail(&err);
 	if (mask & (mask - 1))
-		return usage_error("sim", "plug one port at a time");
-	for (bit = 0; !(mask & (1u << bit)); bit++)
+		return usage_error("sim", "one port at a time");
+	for (*bit = 0; !(mask & (1u << *bit)); (*bit)++)
 		;
-	if (ur_sim_plug(argv[0], bit, (uint16_t)vid, (uint16_t)pid,
-	    argc == 4 ? argv[3] : "", &err) < 0)
+	return EXIT_OK;
+}
+
+static int
+parse_ids(const char *s, struct ur_simdev *d)
+{
+	unsigned long vid, pid;
+	char *end;
+
+	vid = strtoul(s, &end, 16);
+	if (*end != ':' || end == s || vid > 0xffff)
+		return -1;
+	pid = strtoul(end + 1, &end, 16);
+	if (*end != '\0' || pid > 0xffff)
+		return -1;
+	d->vid = (uint16_t)vid;
+	d->pid = (uint16_t)pid;
+	return 0;
+}
+
+static int
+sim_plug(struct cli *cli, int argc, char **argv)
+{
+	struct ur_simdev d;
+	struct ur_err err;
+	const char *pos[4];
+	int i, r, n = 0, rc, bit;
+
+	memset(&d, 0, sizeof(d));
+	for (i = 0; i < argc; i++) {
+		if ((r = take_opt(argc, argv, &i, "--serial", &d.serial))) {
+			if (r < 0)
+				return usage_error("sim", "--serial needs a "
+				    "value");
+		} else if (take_opt(argc, argv, &i, "--hub", NULL)) {
+			d.behind_hub = 1;
+		} else if (strncmp(argv[i], "--", 2) == 0 || n == 4) {
+			return usage_error("sim", "usage: usbroute sim plug DIR "
+			    "PORT VID:PID [PRODUCT] [--serial S] [--hub]");
+		} else {
+			pos[n++] = argv[i];
+		}
+	}
+	if (n < 3)
+		return usage_error("sim", "usage: usbroute sim plug DIR PORT "
+		    "VID:PID [PRODUCT] [--serial S] [--hub]");
+	if (parse_ids(pos[2], &d) < 0)
+		return usage_error("sim", "'%s' is not VID:PID (e.g. "
+		    "046d:c52b)", pos[2]);
+	d.product = n == 4 ? pos[3] : "";
+	if ((rc = one_port(cli, pos[0], pos[1], &bit)) != EXIT_OK)
+		return rc;
+	if (ur_sim_plug_dev(pos[0], bit, &d, &err) < 0)
+		return fail(&err);
+	return EXIT_OK;
+}
+
+static int
+sim_unplug(struct cli *cli, int argc, char **argv)
+{
+	struct ur_err err;
+	int rc, bit;
+
+	if (argc != 2)
+		return usage_error("sim", "usage: usbroute sim unplug DIR PORT");
+	if ((rc = one_port(cli, argv[0], argv[1], &bit)) != EXIT_OK)
+		return rc;
+	if (ur_sim_unplug(argv[0], bit, &err) < 0)
 		return fail(&err);
 	return EXIT_OK;
 }
@@ -131,13 +186,15 @@ int
 cmd_sim(struct cli *cli, int argc, char **argv)
 {
 	if (argc < 1)
-		return usage_error("sim", "usage: usbroute sim create|plug ...");
+		return usage_error("sim", "usage: usbroute sim create|plug|unplug|sync ...");
 	if (strcmp(argv[0], "create") == 0)
 		return sim_create(argc - 1, argv + 1);
 	if (strcmp(argv[0], "plug") == 0)
 		return sim_plug(cli, argc - 1, argv + 1);
+	if (strcmp(argv[0], "unplug") == 0)
+		return sim_unplug(cli, argc - 1, argv + 1);
 	if (strcmp(argv[0], "sync") == 0)
 		return sim_sync(argc - 1, argv + 1);
-	return usage_error("sim", "unknown sim command '%s': create, plug or "
-	    "sync", argv[0]);
+	return usage_error("sim", "unknown sim command '%s': create, plug, "
+	    "unplug or sync", argv[0]);
 }
