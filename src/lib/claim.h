@@ -16,7 +16,7 @@ struct ur_claimdev {
 	char device[96];	/* canonical: "046d:c52b[/SERIAL]" */
 	int bit;		/* the port it is on; -1: not plugged in */
 	char busid[32];		/* where sysfs shows it, "" if absent */
-	char product[64];
+	char product[128];
 };
 
 struct ur_claim {

@@ -1,6 +1,7 @@
 /* Where a USB device is plugged in: every device in sysfs that matches a
  * profile's device word, and the PCH port (XUSB2PR bit) it hangs off,
- * on whichever controller it enumerated, behind any number of hubs. */
+ * on whichever controller it enumerated, behind any number of hubs
+ * (usbtopo's ur_usb_locate says where a bus id is). */
 #ifndef UR_USBFIND_H
 #define UR_USBFIND_H
 
@@ -15,7 +16,7 @@
 struct ur_usbfound {
 	int bit;		/* the PCH USB2 port, or -1 (see where) */
 	char busid[32];		/* "3-1.4.2" */
-	char product[64];
+	char product[128];
 	char where[96];		/* bit -1: where it is instead, for messages */
 };
 
@@ -29,11 +30,5 @@ struct ur_usbfound {
 int ur_usbfind(const char *sysfs_root, const struct ur_chipset *cs,
     const struct ur_pairs *pairs, const struct ur_devspec *s,
     struct ur_usbfound found[UR_USBFIND_MAX]);
-
-/* The PCH port behind a bus id on this machine: bit, or -1 with where
- * saying why not.  Exposed for tests. */
-int ur_usbfind_port(const char *sysfs_root, const struct ur_chipset *cs,
-    const struct ur_pairs *pairs, const char *busid, char *where,
-    size_t len);
 
 #endif

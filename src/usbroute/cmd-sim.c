@@ -1,5 +1,6 @@
 /* usbroute sim create DIR (--chipset NAME | --from-lspci FILE)
- * usbroute sim plug DIR PORT VID:PID [PRODUCT] [--serial S] [--hub]
+ * usbroute sim plug DIR PORT VID:PID [PRODUCT] [--serial S]
+ *                   [--behind-hub | --superspeed N]
  * usbroute sim unplug DIR PORT
  * usbroute sim sync DIR */
 #include "config.h"
@@ -73,9 +74,9 @@ sim_create(int argc, char **argv)
 	return EXIT_OK;
 }
 
-/* The one port bit a port word names on simulation dir. */
+/* The one port a plug or unplug names, as a bit. */
 static int
-one_port(struct cli *cli, const char *dir, const char *word, int *bit)
+sim_port(struct cli *cli, const char *dir, const char *word, int *bit)
 {
 	struct ur_machine m;
 	struct ur_err err;
@@ -93,61 +94,77 @@ one_port(struct cli *cli, const char *dir, const char *word, int *bit)
 		return fail(&err);
 	if (mask & (mask - 1))
 		return usage_error("sim", "one port at a time");
-	for (*bit = 0; !(mask & (1u << *bit)); (*bit)++)
+	for (*bit = 0; !(mask & (1u << *bit)); ++*bit)
 		;
 	return EXIT_OK;
 }
 
 static int
-parse_ids(const char *s, struct ur_simdev *d)
-{
-	unsigned long vid, pid;
-	char *end;
-
-	vid = strtoul(s, &end, 16);
-	if (*end != ':' || end == s || vid > 0xffff)
-		return -1;
-	pid = strtoul(end + 1, &end, 16);
-	if (*end != '\0' || pid > 0xffff)
-		return -1;
-	d->vid = (uint16_t)vid;
-	d->pid = (uint16_t)pid;
-	return 0;
-}
-
-static int
 sim_plug(struct cli *cli, int argc, char **argv)
 {
-	struct ur_simdev d;
 	struct ur_err err;
-	const char *pos[4];
-	int i, r, n = 0, rc, bit;
+	unsigned vid, pid;
+	char *end;
+	const char *ssword = NULL, *serial = NULL;
+	long ss = 0;
+	int rc, bit, i, r, n = 0, hub = 0;
 
-	memset(&d, 0, sizeof(d));
+	/* Options may stand anywhere; the rest are positional. */
 	for (i = 0; i < argc; i++) {
-		if ((r = take_opt(argc, argv, &i, "--serial", &d.serial))) {
+		if (strcmp(argv[i], "--behind-hub") == 0)
+			hub = 1;
+		else if ((r = take_opt(argc, argv, &i, "--serial",
+		    &serial)) != 0) {
+			if (r < 0 || serial[0] == '\0')
+				return usage_error("sim", "--serial needs the "
+				    "serial number string");
+		} else if ((r = take_opt(argc, argv, &i, "--superspeed",
+		    &ssword)) != 0) {
 			if (r < 0)
-				return usage_error("sim", "--serial needs a "
-				    "value");
-		} else if (take_opt(argc, argv, &i, "--hub", NULL)) {
-			d.behind_hub = 1;
-		} else if (strncmp(argv[i], "--", 2) == 0 || n == 4) {
-			return usage_error("sim", "usage: usbroute sim plug DIR "
-			    "PORT VID:PID [PRODUCT] [--serial S] [--hub]");
-		} else {
-			pos[n++] = argv[i];
-		}
+				return usage_error("sim", "--superspeed needs "
+				    "the USB3 port (1-6)");
+			ss = strtol(ssword, &end, 10);
+			if (*end != '\0' || ss < 1 || ss > UR_MAX_SS_PORTS)
+				return usage_error("sim", "--superspeed %s: "
+				    "the USB3 port is a number from 1 to %d",
+				    ssword, UR_MAX_SS_PORTS);
+		} else if (strncmp(argv[i], "--", 2) == 0)
+			return usage_error("sim", "unknown option '%s'",
+			    argv[i]);
+		else
+			argv[n++] = argv[i];
 	}
-	if (n < 3)
+	argc = n;
+	if (argc < 3 || argc > 4)
 		return usage_error("sim", "usage: usbroute sim plug DIR PORT "
-		    "VID:PID [PRODUCT] [--serial S] [--hub]");
-	if (parse_ids(pos[2], &d) < 0)
+		    "VID:PID [PRODUCT] [--serial S] [--behind-hub | "
+		    "--superspeed N]");
+	if (hub && ss != 0)
+		return usage_error("sim", "--behind-hub or --superspeed, not "
+		    "both");
+	if (serial != NULL && ss != 0)
+		return usage_error("sim", "--serial is for USB 2.0 devices; "
+		    "drop --superspeed or --serial");
+	vid = (unsigned)strtoul(argv[2], &end, 16);
+	if (*end != ':' || end == argv[2] || vid > 0xffff)
 		return usage_error("sim", "'%s' is not VID:PID (e.g. "
-		    "046d:c52b)", pos[2]);
-	d.product = n == 4 ? pos[3] : "";
-	if ((rc = one_port(cli, pos[0], pos[1], &bit)) != EXIT_OK)
+		    "046d:c52b)", argv[2]);
+	pid = (unsigned)strtoul(end + 1, &end, 16);
+	if (*end != '\0' || pid > 0xffff)
+		return usage_error("sim", "'%s' is not VID:PID (e.g. "
+		    "046d:c52b)", argv[2]);
+	if ((rc = sim_port(cli, argv[0], argv[1], &bit)) != EXIT_OK)
 		return rc;
-	if (ur_sim_plug_dev(pos[0], bit, &d, &err) < 0)
+	if (ss != 0)
+		rc = ur_sim_plug_ss(argv[0], bit, (int)ss, (uint16_t)vid,
+		    (uint16_t)pid, argc == 4 ? argv[3] : "", &err);
+	else
+		rc = (hub ? ur_sim_plug_behind_hub : ur_sim_plug)(argv[0], bit,
+		    (uint16_t)vid, (uint16_t)pid, argc == 4 ? argv[3] : "",
+		    &err);
+	if (rc == 0 && serial != NULL)
+		rc = ur_sim_set_serial(argv[0], bit, serial, &err);
+	if (rc < 0)
 		return fail(&err);
 	return EXIT_OK;
 }
@@ -156,14 +173,18 @@ static int
 sim_unplug(struct cli *cli, int argc, char **argv)
 {
 	struct ur_err err;
-	int rc, bit;
+	int rc, bit, removed;
 
 	if (argc != 2)
-		return usage_error("sim", "usage: usbroute sim unplug DIR PORT");
-	if ((rc = one_port(cli, argv[0], argv[1], &bit)) != EXIT_OK)
+		return usage_error("sim", "usage: usbroute sim unplug DIR "
+		    "PORT");
+	if ((rc = sim_port(cli, argv[0], argv[1], &bit)) != EXIT_OK)
 		return rc;
-	if (ur_sim_unplug(argv[0], bit, &err) < 0)
+	if (ur_sim_unplug(argv[0], bit, &removed, &err) < 0)
 		return fail(&err);
+	if (!removed)
+		fprintf(stderr, "usbroute: nothing was plugged into %s\n",
+		    argv[1]);
 	return EXIT_OK;
 }
 

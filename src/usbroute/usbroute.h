@@ -23,6 +23,7 @@ struct cli_globals {
 	const char *root;
 	const char *state;
 	int json;
+	int config_may_be_new;	/* a missing --config is fine (map makes it) */
 };
 
 /* Takes the global options out of argv; EXIT_USAGE on a bad one. */
@@ -47,6 +48,7 @@ int cmd_claim(struct cli *, int, char **);
 int cmd_release(struct cli *, int, char **);
 int cmd_repair(struct cli *, int, char **);
 int cmd_sim(struct cli *, int, char **);
+int cmd_map(struct cli *, int, char **);
 int cmd_domain(struct cli *, int, char **);
 int cmd_toggle(struct cli *, int, char **);
 int cmd_guest(struct cli *, int, char **);

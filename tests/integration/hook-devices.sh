@@ -60,7 +60,7 @@ refused() {
 # on the xHCI now), the keyboard behind a hub on ehci2.5; c077 is not there.
 fresh
 plug ehci2.3 046d:c52b "USB Receiver" >/dev/null
-plug ehci2.5 046d:c077 "Mouse" --hub >/dev/null
+plug ehci2.5 046d:c077 "Mouse" --behind-hub >/dev/null
 hook ex prepare begin <"$EX/devices.xml"
 eq "devices.xml: prepare exits 0 ($(cat "$T/err"))" "$?" "0"
 eq "the ports of the devices and ehci2.6 are on EHCI #2" "$(d0)" "00004bff"
@@ -114,7 +114,7 @@ refused "device on another domain's port" \
 # Two of a kind: the serial tells them apart; without it, refused.
 fresh
 plug ehci2.4 04d9:0169 "Keyboard" --serial KB1 >/dev/null
-plug ehci2.6 04d9:0169 "Keyboard" --serial KB2 --hub >/dev/null
+plug ehci2.6 04d9:0169 "Keyboard" --serial KB2 --behind-hub >/dev/null
 dom x 11111111-0000-4000-8000-0000000000aa "devices='04d9:0169'" >"$T/x.xml"
 refused "two devices of one kind, no serial" \
 	"device 04d9:0169 is plugged in 2 times (usb 3-12 and 3-14.1); name the one meant by its serial, 04d9:0169/SERIAL" <"$T/x.xml"

@@ -127,7 +127,7 @@ eq "guest shutdown restores its ports" "$(d0)" "00007fff"
 
 # Devices, not ports: a profile names a device; the hook finds the port it
 # is plugged into (placed with 'usbroute sim plug') and claims that port.
-USBROUTE_CONFIG=/dev/null "$USBROUTE" sim plug "$sim" ehci2.4 046d:c52b "USB Receiver" --hub
+USBROUTE_CONFIG=/dev/null "$USBROUTE" sim plug "$sim" ehci2.4 046d:c52b "USB Receiver" --behind-hub
 lv_define_domain devs "" "<usbroute:usbroute xmlns:usbroute='urn:usbroute:libvirt:domain:1' controllers='ehci2'><usbroute:profile name='desk' devices='046d:c52b 046d:c077'/></usbroute:usbroute>"
 lv_define_domain needs "" "<usbroute:usbroute xmlns:usbroute='urn:usbroute:libvirt:domain:1' controllers='ehci2' devices='046d:c077' required='yes'/>"
 lv_virsh start devs >/dev/null

@@ -59,19 +59,25 @@ teardown(void **state)
 static void
 plug(int bit, const char *ids, const char *serial, int hub)
 {
-	struct ur_simdev d;
 	struct ur_err err;
 	unsigned vid, pid;
 
 	assert_int_equal(sscanf(ids, "%x:%x", &vid, &pid), 2);
-	memset(&d, 0, sizeof(d));
-	d.vid = (uint16_t)vid;
-	d.pid = (uint16_t)pid;
-	d.product = "Thing";
-	d.serial = serial;
-	d.behind_hub = hub;
-	if (ur_sim_plug_dev(sim, bit, &d, &err) < 0)
+	if ((hub ? ur_sim_plug_behind_hub : ur_sim_plug)(sim, bit,
+	    (uint16_t)vid, (uint16_t)pid, "Thing", &err) < 0 ||
+	    (serial != NULL && ur_sim_set_serial(sim, bit, serial, &err) < 0))
 		fail_msg("%s", err.msg);
+}
+
+static void
+unplug(int bit)
+{
+	struct ur_err err;
+	int removed;
+
+	if (ur_sim_unplug(sim, bit, &removed, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(removed, 1);
 }
 
 static void
@@ -366,7 +372,7 @@ test_follow(void **state)
 	assert_int_equal(n, 0);
 
 	/* unplugged: the port stays claimed (the guest may have it) */
-	assert_int_equal(ur_sim_unplug(sim, 10, &err), 0);
+	unplug(10);
 	assert_int_equal(ur_claim_follow(&t, &m, &d, "u1", notes, &n, &err),
 	    0);
 	assert_int_equal(t.owner[0].ports, 0x2400);
@@ -395,7 +401,7 @@ test_follow(void **state)
 	other.ctrls = UR_CTRL_EHCI2;
 	other.ports = 0x0800;
 	assert_int_equal(ur_table_claim(&t, &other, m.cs, &err), 0);
-	assert_int_equal(ur_sim_unplug(sim, 8, &err), 0);
+	unplug(8);
 	plug(11, "046d:c52b", NULL, 0);
 	assert_int_equal(ur_claim_follow(&t, &m, &d, "u1", notes, &n, &err),
 	    0);
@@ -406,7 +412,7 @@ test_follow(void **state)
 	assert_int_equal(ur_table_find(&t, "u2")->ports, 0x0800);
 
 	/* onto the other EHCI's port: refused, the claim stays */
-	assert_int_equal(ur_sim_unplug(sim, 11, &err), 0);
+	unplug(11);
 	plug(0, "046d:c52b", NULL, 0);
 	assert_int_equal(ur_claim_follow(&t, &m, &d, "u1", notes, &n, &err),
 	    0);
@@ -415,7 +421,7 @@ test_follow(void **state)
 
 	/* lent to the host: the new port is lent too */
 	assert_int_equal(ur_table_lend(&t, "u1", 1), 0);
-	assert_int_equal(ur_sim_unplug(sim, 0, &err), 0);
+	unplug(0);
 	plug(12, "046d:c52b", NULL, 0);
 	assert_int_equal(ur_claim_follow(&t, &m, &d, "u1", notes, &n, &err),
 	    1);
