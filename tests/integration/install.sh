@@ -30,6 +30,7 @@ eq "every line of it a comment" "$(grep -vc '^#' "$root$sysconfdir/usbroute/usbr
 check "the Relax-NG schema" cmp -s "$root$pkgdatadir/xml-examples/usbroute.rng" "$top_srcdir/xml-examples/usbroute.rng"
 check "the example domains" test -f "$root$pkgdatadir/xml-examples/both-ehci.xml"
 check "the unit" test -f "$root$unitdir/usbrouted.service"
+check "the bash completion" cmp -s "$root$compdir/usbroute" "$top_srcdir/completion/usbroute"
 check "the man pages" test -f "$root$(var man8dir)/usbroute-hook.8"
 echo "port mine = ehci1.1" >"$root$sysconfdir/usbroute/usbroute.conf"
 mk install DESTDIR="$root" >"$T/out" 2>&1
