@@ -879,13 +879,38 @@ channel_path(xmlNodePtr dev, const char *alias, char *path, size_t size,
 	return rc;
 }
 
-int
-ur_meta_channel(const char *xml, size_t len, const char *alias, char *path,
-    size_t size, struct ur_err *err)
+/*
+ * Whether dev carries alias.  In a defined (inactive) domain a device
+ * without an <alias> gets libvirt's default one when the domain starts:
+ * its kind and its index among the devices of that kind ("serial0",
+ * "channel1"); implied says to count those.
+ */
+static int
+matches(xmlNodePtr dev, const char *alias, int implied, int index)
 {
+	char name[32];
+	xmlNodePtr c;
+
+	if (has_alias(dev, alias))
+		return 1;
+	if (!implied)
+		return 0;
+	for (c = dev->children; c != NULL; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && is_named(c, "alias"))
+			return 0;
+	snprintf(name, sizeof(name), "%s%d", (const char *)dev->name, index);
+	return strcmp(name, alias) == 0;
+}
+
+static int
+find_channel(const char *xml, size_t len, const char *alias, int implied,
+    char *path, size_t size, struct ur_err *err)
+{
+	static const char *const kinds[] = { "serial", "console", "channel" };
+	int index[3] = { 0, 0, 0 };
 	xmlNodePtr root, devices, dev;
 	xmlDocPtr doc;
-	int rc = 1;
+	int rc = 1, k;
 
 	if ((doc = read_doc(xml, len, err)) == NULL)
 		return one_line(err);
@@ -893,16 +918,33 @@ ur_meta_channel(const char *xml, size_t len, const char *alias, char *path,
 	devices = is_named(root, "domain") ? plain_child(root, "devices") : NULL;
 	for (dev = devices ? devices->children : NULL; dev != NULL;
 	    dev = dev->next) {
-		if (dev->type != XML_ELEMENT_NODE ||
-		    !(is_named(dev, "serial") || is_named(dev, "console") ||
-		    is_named(dev, "channel")) || !has_alias(dev, alias))
+		if (dev->type != XML_ELEMENT_NODE)
+			continue;
+		for (k = 0; k < 3 && !is_named(dev, kinds[k]); k++)
+			;
+		if (k == 3 || !matches(dev, alias, implied, index[k]++))
 			continue;
 		rc = channel_path(dev, alias, path, size, err);
 		break;
 	}
 	if (rc == 1)
 		ur_errf(err, "no serial, console or channel device with alias "
-		    "'%s' in the running domain", alias);
+		    "'%s' in the %s domain", alias, implied ? "defined" :
+		    "running");
 	xmlFreeDoc(doc);
 	return rc == 0 ? 0 : one_line(err);
+}
+
+int
+ur_meta_channel(const char *xml, size_t len, const char *alias, char *path,
+    size_t size, struct ur_err *err)
+{
+	return find_channel(xml, len, alias, 0, path, size, err);
+}
+
+int
+ur_meta_channel_defined(const char *xml, size_t len, const char *alias,
+    char *path, size_t size, struct ur_err *err)
+{
+	return find_channel(xml, len, alias, 1, path, size, err);
 }

@@ -51,6 +51,12 @@ unsigned ur_meta_ctrls(const struct ur_domain *d);
 int ur_meta_channel(const char *xml, size_t len, const char *alias,
     char *path, size_t size, struct ur_err *err);
 
+/* The same in a defined (inactive) domain's XML, where a device without
+ * an <alias> is known by the one libvirt will give it at start (serial0:
+ * the first <serial>, channel1: the second <channel>, ...). */
+int ur_meta_channel_defined(const char *xml, size_t len, const char *alias,
+    char *path, size_t size, struct ur_err *err);
+
 /* Our element as XML text, for virDomainSetMetadata. */
 int ur_meta_format(const struct ur_domain *d, char *buf, size_t len,
     struct ur_err *err);

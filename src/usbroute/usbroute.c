@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "suggest.h"
 #include "usbroute.h"
 
 static const struct cmd cmds[] = {
@@ -67,9 +68,11 @@ usage(FILE *out)
 	    "Routes the USB2 ports of an Intel 7/8/9-series or X99 chipset "
 	    "between its\nxHCI and EHCI controllers, so a VM given one of "
 	    "them owns those ports.\n\ncommands:\n", globals_usage);
+	/* No trailing blank after a command without arguments. */
 	for (i = 0; i < NCMDS; i++)
-		fprintf(out, "  %-8s %s\n           %s\n", cmds[i].name,
-		    cmds[i].args, cmds[i].help);
+		fprintf(out, "  %-*s%s%s\n           %s\n",
+		    cmds[i].args[0] ? 8 : 0, cmds[i].name,
+		    cmds[i].args[0] ? " " : "", cmds[i].args, cmds[i].help);
 	fprintf(out,
 	    "\nPORTS: words like ehci1.3, ehci2.1-6, p9, usbr, all, names from "
 	    "usbroute.conf,\nor a mask like 0x00ff; several separated by "
@@ -90,8 +93,8 @@ usage(FILE *out)
 static int
 cmd_help(const struct cmd *c)
 {
-	printf("usage: usbroute %s %s\n%s\nSee usbroute(1).\n", c->name,
-	    c->args, c->help);
+	printf("usage: usbroute %s%s%s\n%s\nSee usbroute(1).\n", c->name,
+	    c->args[0] ? " " : "", c->args, c->help);
 	return EXIT_OK;
 }
 
@@ -123,6 +126,32 @@ exec_domain(char **argv)
 	fprintf(stderr, "usbroute: cannot run %s: %s; reinstall usbroute\n",
 	    LIBEXECDIR "/usbroute/usbroute-domain", strerror(errno));
 	return EXIT_FAIL;
+}
+
+/* What is not a command: a mistyped option or command, said as such. */
+static int
+unknown(const char *word)
+{
+	static const char *const opts[] = { "--config", "--sysfs-root",
+	    "--state-dir", "--json", "--help", "--version" };
+	const char *names[NCMDS + 1], *near;
+	size_t i;
+
+	if (word[0] == '-') {
+		near = ur_suggest(word, opts, sizeof(opts) / sizeof(opts[0]));
+		if (near != NULL)
+			return usage_error(NULL, "unknown option '%s'; did you "
+			    "mean '%s'?", word, near);
+		return usage_error(NULL, "unknown option '%s'", word);
+	}
+	for (i = 0; i < NCMDS; i++)
+		names[i] = cmds[i].name;
+	names[NCMDS] = "help";
+	near = ur_suggest(word, names, NCMDS + 1);
+	if (near != NULL)
+		return usage_error(NULL, "unknown command '%s'; did you mean "
+		    "'%s'?", word, near);
+	return usage_error(NULL, "unknown command '%s'", word);
 }
 
 int
@@ -168,7 +197,7 @@ main(int argc, char **argv)
 		if (strcmp(cmds[i].name, argv[1]) == 0)
 			break;
 	if (i == NCMDS)
-		return usage_error(NULL, "unknown command '%s'", argv[1]);
+		return unknown(argv[1]);
 	for (j = 2; j < argc; j++)
 		if (strcmp(argv[j], "--help") == 0 || strcmp(argv[j], "-h") == 0)
 			return cmd_help(&cmds[i]);

@@ -18,7 +18,7 @@ offers() {
 }
 sorted() { tr ' ' '\n' | sed '/^$/d' | sort | tr '\n' ' ' | sed 's/ $//'; }
 
-cmds=$("$USBROUTE" --help | sed -n 's/^  \([a-z][a-z-]*\) .*/\1/p' | sorted)
+cmds=$("$USBROUTE" --help | sed -n 's/^  \([a-z][a-z-]*\)\( .*\)\{0,1\}$/\1/p' | sorted)
 eq "every command of --help, nothing else" "$(offers '')" "$cmds"
 check "map and domain among them" grep -qw map <<<"$cmds"
 eq "a prefix picks" "$(offers st)" "status"

@@ -736,6 +736,71 @@ test_mentions(void **state)
 	assert_true(ur_meta_mentions("<x/>\0" UR_META_NS, 5 + sizeof(ns) - 1));
 }
 
+/* The toggle device in a running domain (aliases as libvirt gave them)
+ * and in a definition (the default aliases implied by order). */
+static void
+test_channels(void **state)
+{
+	static const char live[] =
+	    "<domain><devices>"
+	    "<serial type='pty'><alias name='serial0'/></serial>"
+	    "<serial type='unix'><source mode='bind' path='/run/a.sock'/>"
+	    "<alias name='serial1'/></serial>"
+	    "<channel type='unix'><source mode='connect' path='/run/b'/>"
+	    "<alias name='channel0'/></channel>"
+	    "</devices></domain>";
+	static const char defined[] =
+	    "<domain><devices>"
+	    "<serial type='pty'/>"
+	    "<serial type='unix'><source mode='bind' path='/run/a.sock'/>"
+	    "</serial>"
+	    "<channel type='unix'><source mode='bind' path='/run/c'/>"
+	    "<alias name='ua-toggle'/></channel>"
+	    "<channel type='unix'><source mode='bind' path='/run/d'/>"
+	    "</channel>"
+	    "</devices></domain>";
+	struct ur_err err;
+	char path[64];
+
+	(void)state;
+	assert_int_equal(ur_meta_channel(live, strlen(live), "serial1", path,
+	    sizeof(path), &err), 0);
+	assert_string_equal(path, "/run/a.sock");
+	assert_int_equal(ur_meta_channel(live, strlen(live), "serial0", path,
+	    sizeof(path), &err), -1);
+	assert_non_null(strstr(err.msg, "type='pty'"));
+	assert_int_equal(ur_meta_channel(live, strlen(live), "channel0", path,
+	    sizeof(path), &err), -1);
+	assert_non_null(strstr(err.msg, "mode='connect'"));
+	assert_int_equal(ur_meta_channel(live, strlen(live), "serial2", path,
+	    sizeof(path), &err), -1);
+	assert_non_null(strstr(err.msg, "no serial, console or channel "
+	    "device with alias 'serial2' in the running domain"));
+	/* A definition has no aliases: a live lookup finds nothing. */
+	assert_int_equal(ur_meta_channel(defined, strlen(defined), "serial1",
+	    path, sizeof(path), &err), -1);
+
+	assert_int_equal(ur_meta_channel_defined(defined, strlen(defined),
+	    "serial1", path, sizeof(path), &err), 0);
+	assert_string_equal(path, "/run/a.sock");
+	assert_int_equal(ur_meta_channel_defined(defined, strlen(defined),
+	    "serial0", path, sizeof(path), &err), -1);
+	assert_non_null(strstr(err.msg, "type='pty'"));
+	/* A user alias; the device with one does not take a default one,
+	 * but counts in the order. */
+	assert_int_equal(ur_meta_channel_defined(defined, strlen(defined),
+	    "ua-toggle", path, sizeof(path), &err), 0);
+	assert_string_equal(path, "/run/c");
+	assert_int_equal(ur_meta_channel_defined(defined, strlen(defined),
+	    "channel0", path, sizeof(path), &err), -1);
+	assert_int_equal(ur_meta_channel_defined(defined, strlen(defined),
+	    "channel1", path, sizeof(path), &err), 0);
+	assert_string_equal(path, "/run/d");
+	assert_int_equal(ur_meta_channel_defined(defined, strlen(defined),
+	    "serial2", path, sizeof(path), &err), -1);
+	assert_non_null(strstr(err.msg, "in the defined domain"));
+}
+
 int
 main(void)
 {
@@ -763,6 +828,7 @@ main(void)
 		cmocka_unit_test(test_round_trip_examples),
 		cmocka_unit_test(test_format_refusals),
 		cmocka_unit_test(test_mentions),
+		cmocka_unit_test(test_channels),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
