@@ -25,6 +25,11 @@ struct dopts {
 	int live, persistent;
 };
 
+/* usbroute domain [--connect URI] --complete-domains: the names of the
+ * domains libvirt knows, one a line, for the completion; nothing (and
+ * success) when libvirt cannot be reached. */
+int domain_complete_names(struct cli *cli, int argc, char **argv);
+
 /* domain-show.c, domain-check.c, domain-edit.c */
 int domain_show(struct cli *cli, const struct dopts *o);
 int domain_check(struct cli *cli, const struct dopts *o);
