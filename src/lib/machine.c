@@ -6,6 +6,20 @@
 #include "power.h"
 #include "state.h"
 
+/* Which EHCIs are on the bus now: read at every commit, not kept from
+ * the open (the daemon keeps its machine open for days). */
+static void
+find_ehcis(struct ur_machine *m)
+{
+	const char *root = m->conf->sysfs_root;
+
+	m->ehcis = 0;
+	if (ur_ehci_present(root, UR_ADDR_EHCI1, m->cs->ehci1_id))
+		m->ehcis |= UR_CTRL_EHCI1;
+	if (ur_ehci_present(root, UR_ADDR_EHCI2, m->cs->ehci2_id))
+		m->ehcis |= UR_CTRL_EHCI2;
+}
+
 int
 ur_machine_open(struct ur_machine *m, const struct ur_conf *conf,
     struct ur_err *err)
@@ -26,11 +40,7 @@ ur_machine_open(struct ur_machine *m, const struct ur_conf *conf,
 	m->switchable = (uint16_t)(m->regs.usb2prm & m->cs->port_mask);
 	m->present = (uint16_t)(m->fused | m->switchable);
 	m->ss_present = ur_chipset_ss_ports(m->cs, m->regs.usb3fus);
-	m->ehcis = 0;
-	if (ur_ehci_present(conf->sysfs_root, UR_ADDR_EHCI1, m->cs->ehci1_id))
-		m->ehcis |= UR_CTRL_EHCI1;
-	if (ur_ehci_present(conf->sysfs_root, UR_ADDR_EHCI2, m->cs->ehci2_id))
-		m->ehcis |= UR_CTRL_EHCI2;
+	find_ehcis(m);
 	if (ur_pairs_resolve(conf, m->cs, m->ss_present, &m->pairs,
 	    err) < 0) {
 		ur_machine_close(m);
@@ -196,6 +206,7 @@ ur_commit(struct ur_machine *m, ur_edit_fn edit, void *arg,
 	/* Read under the lock: another usbroute may have just written. */
 	if (ur_xhci_read(m->xhci, &m->regs, err) < 0)
 		goto out;
+	find_ehcis(m);
 	before = m->regs;
 	memcpy(old_pm, t.pm_saved, sizeof(old_pm));
 	if (edit != NULL && edit(&t, m, arg, err) < 0)
