@@ -15,11 +15,13 @@ struct dopts {
 	const char *name;
 	const char *sub;
 	const char *ports;
+	const char *devices;
 	const char *profile;
 	const char *toggle;
 	const char *ctrls;
 	unsigned ctrl_mask;	/* ctrls, parsed */
 	int dflt, no_dflt, no_toggle, no_ctrls;
+	int required, no_required;
 	int live, persistent;
 };
 

@@ -44,7 +44,7 @@ static const struct cmd cmds[] = {
 	  "read, check and edit a domain's metadata ('usbroute domain help')" },
 	{ "sim", cmd_sim,
 	  "create DIR (--chipset NAME | --from-lspci FILE)\n"
-	  "           sim plug DIR PORT VID:PID [PRODUCT]\n"
+	  "           sim plug DIR PORT VID:PID [PRODUCT] [--serial S]\n"
 	  "                [--behind-hub | --superspeed N]\n"
 	  "           sim unplug DIR PORT | sim sync DIR",
 	  "make a simulated chipset to run usbroute against" },
