@@ -106,21 +106,31 @@ set_extra(struct ur_conf *c, const char *key, const char *value, int line,
 	return 0;
 }
 
+const char *
+ur_conf_name_problem(const char *name)
+{
+	if (!valid_name(name))
+		return "may hold only letters, digits, '-' and '_'";
+	if (strncmp(name, "ehci", 4) == 0 || strcmp(name, "all") == 0 ||
+	    strcmp(name, "usbr") == 0 ||
+	    (name[0] == 'p' && isdigit((unsigned char)name[1])))
+		return "looks like a port word; pick another name";
+	if (strlen(name) >= sizeof(((struct ur_conf_name *)0)->name))
+		return "is too long";
+	return NULL;
+}
+
 static int
 set_port_name(struct ur_conf *c, const char *name, const char *words,
     int line, struct ur_err *err)
 {
 	struct ur_conf_name *n;
+	const char *why;
 	int i;
 
-	if (!valid_name(name))
-		return ur_errf(err, "%s line %d: port name '%s' may hold only "
-		    "letters, digits, '-' and '_'", c->path, line, name);
-	if (strncmp(name, "ehci", 4) == 0 || strcmp(name, "all") == 0 ||
-	    strcmp(name, "usbr") == 0 ||
-	    (name[0] == 'p' && isdigit((unsigned char)name[1])))
-		return ur_errf(err, "%s line %d: port name '%s' looks like a "
-		    "port word; pick another name", c->path, line, name);
+	if ((why = ur_conf_name_problem(name)) != NULL)
+		return ur_errf(err, "%s line %d: port name '%s' %s", c->path,
+		    line, name, why);
 	for (i = 0; i < c->nnames; i++)
 		if (strcmp(c->names[i].name, name) == 0)
 			return ur_errf(err, "%s line %d: port name '%s' is "
