@@ -85,6 +85,12 @@ eq "QD4: usbr switchable" "$(status_row "$sim" usbr | awk '{print $4}')" "yes"
 sim=$(dumpsim dell-latitude-e6540_lynxpoint_8c31)
 check "E6540 (E0 0x80): 14 USB2 ports and USBr" says "$sim" "fuses: 14 USB2 ports (USB2PRM 0x7fff)"
 eq "E6540: ehci1.5 kept by the firmware (USB2PRM 0x6f6f)" "$(status_row "$sim" ehci1.5 | awk '{print $4, $5}')" "no ehci1"
+sim=$(dumpsim dell-latitude-e6540-aida64-win11_lynxpoint_8c31)
+check "E6540 under Windows (AIDA64): the same fuses" says "$sim" "fuses: 14 USB2 ports (USB2PRM 0x7fff)"
+eq "E6540 under Windows: usbr switchable" "$(status_row "$sim" usbr | awk '{print $4}')" "yes"
+sim=$(dumpsim dell-precision-m4700-aida64_pantherpoint-qm77_1e31)
+check "M4700: no fuse source for 7-series, said so" says "$sim" "fuses: not read on this part (no source)"
+eq "M4700: ehci1.3 left on EHCI by the firmware" "$(status_row "$sim" ehci1.3 | awk '{print $4, $5}')" "yes ehci1"
 for d in dell-latitude-e6430_qm77_1e31 intel-dh77df_h77_1e31 samsung-np350v5c_hm76_1e31; do
 	sim=$(dumpsim $d)
 	check "$d: no fuse source for 7-series, said so" says "$sim" "fuses: not read on this part (no source)"
@@ -103,6 +109,13 @@ refuse "MacBook: route ehci1.3 --to ehci refused (no EHCI)" "$sim" 1 \
     route ehci1.3 --to ehci
 eq "MacBook: XUSB2PR still 0x7ff" "$(reg "$sim" d0)" "000007ff"
 refuse "MacBook: set 0x7fb refused too" "$sim" 1 "EHCI #1 .* is not on the PCI bus" set 0x7fb
+# The HP 500-502nj report (prose, USB2PRM 0): doctor's advice per the
+# reference code, which sets USB2PRM in every mode but Disabled.
+sim=$(mksim hp --chipset 8-series)
+"$SETPCI" -A linux-sysfs -O sysfs.path="$sim/bus/pci" -s 00:14.0 d0.l=0 d4.l=0
+ur "$sim" doctor >"$T/doctor" 2>&1
+check "USB2PRM 0: doctor says the firmware departs from Intel's code" \
+    grep -q "FAIL  ports .*USB2PRM 0x00000000.*every xHCI mode except Disabled.*departs from it" "$T/doctor"
 sim=$(mksim x99doc --chipset x99)
 ur "$sim" doctor >"$T/doctor" 2>&1
 check "x99 preset: doctor says 8d31 is unverified" grep -q "unverified: no source confirms 8086:8d31" "$T/doctor"
