@@ -119,6 +119,8 @@ sim=$(dumpsim macbookpro12-1_wildcatpoint-lp_9cb1)
 for p in p8 p9 p10; do
 	check "MacBook (9cb1): $p marked unverified" unverified "$sim" "$p"
 done
+"$USBROUTE" explain 0x7ff --chipset 9-series-lp >"$T/explain"
+check "9cb1: explain does not call bits 8-10 xHCI-only ports" grep -q "^  port   ?  ?  ?  8" "$T/explain"
 ur "$sim" doctor >"$T/doctor" 2>&1
 check "MacBook: doctor says 9cb1 is unverified" grep -q "warn  chipset  unverified: Wildcat Point-LP" "$T/doctor"
 check "MacBook: doctor says EHCI #1 is not on the bus" grep -q "warn  ehci1 .*not on the PCI bus.*refuses" "$T/doctor"
