@@ -9,7 +9,7 @@
 # setpci.
 . "$top_srcdir/tests/lib.sh"
 
-HOOK="$top_builddir/src/hook/usbroute-hook"
+HOOK="$top_builddir/hooks/usbroute-hook"
 EX="$top_srcdir/xml-examples"
 
 fresh() {
@@ -18,7 +18,7 @@ fresh() {
 	{
 		echo "sysfs-root = $sim"
 		echo "state-dir = $sim/run"
-		echo "hook-helper = $top_builddir/src/hook/usbroute-hook-run"
+		echo "hook-helper = $top_builddir/hooks/usbroute-hook-run"
 	} >"$T/hook.conf"
 }
 hook() {	# hook DOMAIN OP SUB < xml; as libvirt runs it: no environment
