@@ -13,7 +13,10 @@
 
 struct ur_profile {
 	char name[64];
-	char ports[256];	/* port words, resolved later against the chipset */
+	char ports[256];	/* port words, resolved later against the chipset;
+				 * "" when the profile names only devices */
+	char devices[256];	/* device words (devspec.h), checked; "" if none */
+	int required;		/* required="yes": no start without them */
 	int is_default;
 };
 

@@ -35,6 +35,7 @@ struct usbinfo {
 	uint16_t vid, pid;
 	const char *speed;
 	const char *product;	/* NULL: the device has no product string */
+	const char *serial;	/* NULL: nor a serial number string */
 	int busnum, devnum;
 	const char *devpath;
 	int maxchild;
@@ -367,6 +368,9 @@ make_usb_dev(const char *dir, const char *parent, const char *busid,
 		return -1;
 	if (u->product != NULL &&
 	    putf(ddir, "product", err, "%s\n", u->product) < 0)
+		return -1;
+	if (u->serial != NULL &&
+	    putf(ddir, "serial", err, "%s\n", u->serial) < 0)
 		return -1;
 	if (u->ss_port != 0 && putf(ddir, SIM_CONNECTOR, err, "%d %d\n",
 	    u->conn_bit, u->ss_port) < 0)
@@ -1015,22 +1019,72 @@ ur_sim_unplug(const char *dir, int bit, int *removed, struct ur_err *err)
 	return unplug_ss(dir, bit, removed, err);
 }
 
+/* The device on our hub's port 1, when dev is that hub and has one. */
+static int
+behind(const char *dir, const struct ur_usbdev *dev, struct ur_usbdev *child)
+{
+	char busid[40];
+
+	if (dev->vid != SIM_HUB_VID || dev->pid != SIM_HUB_PID ||
+	    ur_path(busid, sizeof(busid), "%s.1", dev->busid) < 0)
+		return 0;
+	return ur_usb_read_device(dir, busid, dev->side, child) == 1;
+}
+
 /* Plugs dev (as found at busid) again into its connector, which puts
- * it where the routing and the terminations say now. */
+ * it where the routing and the terminations say now, with its serial
+ * and what was behind it when it is our hub: the kernel enumerates a
+ * hub's devices again with it. */
 static int
 replug(const char *dir, int bit, const struct ur_usbdev *dev, int ss,
     struct ur_err *err)
 {
+	struct ur_usbdev child;
 	struct usbinfo u;
 	struct spot at;
 
+	if (ss == 0 && behind(dir, dev, &child)) {
+		if (ur_sim_plug_behind_hub(dir, bit, child.vid, child.pid,
+		    child.product, err) < 0)
+			return -1;
+		return child.serial[0] == '\0' ? 0 :
+		    ur_sim_set_serial(dir, bit, child.serial, err);
+	}
 	memset(&u, 0, sizeof(u));
 	u.vid = dev->vid;
 	u.pid = dev->pid;
 	u.speed = "12";
 	u.product = dev->product;
+	u.serial = dev->serial[0] != '\0' ? dev->serial : NULL;
 	u.ss_port = ss;
 	return plug(dir, bit, &u, &at, err);
+}
+
+int
+ur_sim_set_serial(const char *dir, int bit, const char *serial,
+    struct ur_err *err)
+{
+	const struct ur_chipset *cs;
+	struct ur_usbdev dev, child;
+	char ddir[PATHLEN];
+	uint8_t cfg[256];
+
+	if (check_sim(dir, err) < 0 || read_config(dir, cfg, err) < 0)
+		return -1;
+	cs = ur_chipset_by_id(cfg16(cfg, 0x00), cfg16(cfg, 0x02));
+	if (cs == NULL)
+		return ur_errf(err, "%s: 00:14.0 is %04x:%04x, not a PCH xHCI "
+		    "this tool knows", dir, cfg16(cfg, 0x00),
+		    cfg16(cfg, 0x02));
+	if (ur_usb_port_device(dir, cs, bit, &dev) < 0 || !dev.present)
+		return ur_errf(err, "%s: nothing is plugged into bit %d", dir,
+		    bit);
+	if (behind(dir, &dev, &child))
+		dev = child;
+	if (ur_path(ddir, sizeof(ddir), "%s/%s/%s", dir, USB_LINKS,
+	    dev.busid) < 0)
+		return ur_errf(err, "path too long: %s", dir);
+	return putf(ddir, "serial", err, "%s\n", serial);
 }
 
 /* Whether a USB2-side device at bit is where the registers say. */

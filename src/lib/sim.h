@@ -43,6 +43,11 @@ int ur_sim_plug_ss(const char *dir, int bit, int ss, uint16_t vid,
 int ur_sim_plug_behind_hub(const char *dir, int bit, uint16_t vid,
     uint16_t pid, const char *product, struct ur_err *err);
 
+/* Gives the device plugged into port bit (the one behind the hub when a
+ * hub is there) a serial number string. */
+int ur_sim_set_serial(const char *dir, int bit, const char *serial,
+    struct ur_err *err);
+
 /* Takes away whatever is plugged into port bit, on either side (a hub
  * with everything behind it).  *removed is 1 if something was there. */
 int ur_sim_unplug(const char *dir, int bit, int *removed,
@@ -51,7 +56,8 @@ int ur_sim_unplug(const char *dir, int bit, int *removed,
 /* What the kernel does after a routing change: every device plugged
  * into the simulation whose port moved re-enumerates on the side its
  * port is on now (a SuperSpeed device: on USB3 while its termination is
- * on).  A hub comes back without what was behind it.
+ * on); a hub comes back with what was behind it, devices with their
+ * serials.
  * *moved counts the devices that changed sides. */
 int ur_sim_sync(const char *dir, int *moved, struct ur_err *err);
 

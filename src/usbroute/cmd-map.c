@@ -462,10 +462,20 @@ wizard(struct cli *cli)
 		return fail(&err);
 	}
 	/* Ctrl-C interrupts poll and read; the loop says so and writes
-	 * nothing (after putting back a SuperSpeed port it turned off). */
+	 * nothing (after putting back a SuperSpeed port it turned off).  A
+	 * closed terminal (SIGHUP) or a kill (SIGTERM) is no "finished"
+	 * either. */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_sigint;
-	sigaction(SIGINT, &sa, NULL);
+	if (sigaction(SIGINT, &sa, NULL) < 0 ||
+	    sigaction(SIGHUP, &sa, NULL) < 0 ||
+	    sigaction(SIGTERM, &sa, NULL) < 0) {
+		ur_errf(&err, "cannot catch signals: %s", strerror(errno));
+		ur_usbwatch_close(wz->w);
+		ur_machine_close(&wz->m);
+		free(wz);
+		return fail(&err);
+	}
 	printf("Plug a device into each USB socket in turn (or move one "
 	    "device around).\nEnter keeps the suggested name; Ctrl-D writes "
 	    "the map to %s;\nCtrl-C stops without writing.\n",

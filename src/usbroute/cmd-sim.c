@@ -1,5 +1,6 @@
 /* usbroute sim create DIR (--chipset NAME | --from-lspci FILE)
- * usbroute sim plug DIR PORT VID:PID [PRODUCT] [--behind-hub | --superspeed N]
+ * usbroute sim plug DIR PORT VID:PID [PRODUCT] [--serial S]
+ *                   [--behind-hub | --superspeed N]
  * usbroute sim unplug DIR PORT
  * usbroute sim sync DIR */
 #include "config.h"
@@ -104,7 +105,7 @@ sim_plug(struct cli *cli, int argc, char **argv)
 	struct ur_err err;
 	unsigned vid, pid;
 	char *end;
-	const char *ssword = NULL;
+	const char *ssword = NULL, *serial = NULL;
 	long ss = 0;
 	int rc, bit, i, r, n = 0, hub = 0;
 
@@ -112,7 +113,12 @@ sim_plug(struct cli *cli, int argc, char **argv)
 	for (i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "--behind-hub") == 0)
 			hub = 1;
-		else if ((r = take_opt(argc, argv, &i, "--superspeed",
+		else if ((r = take_opt(argc, argv, &i, "--serial",
+		    &serial)) != 0) {
+			if (r < 0 || serial[0] == '\0')
+				return usage_error("sim", "--serial needs the "
+				    "serial number string");
+		} else if ((r = take_opt(argc, argv, &i, "--superspeed",
 		    &ssword)) != 0) {
 			if (r < 0)
 				return usage_error("sim", "--superspeed needs "
@@ -131,10 +137,14 @@ sim_plug(struct cli *cli, int argc, char **argv)
 	argc = n;
 	if (argc < 3 || argc > 4)
 		return usage_error("sim", "usage: usbroute sim plug DIR PORT "
-		    "VID:PID [PRODUCT] [--behind-hub | --superspeed N]");
+		    "VID:PID [PRODUCT] [--serial S] [--behind-hub | "
+		    "--superspeed N]");
 	if (hub && ss != 0)
 		return usage_error("sim", "--behind-hub or --superspeed, not "
 		    "both");
+	if (serial != NULL && ss != 0)
+		return usage_error("sim", "--serial is for USB 2.0 devices; "
+		    "drop --superspeed or --serial");
 	vid = (unsigned)strtoul(argv[2], &end, 16);
 	if (*end != ':' || end == argv[2] || vid > 0xffff)
 		return usage_error("sim", "'%s' is not VID:PID (e.g. "
@@ -152,6 +162,8 @@ sim_plug(struct cli *cli, int argc, char **argv)
 		rc = (hub ? ur_sim_plug_behind_hub : ur_sim_plug)(argv[0], bit,
 		    (uint16_t)vid, (uint16_t)pid, argc == 4 ? argv[3] : "",
 		    &err);
+	if (rc == 0 && serial != NULL)
+		rc = ur_sim_set_serial(argv[0], bit, serial, &err);
 	if (rc < 0)
 		return fail(&err);
 	return EXIT_OK;

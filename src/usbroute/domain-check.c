@@ -13,6 +13,7 @@
 #include <libvirt/libvirt.h>
 
 #include "domain.h"
+#include "claim.h"
 #include "meta.h"
 #include "portset.h"
 
@@ -100,8 +101,8 @@ other_default(virDomainPtr dom, const struct ur_machine *m,
 	if (meta_read(dom, flags, &d, &found, &err) < 0 || !found ||
 	    d.default_profile < 0)
 		return 0;
-	if (ur_ports_parse(d.profile[d.default_profile].ports, m->cs, conf,
-	    m->present, m->switchable, &mask, &err) < 0)
+	if (ur_claim_fixed(m, &d.profile[d.default_profile], &mask,
+	    &err) < 0)
 		return 0;
 	snprintf(pname, len, "%s", d.profile[d.default_profile].name);
 	return mask;
@@ -225,8 +226,7 @@ domain_check(struct cli *cli, const struct dopts *o)
 		    "00:1d.0, 00:1a.0 or 00:14.0 and no controllers=");
 	for (i = 0; i < d.nprofiles; i++) {
 		p = &d.profile[i];
-		if (ur_ports_parse(p->ports, m.cs, &cli->conf, m.present,
-		    m.switchable, &mask, &err) < 0) {
+		if (ur_claim_fixed(&m, p, &mask, &err) < 0) {
 			problem(&c, "profile '%s': %s", p->name, err.msg);
 			continue;
 		}

@@ -44,7 +44,7 @@ static const struct cmd cmds[] = {
 	  "read, check and edit a domain's metadata ('usbroute domain help')" },
 	{ "sim", cmd_sim,
 	  "create DIR (--chipset NAME | --from-lspci FILE)\n"
-	  "           sim plug DIR PORT VID:PID [PRODUCT]\n"
+	  "           sim plug DIR PORT VID:PID [PRODUCT] [--serial S]\n"
 	  "                [--behind-hub | --superspeed N]\n"
 	  "           sim unplug DIR PORT | sim sync DIR",
 	  "make a simulated chipset to run usbroute against" },
@@ -52,18 +52,22 @@ static const struct cmd cmds[] = {
 
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
 
+/* The options that may stand anywhere, as usage shows them and the
+ * completion reads them. */
+static const char globals_usage[] =
+    "[--config FILE] [--sysfs-root DIR] [--state-dir DIR] [--json]";
+
 static void
 usage(FILE *out)
 {
 	size_t i;
 
 	fprintf(out,
-	    "usage: usbroute [--config FILE] [--sysfs-root DIR] "
-	    "[--state-dir DIR] [--json]\n"
+	    "usage: usbroute %s\n"
 	    "                COMMAND [ARGS]\n\n"
 	    "Routes the USB2 ports of an Intel 7/8/9-series or X99 chipset "
 	    "between its\nxHCI and EHCI controllers, so a VM given one of "
-	    "them owns those ports.\n\ncommands:\n");
+	    "them owns those ports.\n\ncommands:\n", globals_usage);
 	/* No trailing blank after a command without arguments. */
 	for (i = 0; i < NCMDS; i++)
 		fprintf(out, "  %-*s%s%s\n           %s\n",
@@ -101,7 +105,7 @@ cmd_help(const struct cmd *c)
  * The one built beside this binary wins (a build tree), else the installed
  * one.
  */
-static int
+int
 exec_domain(char **argv)
 {
 	char self[4096], path[4096], *slash;
@@ -167,6 +171,12 @@ main(int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	memcpy(orig, argv, (size_t)argc * sizeof(*orig));
+	/* Hidden: what the bash completion asks (complete.c). */
+	if (argc >= 2 && strcmp(argv[1], "--complete") == 0) {
+		rc = complete(cmds, NCMDS, globals_usage, argc - 2, argv + 2);
+		free(orig);
+		return rc;
+	}
 	memset(&cli, 0, sizeof(cli));
 	rc = cli_globals(&argc, argv, &g);
 	if (rc != EXIT_OK)

@@ -57,6 +57,15 @@ int cmd_profile(struct cli *, int, char **);
 int cmd_control(struct cli *cli, const char *verb, int argc, char **argv,
     int min, int max);
 
+/* Runs usbroute-domain with argv (the one beside this program, else the
+ * installed one); returns only on failure. */
+int exec_domain(char **argv);
+
+/* usbroute --complete WORD...: candidates for the last word, one a line
+ * (complete.c).  globals: the usage of the global options. */
+int complete(const struct cmd *cmds, size_t ncmds, const char *globals,
+    int argc, char **argv);
+
 /* Prints "usbroute: message" and returns EXIT_FAIL. */
 int fail(const struct ur_err *err);
 /* Prints "usbroute: message" plus a usage hint and returns EXIT_USAGE. */

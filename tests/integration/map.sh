@@ -129,6 +129,19 @@ check "Ctrl-C: says nothing was written" grep -q "usbroute: map stopped; nothing
 check "Ctrl-C: the config is untouched" cmp "$T/before.conf" "$conf"
 eq "Ctrl-C: PSSEN is back" "$(pssen)" "0000003f"
 
+# a closed terminal (SIGHUP) is no "finished": nothing written
+cat >"$T/script5" <<EOF
+expect ^mapped 4 of 15
+sh $U sim plug $sim ehci1.6 1111:2222 Pad
+expect Name \[socket-2\]: 
+send pad
+expect pad = ehci1.6
+signal HUP
+exit 1
+EOF
+check "SIGHUP stops the wizard with exit 1" drive "$T/script5" "$T/transcript5" -- "${MAP[@]}"
+check "SIGHUP: the config is untouched" cmp "$T/before.conf" "$conf"
+
 # Ctrl-D with nothing new: nothing written; a port firmware keeps fixed
 cat >"$T/script3" <<EOF
 expect ^mapped 4 of 15

@@ -11,6 +11,7 @@ SCRIPT has one step a line ('#' lines and blank lines are skipped):
   sh COMMAND     run a shell command (the other hand: plug, unplug)
   eof            Ctrl-D at the start of a line
   intr           Ctrl-C
+  signal NAME    send the program signal NAME (HUP, TERM, ...)
   exit RC        wait for the program to end; its status must be RC
 Exits 0 when every step held, 1 naming the first that did not.  Every
 byte the program wrote is in TRANSCRIPT.
@@ -19,6 +20,7 @@ import os
 import pty
 import re
 import select
+import signal
 import subprocess
 import sys
 import time
@@ -98,6 +100,8 @@ def main():
             os.write(fd, b"\x04")
         elif verb == "intr":
             os.write(fd, b"\x03")
+        elif verb == "signal":
+            os.kill(pid, getattr(signal, "SIG" + arg))
         elif verb == "exit":
             end = time.monotonic() + TIMEOUT
             while status is None and time.monotonic() < end:

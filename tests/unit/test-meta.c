@@ -131,6 +131,39 @@ test_ehci2_by_name(void **state)
 	assert_string_equal(d.toggle_device, "");
 }
 
+/* Profiles that name devices, with ports or without. */
+static void
+test_devices(void **state)
+{
+	struct ur_domain d;
+	struct ur_err err = { "" };
+
+	(void)state;
+	parse_ok("devices.xml", &d);
+	assert_int_equal(d.nprofiles, 2);
+	assert_profile(&d, 0, "desk", "ehci2.6");
+	assert_string_equal(d.profile[0].devices, "046d:c52b 046d:c077");
+	assert_int_equal(d.profile[0].required, 0);
+	assert_profile(&d, 1, "keyboard", "");
+	assert_string_equal(d.profile[1].devices, "04d9:0169/KB0042");
+	assert_int_equal(d.profile[1].required, 1);
+	assert_int_equal(parse_str("<usbroute xmlns='" UR_META_NS "' "
+	    "devices='046d:c52b' required='yes'/>", &d, &err), 0);
+	assert_profile(&d, 0, "default", "");
+	assert_string_equal(d.profile[0].devices, "046d:c52b");
+	assert_int_equal(d.profile[0].required, 1);
+	refuse_str("<usbroute xmlns='" UR_META_NS "'><profile name='a' "
+	    "devices=' , '/></usbroute>", "profile \"a\" has empty devices=");
+	refuse_str("<usbroute xmlns='" UR_META_NS "'><profile name='a' "
+	    "devices='1:1' required='maybe'/></usbroute>",
+	    "required=\"maybe\"; use required=\"yes\" or required=\"no\"");
+	refuse_str("<usbroute xmlns='" UR_META_NS "'><profile name='a' "
+	    "devices='1:1 0001:0001'/></usbroute>", "named twice");
+	refuse_str("<usbroute xmlns='" UR_META_NS "' devices='1:1'>"
+	    "<profile name='a' ports='p1'/></usbroute>",
+	    "devices= on <usbroute> and <profile> elements");
+}
+
 static void
 test_both_ehci(void **state)
 {
@@ -436,6 +469,9 @@ test_bad_examples(void **state)
 		{ "unknown-element.xml", "<profiel>" },
 		{ "doctype-entity.xml", "DOCTYPE" },
 		{ "malformed.xml", "domain XML line 7: " },
+		{ "required-no-devices.xml", "profile \"desk\": required=\"yes\" "
+		    "but no devices=" },
+		{ "bad-device.xml", "device 'logitech' is not VENDOR:PRODUCT" },
 	};
 	char name[256];
 	struct ur_domain d;
@@ -610,6 +646,10 @@ assert_same_meta(const struct ur_domain *a, const struct ur_domain *b)
 	for (i = 0; i < a->nprofiles; i++) {
 		assert_string_equal(a->profile[i].name, b->profile[i].name);
 		assert_string_equal(a->profile[i].ports, b->profile[i].ports);
+		assert_string_equal(a->profile[i].devices,
+		    b->profile[i].devices);
+		assert_int_equal(a->profile[i].required,
+		    b->profile[i].required);
 		assert_int_equal(a->profile[i].is_default,
 		    b->profile[i].is_default);
 	}
@@ -658,6 +698,7 @@ test_round_trip_examples(void **state)
 		"profiles-toggle-serial.xml", "virtio-serial.xml",
 		"short-form.xml", "controllers-attr.xml",
 		"prefixed-children.xml", "unprefixed-children.xml",
+		"devices.xml",
 	};
 	struct ur_domain d, back;
 	struct ur_err err = { "" };
@@ -807,6 +848,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ehci2_by_name),
 		cmocka_unit_test(test_both_ehci),
+		cmocka_unit_test(test_devices),
 		cmocka_unit_test(test_xhci_passthrough),
 		cmocka_unit_test(test_profiles_toggle_serial),
 		cmocka_unit_test(test_virtio_serial),
