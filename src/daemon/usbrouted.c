@@ -160,6 +160,13 @@ reload(void)
 	}
 	adopt();
 	listen_commit();
+	/* Device following and the hotkey read D.conf: started again on
+	 * the configuration just adopted. */
+	follow_stop();
+	if (follow_start(&err) < 0)
+		dlog(LOG_ERR, "SIGHUP: %s", err.msg);
+	if (hotkey_start(&err) < 0)
+		dlog(LOG_ERR, "SIGHUP: %s; the hotkey is off", err.msg);
 	virEventUpdateTimeout(D.drift_timer, D.drift_ms > 0 ? D.drift_ms : -1);
 	dlog(LOG_INFO, "configuration reloaded from %s", D.config_path);
 }
@@ -315,9 +322,17 @@ main(int argc, char **argv)
 		listen_stop();
 		return 1;
 	}
+	if (follow_start(&err) < 0)
+		dlog(LOG_ERR, "%s; device profiles will not follow their "
+		    "devices", err.msg);
+	if (hotkey_start(&err) < 0) {
+		fprintf(stderr, "usbrouted: %s\n", err.msg);
+		return 1;
+	}
 	dlog(LOG_INFO, "serving %s on %s", D.machine.cs->name,
 	    D.conf.sysfs_root);
 	drift_check();
+	follow_check();
 	notify_ready();
 	while (!D.quit) {
 		if (virEventRunDefaultImpl() < 0) {
@@ -326,6 +341,8 @@ main(int argc, char **argv)
 		}
 	}
 	dlog(LOG_INFO, "stopping");
+	hotkey_stop();
+	follow_stop();
 	lv_stop();
 	listen_stop();
 	if (D.machine_open)

@@ -19,8 +19,16 @@ static const char *const extra_keys[] = {
 	"libvirt-uri", "control-socket", "control-group", "listen-tcp",
 	"allow-remote-listen", "guest-rate", "drift-check-ms", "hook-helper",
 	"client-timeout-ms", "max-clients-control", "max-clients-tcp",
+	"hotkey-device", "hotkey", "hotkey-domain",
 	NULL,
 };
+
+/* Keys that may be given more than once: each line adds a value. */
+static int
+is_multi(const char *key)
+{
+	return strcmp(key, "hotkey-device") == 0;
+}
 
 void
 ur_conf_defaults(struct ur_conf *c)
@@ -90,7 +98,7 @@ set_extra(struct ur_conf *c, const char *key, const char *value, int line,
 		return ur_errf(err, "%s line %d: unknown key '%s' (see "
 		    "usbroute.conf(5))", c->path, line, key);
 	for (i = 0; i < c->nextra; i++)
-		if (strcmp(c->extra[i].key, key) == 0)
+		if (strcmp(c->extra[i].key, key) == 0 && !is_multi(key))
 			break;
 	if (i == c->nextra) {
 		if (c->nextra == UR_CONF_MAX_EXTRA)
@@ -284,6 +292,17 @@ ur_conf_get(const struct ur_conf *c, const char *key)
 
 	for (i = 0; i < c->nextra; i++)
 		if (strcmp(c->extra[i].key, key) == 0)
+			return c->extra[i].value;
+	return NULL;
+}
+
+const char *
+ur_conf_get_nth(const struct ur_conf *c, const char *key, int n)
+{
+	int i;
+
+	for (i = 0; i < c->nextra; i++)
+		if (strcmp(c->extra[i].key, key) == 0 && n-- == 0)
 			return c->extra[i].value;
 	return NULL;
 }

@@ -63,6 +63,10 @@ const char *ur_conf_name_problem(const char *name);
 /* Value of a key the daemon or hook reads, or NULL. */
 const char *ur_conf_get(const struct ur_conf *c, const char *key);
 
+/* The n-th value (from 0) of a key given on several lines
+ * (hotkey-device), or NULL past the last. */
+const char *ur_conf_get_nth(const struct ur_conf *c, const char *key, int n);
+
 /* control-socket, or its default /run/usbroute/control. */
 const char *ur_conf_control_socket(const struct ur_conf *c);
 
