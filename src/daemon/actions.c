@@ -318,7 +318,7 @@ drift_check(void)
 	struct ur_table t;
 	struct ur_err err;
 	uint16_t drift;
-	uint32_t before;
+	struct ur_regs before;
 	char ports[128];
 
 	if (!D.machine_open)
@@ -331,7 +331,7 @@ drift_check(void)
 	drift = ur_machine_drift(&D.machine, &t);
 	if (drift == 0)
 		return;
-	before = D.machine.regs.xusb2pr;
+	before = D.machine.regs;
 	ur_ports_format(drift, D.machine.cs, ports, sizeof(ports));
 	if (ur_commit(&D.machine, NULL, NULL, NULL, &err) < 0) {
 		dlog(LOG_ERR, "routing of %s drifted and cannot be repaired: %s",
@@ -339,6 +339,7 @@ drift_check(void)
 		return;
 	}
 	dlog(LOG_WARNING, "routing of %s drifted (Linux re-routes on xHCI "
-	    "resume); repaired XUSB2PR 0x%08x -> 0x%08x", ports, before,
-	    D.machine.regs.xusb2pr);
+	    "resume); repaired XUSB2PR 0x%08x -> 0x%08x, USB3_PSSEN 0x%08x -> "
+	    "0x%08x", ports, before.xusb2pr, D.machine.regs.xusb2pr,
+	    before.pssen, D.machine.regs.pssen);
 }

@@ -119,7 +119,7 @@ ur_report_text(FILE *out, const struct ur_machine *m,
 	uint16_t drift = ur_machine_drift(m, t);
 	const struct ur_owner *o;
 	struct row r;
-	char pm[16], devtext[192], owner[160], line[512];
+	char pm[16], devtext[192], owner[160], line[512], fuses[128];
 	size_t n;
 	int bit, i;
 
@@ -133,8 +133,10 @@ ur_report_text(FILE *out, const struct ur_machine *m,
 	power_control(m, pm, sizeof(pm));
 	fprintf(out, "  XUSB2PR    0x%08x   USB2PRM 0x%08x\n"
 	    "  USB3_PSSEN 0x%08x   USB3PRM 0x%08x   USB3FUS 0x%08x\n"
-	    "  power/control %s\n\n", m->regs.xusb2pr, m->regs.usb2prm,
+	    "  power/control %s\n", m->regs.xusb2pr, m->regs.usb2prm,
 	    m->regs.pssen, m->regs.usb3prm, m->regs.usb3fus, pm);
+	ur_fuses_describe(m->cs, m->regs.usb3fus, fuses, sizeof(fuses));
+	fprintf(out, "  fuses: %s\n\n", fuses);
 
 	fprintf(out, "%-8s %-4s %-12s %-6s %-6s %-20s %s\n", "PORT", "BIT",
 	    "NAME", "SWITCH", "SIDE", "OWNER", "DEVICE");
@@ -154,10 +156,11 @@ ur_report_text(FILE *out, const struct ur_machine *m,
 			    "(usb %s)", r.dev.vid, r.dev.pid, r.dev.product,
 			    r.dev.busid);
 		snprintf(line, sizeof(line), "%-8s p%-3d %-12s %-6s %-6s %-20s "
-		    "%s%s", r.name, bit, r.alias ? r.alias : "-",
+		    "%s%s%s", r.name, bit, r.alias ? r.alias : "-",
 		    !r.present ? "fused" : r.switchable ? "yes" : "no",
 		    side_name(m, bit, r.xhci), owner, devtext,
-		    r.drift ? "  DRIFT" : "");
+		    r.drift ? "  DRIFT" : "",
+		    (m->cs->unverified & (1u << bit)) ? "  UNVERIFIED" : "");
 		n = strlen(line);
 		while (n > 0 && line[n - 1] == ' ')
 			line[--n] = '\0';

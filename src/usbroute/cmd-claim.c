@@ -187,7 +187,7 @@ cmd_repair(struct cli *cli, int argc, char **argv)
 	struct ur_machine m;
 	struct ur_table t;
 	struct ur_err err;
-	uint32_t before;
+	struct ur_regs before;
 	int rc;
 
 	if (argc != 0)
@@ -195,16 +195,17 @@ cmd_repair(struct cli *cli, int argc, char **argv)
 		    argv[0]);
 	if ((rc = open_machine(cli, &m)) != EXIT_OK)
 		return rc;
-	before = m.regs.xusb2pr;
+	before = m.regs;
 	rc = ur_commit(&m, NULL, NULL, &t, &err);
 	ur_machine_close(&m);
 	if (rc < 0)
 		return fail(&err);
-	if (before == m.regs.xusb2pr)
+	if (before.xusb2pr == m.regs.xusb2pr && before.pssen == m.regs.pssen)
 		printf("routing matches the ownership table: XUSB2PR "
-		    "0x%08x\n", before);
+		    "0x%08x USB3_PSSEN 0x%08x\n", before.xusb2pr, before.pssen);
 	else
-		printf("repaired: XUSB2PR 0x%08x -> 0x%08x\n", before,
-		    m.regs.xusb2pr);
+		printf("repaired: XUSB2PR 0x%08x -> 0x%08x, USB3_PSSEN "
+		    "0x%08x -> 0x%08x\n", before.xusb2pr, m.regs.xusb2pr,
+		    before.pssen, m.regs.pssen);
 	return EXIT_OK;
 }

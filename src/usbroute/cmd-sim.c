@@ -13,6 +13,7 @@
 #include "lspci.h"
 #include "pci.h"
 #include "portset.h"
+#include "presets.h"
 #include "sim.h"
 #include "usbroute.h"
 
@@ -21,6 +22,7 @@ sim_create(int argc, char **argv)
 {
 	const char *dir = NULL, *key = NULL, *file = NULL;
 	const struct ur_chipset *cs;
+	const struct ur_preset *preset;
 	struct ur_dump dump;
 	struct ur_err err;
 	FILE *f;
@@ -45,11 +47,11 @@ sim_create(int argc, char **argv)
 		return usage_error("sim", "usage: usbroute sim create DIR "
 		    "(--chipset NAME | --from-lspci FILE)");
 	if (key != NULL) {
-		cs = ur_chipset_by_key(key);
-		if (cs == NULL)
+		preset = ur_preset_by_key(key);
+		if (preset == NULL)
 			return usage_error("sim", "unknown chipset '%s': use "
-			    "one of %s", key, ur_chipset_keys());
-		ur_sim_preset(cs, &dump);
+			    "one of %s", key, ur_preset_keys());
+		ur_preset_build(preset, &dump);
 	} else {
 		f = strcmp(file, "-") == 0 ? stdin : fopen(file, "re");
 		if (f == NULL) {

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "chipset.h"
+#include "presets.h"
 #include "owners.h"
 #include "state.h"
 #include "usbroute.h"
@@ -178,11 +179,11 @@ print_owners(const struct cli *cli, int by_name)
 static void
 print_presets(void)
 {
-	const struct ur_chipset *cs;
+	const struct ur_preset *p;
 	size_t i;
 
-	for (i = 0; (cs = ur_chipset_at(i)) != NULL; i++)
-		printf("%s\n", cs->key);
+	for (i = 0; (p = ur_preset_at(i)) != NULL; i++)
+		printf("%s\n", p->key);
 }
 
 /* What a metavariable or literal slot offers. */
