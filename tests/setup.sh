@@ -19,7 +19,7 @@ packages=(
 	libvirt-daemon-system libvirt-clients libvirt-daemon-driver-qemu
 	qemu-system-x86 qemu-utils seabios
 	# tests/deb/package.sh: the Debian package from a clone
-	git debhelper dpkg-dev lintian bash-completion systemd
+	git build-essential debhelper dpkg-dev lintian bash-completion systemd
 )
 
 as_root() {
