@@ -117,23 +117,16 @@ exec_domain(char **argv)
 	return EXIT_FAIL;
 }
 
-int
-main(int argc, char **argv)
+/* Everything after the copy of argv: globals, then the command.  One
+ * exit path back to main, which frees the copy whatever happened. */
+static int
+dispatch(int argc, char **argv, char **orig)
 {
 	struct cli_globals g;
 	struct cli cli;
-	char **orig;
 	size_t i;
 	int rc, j;
 
-	/* The globals are taken out of argv in place; usbroute-domain gets
-	 * the command line as it was. */
-	orig = calloc((size_t)argc + 1, sizeof(*orig));
-	if (orig == NULL) {
-		fprintf(stderr, "usbroute: out of memory\n");
-		return EXIT_FAIL;
-	}
-	memcpy(orig, argv, (size_t)argc * sizeof(*orig));
 	memset(&cli, 0, sizeof(cli));
 	rc = cli_globals(&argc, argv, &g);
 	if (rc != EXIT_OK)
@@ -160,8 +153,26 @@ main(int argc, char **argv)
 			return cmd_help(&cmds[i]);
 	if (cmds[i].run == NULL)
 		return exec_domain(orig);
-	free(orig);
 	if ((rc = cli_config(&cli, &g)) != EXIT_OK)
 		return rc;
 	return cmds[i].run(&cli, argc - 2, argv + 2);
+}
+
+int
+main(int argc, char **argv)
+{
+	char **orig;
+	int rc;
+
+	/* The globals are taken out of argv in place; usbroute-domain gets
+	 * the command line as it was. */
+	orig = calloc((size_t)argc + 1, sizeof(*orig));
+	if (orig == NULL) {
+		fprintf(stderr, "usbroute: out of memory\n");
+		return EXIT_FAIL;
+	}
+	memcpy(orig, argv, (size_t)argc * sizeof(*orig));
+	rc = dispatch(argc, argv, orig);
+	free(orig);
+	return rc;
 }
