@@ -1,7 +1,10 @@
 #!/bin/bash
 # Every test: unit tests of each module, the CLI against every simulated
 # chipset and real dump, and (as root) the end-to-end tests against a
-# private libvirtd and QEMU; then a distribution check.
+# private libvirtd and QEMU; all of that again in a build with ASan,
+# LSan and UBSan (clang, a separate VPATH build directory); the Debian
+# package, built, installed into a throwaway root and purged; then a
+# distribution check.
 #
 #     bash tests/run-all.sh
 #
@@ -87,6 +90,17 @@ else
 	else
 		echo "---- sanitizer build and logs kept in $san" >&2
 	fi
+fi
+
+say "Debian package: build, lintian, install, run, purge (tests/deb/package.sh)"
+t0=$SECONDS
+if top_srcdir=$PWD top_builddir=$PWD bash tests/deb/package.sh >tests/deb/package.log 2>&1; then
+	npass=$((npass + 1))
+	say "Debian package: $((SECONDS - t0)) s"
+else
+	nfail=$((nfail + 1))
+	echo "---- FAIL: tests/deb/package.sh (log: tests/deb/package.log)" >&2
+	grep -E '^FAIL|passed,' tests/deb/package.log >&2 || tail -20 tests/deb/package.log >&2
 fi
 
 say "make distcheck"

@@ -15,10 +15,12 @@ packages=(
 	autoconf automake make gcc pkg-config
 	libpci-dev libxml2-dev libvirt-dev libcmocka-dev
 	# tests: independent checks and the real libvirt + QEMU
-	pciutils libxml2-utils python3 binutils util-linux procps
+	pciutils libxml2-utils python3 binutils util-linux procps groff-base
 	netcat-openbsd
 	libvirt-daemon-system libvirt-clients libvirt-daemon-driver-qemu
 	qemu-system-x86 qemu-utils seabios
+	# tests/deb/package.sh: the Debian package from a clone
+	git debhelper dpkg-dev lintian bash-completion systemd
 	# the sanitizer pass of run-all.sh: clang with ASan + UBSan runtimes
 	clang libclang-rt-14-dev
 )

@@ -6,6 +6,20 @@
 #include "power.h"
 #include "state.h"
 
+/* Which EHCIs are on the bus now: read at every commit, not kept from
+ * the open (the daemon keeps its machine open for days). */
+static void
+find_ehcis(struct ur_machine *m)
+{
+	const char *root = m->conf->sysfs_root;
+
+	m->ehcis = 0;
+	if (ur_ehci_present(root, UR_ADDR_EHCI1, m->cs->ehci1_id))
+		m->ehcis |= UR_CTRL_EHCI1;
+	if (ur_ehci_present(root, UR_ADDR_EHCI2, m->cs->ehci2_id))
+		m->ehcis |= UR_CTRL_EHCI2;
+}
+
 int
 ur_machine_open(struct ur_machine *m, const struct ur_conf *conf,
     struct ur_err *err)
@@ -15,13 +29,51 @@ ur_machine_open(struct ur_machine *m, const struct ur_conf *conf,
 	if (ur_xhci_open(conf->sysfs_root, &m->xhci, err) < 0)
 		return -1;
 	m->cs = ur_xhci_chipset(m->xhci);
-	if (ur_xhci_read(m->xhci, &m->regs, err) < 0 ||
-	    ur_pairs_resolve(conf, m->cs, &m->pairs, err) < 0) {
+	if (ur_xhci_read(m->xhci, &m->regs, err) < 0) {
 		ur_machine_close(m);
 		return -1;
 	}
-	m->present = ur_chipset_ports(m->cs, m->regs.usb3fus);
-	m->switchable = (uint16_t)(m->present & m->regs.usb2prm);
+	/* USB2PRM decides what the OS may switch (Linux hands over exactly
+	 * USB2PRM); the fuses say what Intel's code would have put there
+	 * and are the cross-check doctor reports on. */
+	m->fused = ur_chipset_ports(m->cs, m->regs.usb3fus);
+	m->switchable = (uint16_t)(m->regs.usb2prm & m->cs->port_mask);
+	m->present = (uint16_t)(m->fused | m->switchable);
+	m->ss_present = ur_chipset_ss_ports(m->cs, m->regs.usb3fus);
+	find_ehcis(m);
+	if (ur_pairs_resolve(conf, m->cs, m->ss_present, &m->pairs,
+	    err) < 0) {
+		ur_machine_close(m);
+		return -1;
+	}
+	return 0;
+}
+
+int
+ur_machine_check_ehci(const struct ur_machine *m, uint16_t ehci_side,
+    struct ur_err *err)
+{
+	char name[16];
+	unsigned ctrl;
+	int bit, which;
+
+	for (bit = 0; bit < UR_MAX_PORTS; bit++) {
+		if (!(ehci_side & (1u << bit)))
+			continue;
+		/* USBr and the xHCI-only bits have no EHCI port of ours
+		 * to check; their bit is the firmware's business. */
+		ctrl = ur_port_ehci_ctrl(m->cs, bit);
+		if (ctrl == 0 || (m->ehcis & ctrl))
+			continue;
+		ur_port_name(m->cs, bit, name, sizeof(name));
+		which = ctrl == UR_CTRL_EHCI1 ? 1 : 2;
+		return ur_errf(err, "port %s cannot go to the EHCI: EHCI #%d "
+		    "(%s) is not on the PCI bus, so the port would be dead; "
+		    "check the firmware's USB settings: the EHCI must be "
+		    "enabled (xHCI mode 'Enabled' hides the EHCIs on some "
+		    "boards, 'Auto' or 'Smart Auto' keeps them)", name,
+		    which, which == 1 ? UR_ADDR_EHCI1 : UR_ADDR_EHCI2);
+	}
 	return 0;
 }
 
@@ -51,8 +103,22 @@ uint16_t
 ur_machine_drift(const struct ur_machine *m, const struct ur_table *t)
 {
 	uint16_t want = ur_table_compute(t, m->cs, m->switchable);
+	uint16_t drift = (uint16_t)((m->regs.xusb2pr ^ want) & m->switchable);
+	uint32_t ss_mask = m->regs.usb3prm & UR_PSSEN_FIELD;
+	int bit;
 
-	return (uint16_t)((m->regs.xusb2pr ^ want) & m->switchable);
+	/* A paired termination must follow its wire's side. */
+	for (bit = 0; bit < UR_MAX_PORTS; bit++) {
+		uint16_t b = (uint16_t)(1u << bit);
+		uint32_t ss = ur_pairs_ss(&m->pairs, b) & ss_mask;
+
+		if (!(m->switchable & b) || ss == 0)
+			continue;
+		if ((want & b) ? (m->regs.pssen & ss) != ss :
+		    (m->regs.pssen & ss) != 0)
+			drift |= b;
+	}
+	return drift;
 }
 
 /* Registers, then power/control, are made to match t; on failure both
@@ -67,6 +133,9 @@ realize(struct ur_machine *m, struct ur_table *t, struct ur_err *err)
 	struct ur_err ignored;
 	int held = 0, i;
 
+	if (ur_machine_check_ehci(m, (uint16_t)(m->switchable & ~want),
+	    err) < 0)
+		return -1;
 	if (ur_plan(&m->regs, m->cs, &m->pairs, m->switchable, want, &plan,
 	    err) < 0)
 		return -1;
@@ -137,6 +206,7 @@ ur_commit(struct ur_machine *m, ur_edit_fn edit, void *arg,
 	/* Read under the lock: another usbroute may have just written. */
 	if (ur_xhci_read(m->xhci, &m->regs, err) < 0)
 		goto out;
+	find_ehcis(m);
 	before = m->regs;
 	memcpy(old_pm, t.pm_saved, sizeof(old_pm));
 	if (edit != NULL && edit(&t, m, arg, err) < 0)

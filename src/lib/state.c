@@ -22,6 +22,7 @@
  *   pm-saved auto
  *   pin 0x0003 0x0001
  *   owner <id> <name> <profile> <ctrls> <ports> <lent>
+ *   device <owner id> <vid:pid[/serial]> <bit, or - when not plugged in>
  *
  * An empty field is "-".
  */
@@ -155,6 +156,25 @@ ur_state_format(const struct ur_table *t, char *buf, size_t len)
 		p += n;
 		left -= (size_t)n;
 	}
+	for (i = 0; i < t->ndevs; i++) {
+		n = snprintf(p, left, "device");
+		if (n < 0 || (size_t)n >= left)
+			return -1;
+		p += n;
+		left -= (size_t)n;
+		put_field(&p, &left, t->dev[i].owner);
+		put_field(&p, &left, t->dev[i].device);
+		if (left == 0)
+			return -1;
+		if (t->dev[i].bit < 0)
+			n = snprintf(p, left, " -\n");
+		else
+			n = snprintf(p, left, " %d\n", t->dev[i].bit);
+		if (n < 0 || (size_t)n >= left)
+			return -1;
+		p += n;
+		left -= (size_t)n;
+	}
 	return (int)(p - buf);
 }
 
@@ -206,6 +226,35 @@ get_hex(const char *s, unsigned long max, unsigned long *v)
 }
 
 static int
+parse_device(char **f, struct ur_table *t)
+{
+	struct ur_devclaim *d;
+	char *end;
+	long bit;
+
+	if (t->ndevs == UR_MAX_DEVCLAIMS)
+		return -1;
+	d = &t->dev[t->ndevs];
+	memset(d, 0, sizeof(*d));
+	if (get_field(f[1], d->owner, sizeof(d->owner)) < 0 ||
+	    d->owner[0] == '\0' ||
+	    get_field(f[2], d->device, sizeof(d->device)) < 0 ||
+	    d->device[0] == '\0')
+		return -1;
+	if (strcmp(f[3], "-") == 0) {
+		d->bit = -1;
+	} else {
+		bit = strtol(f[3], &end, 10);
+		if (*end != '\0' || end == f[3] || bit < 0 ||
+		    bit >= UR_MAX_PORTS)
+			return -1;
+		d->bit = (int8_t)bit;
+	}
+	t->ndevs++;
+	return 0;
+}
+
+static int
 parse_record(char **f, int nf, struct ur_table *t)
 {
 	struct ur_owner *o;
@@ -240,6 +289,8 @@ parse_record(char **f, int nf, struct ur_table *t)
 		t->nowners++;
 		return 0;
 	}
+	if (strcmp(f[0], "device") == 0 && nf == 4)
+		return parse_device(f, t);
 	return -1;
 }
 
@@ -258,6 +309,17 @@ consistent(const struct ur_table *t)
 		for (j = 0; j < i; j++)
 			if (strcmp(t->owner[i].id, t->owner[j].id) == 0)
 				return 0;
+	}
+	/* A device record belongs to an owner and holds one of its ports. */
+	for (i = 0; i < t->ndevs; i++) {
+		const struct ur_owner *o = NULL;
+
+		for (j = 0; j < t->nowners && o == NULL; j++)
+			if (strcmp(t->owner[j].id, t->dev[i].owner) == 0)
+				o = &t->owner[j];
+		if (o == NULL || (t->dev[i].bit >= 0 &&
+		    !(o->ports & (1u << t->dev[i].bit))))
+			return 0;
 	}
 	return 1;
 }
