@@ -97,11 +97,25 @@ ur_key_at(size_t i, int *code)
 	return keys[i].name;
 }
 
-int
-ur_chord_parse(const char *text, struct ur_chord *c, struct ur_err *err)
+/* The text as a message quotes it: on one line, control characters as
+ * '?'. */
+static const char *
+printable(const char *text, char *buf, size_t len)
 {
-	char word[32];
-	const char *p = text;
+	size_t i;
+
+	for (i = 0; i + 1 < len && text[i] != '\0'; i++)
+		buf[i] = isprint((unsigned char)text[i]) ? text[i] : '?';
+	buf[i] = '\0';
+	return buf;
+}
+
+int
+ur_chord_parse(const char *in, struct ur_chord *c, struct ur_err *err)
+{
+	char word[32], shown[65];
+	const char *text = printable(in, shown, sizeof(shown));
+	const char *p = in;
 	size_t len;
 	int code, i;
 
@@ -118,7 +132,9 @@ ur_chord_parse(const char *text, struct ur_chord *c, struct ur_err *err)
 			    "a key name is too long");
 		memcpy(word, p, len);
 		word[len] = '\0';
-		if ((code = ur_key_code(word)) < 0)
+		code = ur_key_code(word);
+		printable(word, word, sizeof(word));
+		if (code < 0)
 			return ur_errf(err, "hotkey '%.64s': unknown key '%s'; "
 			    "use KEY_* names of linux/input-event-codes.h "
 			    "(KEY_LEFTCTRL, KEY_SCROLLLOCK, ...) or key numbers",

@@ -122,9 +122,13 @@ ur_machine_drift(const struct ur_machine *m, const struct ur_table *t)
 }
 
 /* Registers, then power/control, are made to match t; on failure both
- * are as they were. */
+ * are as they were.  `was` is what the table wanted before this commit's
+ * edit: only ports newly sent to an EHCI (by the edit, or by a repair of a
+ * port the register has on the xHCI) must find that EHCI on the bus; a
+ * release or a repair elsewhere goes on beside a port already stranded. */
 static int
-realize(struct ur_machine *m, struct ur_table *t, struct ur_err *err)
+realize(struct ur_machine *m, struct ur_table *t, uint16_t was,
+    struct ur_err *err)
 {
 	const char *root = m->conf->sysfs_root;
 	uint16_t want = ur_table_compute(t, m->cs, m->switchable);
@@ -133,8 +137,8 @@ realize(struct ur_machine *m, struct ur_table *t, struct ur_err *err)
 	struct ur_err ignored;
 	int held = 0, i;
 
-	if (ur_machine_check_ehci(m, (uint16_t)(m->switchable & ~want),
-	    err) < 0)
+	if (ur_machine_check_ehci(m, (uint16_t)(m->switchable & ~want &
+	    (was | m->regs.xusb2pr)), err) < 0)
 		return -1;
 	if (ur_plan(&m->regs, m->cs, &m->pairs, m->switchable, want, &plan,
 	    err) < 0)
@@ -196,6 +200,7 @@ ur_commit(struct ur_machine *m, ur_edit_fn edit, void *arg,
 	struct ur_regs before;
 	struct ur_lock lk;
 	char old_pm[sizeof(t.pm_saved)];
+	uint16_t was;
 	int rc = -1;
 
 	if (ur_state_lock(m->conf->state_dir, m->conf->lock_timeout_ms, &lk,
@@ -208,10 +213,11 @@ ur_commit(struct ur_machine *m, ur_edit_fn edit, void *arg,
 		goto out;
 	find_ehcis(m);
 	before = m->regs;
+	was = ur_table_compute(&t, m->cs, m->switchable);
 	memcpy(old_pm, t.pm_saved, sizeof(old_pm));
 	if (edit != NULL && edit(&t, m, arg, err) < 0)
 		goto out;
-	if (realize(m, &t, err) < 0)
+	if (realize(m, &t, was, err) < 0)
 		goto out;
 	if (ur_state_save(m->conf->state_dir, &t, err) < 0) {
 		undo(m, &before, old_pm, &t);

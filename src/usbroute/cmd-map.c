@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "portmap.h"
+#include "portset.h"
 #include "state.h"
 #include "usbroute.h"
 #include "usbwatch.h"
@@ -362,6 +363,33 @@ arrival(struct wizard *wz, const struct ur_usbev *ev)
 
 /* ------------------------------------------------------------- loop */
 
+/* Ports a VM holds now are the VM's: what is plugged there never shows
+ * up here.  Say so first, rather than leave the person waiting. */
+static void
+say_held(struct wizard *wz)
+{
+	const struct ur_owner *o;
+	struct ur_table t;
+	struct ur_err err;
+	char ports[128];
+	uint16_t away;
+	int i;
+
+	if (ur_machine_table(&wz->m, &t, &err) < 0)
+		return;
+	for (i = 0; i < t.nowners; i++) {
+		o = &t.owner[i];
+		away = (uint16_t)(o->ports & ~o->lent);
+		if (away == 0)
+			continue;
+		ur_ports_format(away, wz->m.cs, ports, sizeof(ports));
+		printf("%s %s held by %s: devices there show up in the VM, not "
+		    "here; 'usbroute host %s' or stopping it gives them back\n",
+		    ports, away & (away - 1) ? "are" : "is",
+		    o->name[0] ? o->name : o->id, o->name[0] ? o->name : o->id);
+	}
+}
+
 static int
 finish(struct wizard *wz)
 {
@@ -480,6 +508,7 @@ wizard(struct cli *cli)
 	    "device around).\nEnter keeps the suggested name; Ctrl-D writes "
 	    "the map to %s;\nCtrl-C stops without writing.\n",
 	    cli->conf.path);
+	say_held(wz);
 	progress(wz);
 	fflush(stdout);
 	if (watch(wz) < 0) {

@@ -8,10 +8,11 @@
 . "$top_srcdir/completion/usbroute"
 
 # offers WORD...: COMPREPLY for "usbroute WORD..." (the last is the one
-# being completed), sorted, on one line
+# being completed), sorted, on one line.  bash sets COMP_WORDS too, split
+# at its COMP_WORDBREAKS; the completion reads the line instead.
 offers() {
-	COMP_WORDS=("$USBROUTE" "$@")
-	COMP_CWORD=$#
+	COMP_LINE="$USBROUTE $*"
+	COMP_POINT=${#COMP_LINE}
 	COMPREPLY=()
 	_usbroute
 	printf '%s\n' "${COMPREPLY[@]}" | sort | tr '\n' ' ' | sed 's/ $//'

@@ -89,6 +89,40 @@ ur "$sim" status >"$T/s"
 check "status: not plugged in" grep -qx "  device 046d:c52b: not plugged in" "$T/s"
 hook a release end <"$T/a.xml"
 
+# ... and the log says so.  The hook logs to syslog: as root, in a mount
+# namespace whose /dev/log is a socket this test reads.
+if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
+	mkdir -p "$T/dev"
+	: >"$T/dev/null"
+	python3 - "$T/dev/log" "$T/syslog" <<-'PY' &
+	import socket, sys
+	s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+	s.bind(sys.argv[1])
+	s.settimeout(20)
+	with open(sys.argv[2], "ab", buffering=0) as out:
+	    try:
+	        while True:
+	            out.write(s.recv(4096) + b"\n")
+	    except socket.timeout:
+	        pass
+	PY
+	logger_pid=$!
+	lv_wait() { local end=$((SECONDS + $1)); shift; until "$@"; do [ $SECONDS -lt $end ] || return 1; sleep 0.1; done; }
+	lv_wait 5 test -S "$T/dev/log"
+	unshare -m sh -c 'mount --bind /dev/null "$1/dev/null" && mount --bind "$1/dev" /dev &&
+		env -i PATH=/usr/bin:/bin LC_ALL=C USBROUTE_CONFIG="$1/hook.conf" "$2" a prepare begin - <"$1/a.xml"' \
+		sh "$T" "$HOOK" 2>"$T/err"
+	eq "absent device (syslog run): the domain starts" "$?" "0"
+	lv_wait 5 grep -q "not plugged in" "$T/syslog"
+	check "the hook's log says the device is not plugged in: $(grep -ao 'a: device.*' "$T/syslog" | head -1)" \
+		grep -aq "usbroute-hook.*a: device 046d:c52b is not plugged in; starting without it" "$T/syslog"
+	kill "$logger_pid" 2>/dev/null
+	wait "$logger_pid" 2>/dev/null
+	hook a release end <"$T/a.xml"
+else
+	echo "note: not root: the hook's syslog line is not checked" >&2
+fi
+
 # Refusals: one line naming the device, the port and why.
 fresh
 dom x 11111111-0000-4000-8000-0000000000aa "devices='046d:c52b 1111:2222' required='yes'" >"$T/x.xml"

@@ -141,6 +141,18 @@ eq "hook: registers and state untouched" "$(snapshot "$sim")" "$before"
 ur "$sim" claim vm ehci1.1 >/dev/null 2>"$T/err"
 eq "EHCI #1 still there: its ports route" "$(reg "$sim" d0)" "00007ffe"
 ur "$sim" release vm >/dev/null
+# EHCI #2 leaves while a domain holds one of its ports: releases and
+# other claims go on; a new port to it is refused.
+sim=$(mksim gone --chipset 8-series)
+ur "$sim" claim a ehci2.1 >/dev/null
+ur "$sim" claim b ehci1.1 >/dev/null
+rm "$sim/bus/pci/devices/0000:00:1a.0"
+refuse "EHCI #2 gone: a new port to it refused" "$sim" 1 "EHCI #2 .* is not on the PCI bus" claim c ehci2.2
+ur "$sim" release b >/dev/null 2>"$T/err"
+eq "EHCI #2 gone: another owner's release still works" "$?" "0"
+eq "... and ehci1.1 is back on the xHCI" "$(reg "$sim" d0)" "00007eff"
+ur "$sim" release a >/dev/null 2>"$T/err"
+eq "EHCI #2 gone: its owner's release works" "$(reg "$sim" d0)" "00007fff"
 
 # ------------------------------------- sleep: the systemd-sleep hook
 # The hook as make installs it, its usbroute the one just built.

@@ -142,6 +142,17 @@ EOF
 check "SIGHUP stops the wizard with exit 1" drive "$T/script5" "$T/transcript5" -- "${MAP[@]}"
 check "SIGHUP: the config is untouched" cmp "$T/before.conf" "$conf"
 
+# ports a VM holds: said at once
+ur "$sim" claim vm1 ehci2.5-6 --name win10 >/dev/null
+cat >"$T/script6" <<EOF
+expect ehci2.5-6 are held by win10: devices there show up in the VM, not here; 'usbroute host win10' or stopping it gives them back
+expect ^mapped 4 of 15
+eof
+exit 0
+EOF
+check "the wizard names the ports a VM holds" drive "$T/script6" "$T/transcript6" -- "${MAP[@]}"
+ur "$sim" release vm1 >/dev/null
+
 # Ctrl-D with nothing new: nothing written; a port firmware keeps fixed
 cat >"$T/script3" <<EOF
 expect ^mapped 4 of 15

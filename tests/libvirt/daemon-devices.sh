@@ -58,6 +58,7 @@ KBD=$LV_DIR/kbd.fifo
 rm -rf "$sim" "$state" "$CTL" "$DLOG" "$KBD"
 USBROUTE_CONFIG=/dev/null "$USBROUTE" sim create "$sim" --chipset 8-series >/dev/null || exit 1
 mkfifo "$KBD"
+: >"$LV_DIR/kbd.events"
 
 if [ "$confpath" = /etc/usbroute/usbroute.conf ]; then
 	CONF=$LV_DIR/etc/usbroute/usbroute.conf
@@ -75,6 +76,7 @@ control-socket = $CTL
 drift-check-ms = 0
 hotkey-device = $LV_DIR/no-such-keyboard
 hotkey-device = $KBD
+hotkey-device = $LV_DIR/kbd.events
 hotkey-domain = follow
 EOF2
 lv_install_hook "$HOOK" qemu
@@ -110,16 +112,17 @@ stop_daemon() {
 	dpid=
 }
 # keys CODE:VALUE...: struct input_event records (each followed by an
-# EV_SYN report, as a keyboard sends them) written to the FIFO at once
+# EV_SYN report, as a keyboard sends them) written to the FIFO at once;
+# KEYS_TO=FILE appends them to a regular file instead
 keys() {
-	python3 - "$KBD" "$@" <<-'PY'
+	python3 - "${KEYS_TO:-$KBD}" "$@" <<-'PY'
 	import struct, sys
 	recs = b""
 	for kv in sys.argv[2:]:
 	    code, value = (int(x) for x in kv.split(":"))
 	    recs += struct.pack("@qqHHi", 0, 0, 1, code, value)
 	    recs += struct.pack("@qqHHi", 0, 0, 0, 0, 0)
-	with open(sys.argv[1], "wb") as f:
+	with open(sys.argv[1], "ab") as f:
 	    f.write(recs)
 	PY
 }
@@ -133,7 +136,7 @@ start_daemon || exit 1
 check "usbrouted says the missing hotkey device will be opened when it appears" \
 	grep -q "hotkey device $LV_DIR/no-such-keyboard is not there" "$DLOG"
 check "usbrouted names the chord and the domain" \
-	grep -q "hotkey KEY_LEFTCTRL+KEY_RIGHTCTRL on 2 devices toggles follow" "$DLOG"
+	grep -q "hotkey KEY_LEFTCTRL+KEY_RIGHTCTRL on 3 devices toggles follow" "$DLOG"
 lv_virsh start follow >/dev/null
 eq "follow started: its receiver's port ehci2.3 is on EHCI #2" "$(d0)" "00007bff"
 
@@ -179,6 +182,18 @@ wait_d0 5 00007dff
 eq "the FIFO removed and made again: opened again, the chord toggles back" "$(d0)" "00007dff"
 check "... quietly: nothing logged about it going or coming" \
 	sh -c "! tail -c +$((mark + 1)) '$DLOG' | grep -v 'hotkey on' | grep -q kbd.fifo"
+# a regular file as the device: read as it grows
+log_mark
+KEYS_TO=$LV_DIR/kbd.events keys $CTRL_L:1 $CTRL_R:1 $CTRL_R:0 $CTRL_L:0
+wait_d0 5 00007fff
+eq "a regular file as hotkey-device: appended records toggle" "$(d0)" "00007fff"
+KEYS_TO=$LV_DIR/kbd.events keys $KEY_A:1 $KEY_A:0
+sleep 1
+eq "... and what follows them is read, not the old ones again" "$(d0)" "00007fff"
+eq "... one toggle" "$(log_since | grep -c 'hotkey on')" "1"
+KEYS_TO=$LV_DIR/kbd.events keys $CTRL_L:1 $CTRL_R:1 $CTRL_R:0 $CTRL_L:0
+wait_d0 5 00007dff
+eq "... and the chord again toggles back" "$(d0)" "00007dff"
 if grep -qiE "KEY_A|code 30|keycode| 46\b" "$DLOG"; then
 	fail "the log names keys: $(grep -iE 'KEY_A|code 30|keycode' "$DLOG" | head -2)"
 else

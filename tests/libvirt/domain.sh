@@ -252,6 +252,19 @@ eq "--live --persistent: both changed" \
 	"['default', 'game', 'both'] ['default', 'both']"
 lv_virsh destroy d2 >/dev/null
 
+# --- devices: written as devices= and required=, read back by show
+run 0 d1 set --profile mine --devices '046d:c52b 04d9:0169/KB1' --required
+eq "set --devices: libvirt keeps devices= and required=" \
+	"$(xq d1 '[(p.get("devices"), p.get("required"), p.get("ports")) for p in root if p.get("name") == "mine"]')" \
+	"[('046d:c52b 04d9:0169/KB1', 'yes', None)]"
+run 0 d1 show --json
+eq "show --json: the devices and required" \
+	"$(jq '[(p["devices"], p["required"], p["resolved"]) for p in j["metadata"]["profiles"] if p["name"] == "mine"]')" \
+	"[('046d:c52b 04d9:0169/KB1', True, 'none')]"
+run 1 d1 set --profile mine --devices 'logitech'
+check "a bad device word: one line saying what a device is" has "is not VENDOR:PRODUCT in hex" err
+run 0 d1 unset --profile mine
+
 # --- unset of profiles
 run 0 d1 unset --profile kbd
 eq "unset --profile: the other stays" "$(xq d1 '[p.get("name") for p in root if p.tag.endswith("profile")]')" "['default']"

@@ -25,7 +25,7 @@ dpid=
 cleanup() {
 	[ -n "$dpid" ] && kill -TERM "$dpid" 2>/dev/null && wait "$dpid"
 	lv_stop
-	[ -n "${outside_conf:-}" ] && rm -f "$confpath" && rmdir "$(dirname "$confpath")" 2>/dev/null
+	[ -n "${outside_conf:-}" ] && rm -f "$confpath" "$confpath.bak" && rmdir "$(dirname "$confpath")" 2>/dev/null
 	rm -rf "$T"
 	[ "$nfail" -ne 0 ] || rm -rf "$LV_DIR"
 }
