@@ -383,11 +383,14 @@ ur_explain(FILE *out, uint32_t value, const struct ur_chipset *cs,
 		if (ehci != 0)
 			fprintf(out, " %2d", port);
 		else
-			fprintf(out, "  %c", bit == cs->usbr_bit ? 'r' : '*');
+			fprintf(out, "  %c", bit == cs->usbr_bit ? 'r' :
+			    (cs->unverified & (1u << bit)) ? '?' : '*');
 	}
+	/* Bits no source explains (9cb1's 8-10) are not called ports. */
 	fprintf(out, "\n        (on: x = xHCI, 1 = EHCI #1 00:1d.0, "
-	    "2 = EHCI #2 00:1a.0; port: r = USB redirection, "
-	    "* = xHCI-only port)\n\n");
+	    "2 = EHCI #2 00:1a.0; port: r = USB redirection, %s)\n\n",
+	    cs->unverified ? "? = a bit no source explains (unverified)" :
+	    "* = xHCI-only port");
 
 	for (bit = 0; bit <= hi; bit++) {
 		if (!(cs->port_mask & (1u << bit)))

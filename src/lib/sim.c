@@ -595,8 +595,11 @@ ur_sim_create(const char *dir, const struct ur_dump *dump,
 	if (make_root_hub(dir, UR_ADDR_XHCI, bus++, 0, "xHCI Host Controller",
 	    xhci_usb2_ports(cs), err) < 0)
 		return -1;
+	/* The SuperSpeed ports the fuses leave (E0[4:3] on Lynx Point-H:
+	 * Intel's code sets MaxPorts from the same count). */
 	if (make_root_hub(dir, UR_ADDR_XHCI, bus, 1, "xHCI Host Controller",
-	    cs->ss_ports, err) < 0)
+	    __builtin_popcount(ur_chipset_ss_ports(cs,
+	    cfg32(dump->xhci.cfg, UR_REG_USB3FUS))), err) < 0)
 		return -1;
 	return 0;
 }

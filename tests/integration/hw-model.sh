@@ -50,6 +50,25 @@ done <<'LIST'
 x99 00000000 00003fff 0000003f - -
 LIST
 
+# The simulated xHCI's USB3 root hub has the SuperSpeed ports the fuses
+# leave (Intel's code sets the xHCI's MaxPorts from the same count).
+ss_root_ports() {
+	local d
+	for d in "$1"/bus/usb/devices/usb*; do
+		[ "$(cat "$d/speed")" = 5000 ] && cat "$d/maxchild"
+	done
+}
+while read -r key n; do
+	eq "$key: USB3 root hub ports" "$(ss_root_ports "$T/$key")" "$n"
+done <<'LIST'
+8-series 6
+8-series-h10 4
+8-series-h8 2
+8-series-h8-noss 0
+8-series-lp 4
+7-series 4
+LIST
+
 # A fused-off port is not a port: claiming it is refused.
 sim=$T/8-series-h8
 refuse "8-series-h8: ehci2.1 is fused off" "$sim" 1 "ehci2.1" claim vm ehci2.1
@@ -100,13 +119,15 @@ sim=$(dumpsim macbookpro12-1_wildcatpoint-lp_9cb1)
 for p in p8 p9 p10; do
 	check "MacBook (9cb1): $p marked unverified" unverified "$sim" "$p"
 done
+"$USBROUTE" explain 0x7ff --chipset 9-series-lp >"$T/explain"
+check "9cb1: explain does not call bits 8-10 xHCI-only ports" grep -q "^  port   ?  ?  ?  8" "$T/explain"
 ur "$sim" doctor >"$T/doctor" 2>&1
 check "MacBook: doctor says 9cb1 is unverified" grep -q "warn  chipset  unverified: Wildcat Point-LP" "$T/doctor"
 check "MacBook: doctor says EHCI #1 is not on the bus" grep -q "warn  ehci1 .*not on the PCI bus.*refuses" "$T/doctor"
 # The issue's case: 'route ehci1.3 --to ehci' wrote 0x7ff -> 0x7fb.
 refuse "MacBook: route ehci1.3 --to ehci refused (no EHCI)" "$sim" 1 \
-    "port ehci1.3 cannot go to the EHCI: EHCI #1 \(0000:00:1d.0\) is not on the PCI bus.*firmware" \
-    route ehci1.3 --to ehci
+    "port ehci1.3 cannot go to the EHCI: EHCI #1 \(0000:00:1d.0\) is not on the PCI bus.*firmware" route \
+    ehci1.3 --to ehci
 eq "MacBook: XUSB2PR still 0x7ff" "$(reg "$sim" d0)" "000007ff"
 refuse "MacBook: set 0x7fb refused too" "$sim" 1 "EHCI #1 .* is not on the PCI bus" set 0x7fb
 # The HP 500-502nj report (prose, USB2PRM 0): doctor's advice per the

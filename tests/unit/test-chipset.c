@@ -63,10 +63,11 @@ test_port_names(void **state)
 	assert_int_equal(port, 2);
 	assert_int_equal(ur_port_ehci_ctrl(h, 3), UR_CTRL_EHCI1);
 	assert_int_equal(ur_port_ehci_ctrl(h, 14), 0);
-	/* LP: no EHCI #2; bits 8.. are xHCI-only ports */
+	/* Wildcat Point-LP: no EHCI #2; bits 8-10 are of unknown meaning */
 	ur_port_name(lp, 8, buf, sizeof(buf));
 	assert_string_equal(buf, "p8");
 	assert_int_equal(ur_port_ehci(lp, 8, &port), 0);
+	assert_int_equal(lp->unverified, 0x0700);
 }
 
 /* Expected values worked out from Intel's Lynx Point reference code,
