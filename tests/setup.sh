@@ -20,7 +20,7 @@ packages=(
 	libvirt-daemon-system libvirt-clients libvirt-daemon-driver-qemu
 	qemu-system-x86 qemu-utils seabios
 	# tests/deb/package.sh: the Debian package from a clone
-	git debhelper dpkg-dev lintian bash-completion systemd
+	git build-essential debhelper dpkg-dev lintian bash-completion systemd
 	# the sanitizer pass of run-all.sh: clang with ASan + UBSan runtimes
 	clang libclang-rt-14-dev
 )

@@ -32,7 +32,7 @@ set -u
 lv_require
 
 USBROUTE="$top_builddir/src/usbroute/usbroute"
-HOOK="$top_builddir/src/hook/usbroute-hook"
+HOOK="$top_builddir/hooks/usbroute-hook"
 DAEMON="$top_builddir/src/daemon/usbrouted"
 GUEST="$top_srcdir/tests/guest/build.sh"
 for f in "$USBROUTE" "$HOOK" "$DAEMON"; do
@@ -90,7 +90,7 @@ write_conf() {
 	cat >"$CONF.tmp" <<-EOF
 	sysfs-root = $sim
 	state-dir = $state
-	hook-helper = $top_builddir/src/hook/usbroute-hook-run
+	hook-helper = $top_builddir/hooks/usbroute-hook-run
 	libvirt-uri = $LV_URI
 	control-socket = $CTL
 	listen-tcp = 127.0.0.1:$PORT

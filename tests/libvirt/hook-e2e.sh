@@ -9,7 +9,7 @@ set -u
 lv_require
 
 USBROUTE="$top_builddir/src/usbroute/usbroute"
-HOOK="$top_builddir/src/hook/usbroute-hook"
+HOOK="$top_builddir/hooks/usbroute-hook"
 npass=0 nfail=0
 pass() { npass=$((npass + 1)); echo "ok - $*"; }
 fail() { nfail=$((nfail + 1)); echo "FAIL - $*"; }
@@ -40,7 +40,7 @@ d0() { setpci -A linux-sysfs -O sysfs.path="$sim/bus/pci" -s 00:14.0 d0.l; }
 # the installed hook finds the simulation.
 conf="sysfs-root = $sim
 state-dir = $state
-hook-helper = $top_builddir/src/hook/usbroute-hook-run
+hook-helper = $top_builddir/hooks/usbroute-hook-run
 port desk = ehci2.1-6"
 printf '%s\n' "$conf" >"$LV_DIR/etc/usbroute/usbroute.conf"
 lv_install_hook "$HOOK" qemu

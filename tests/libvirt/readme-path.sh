@@ -14,7 +14,7 @@
 # shellcheck source=SCRIPTDIR/lv.sh
 . "$top_srcdir/tests/libvirt/lv.sh"
 lv_require
-HOOK="$top_builddir/src/hook/usbroute-hook"
+HOOK="$top_builddir/hooks/usbroute-hook"
 DAEMON="$top_builddir/src/daemon/usbrouted"
 for t in python3 lspci setpci; do
 	command -v $t >/dev/null 2>&1 || lv_skip "'$t' not found"
@@ -47,7 +47,7 @@ cat >"$CONF" <<EOF
 # usbroute on a simulated chipset (the README path test)
 sysfs-root = $sim
 state-dir = $LV_DIR/state
-hook-helper = $top_builddir/src/hook/usbroute-hook-run
+hook-helper = $top_builddir/hooks/usbroute-hook-run
 libvirt-uri = $LV_URI
 control-socket = $LV_DIR/ctl
 EOF
