@@ -8,7 +8,7 @@
 # systemd-sleep hook run as systemd runs it, and by usbrouted.
 . "$top_srcdir/tests/lib.sh"
 
-HOOK="$top_builddir/src/hook/usbroute-hook"
+HOOK="$top_builddir/hooks/usbroute-hook"
 DAEMON="$top_builddir/src/daemon/usbrouted"
 status_row() { ur "$1" status | grep -E "^$2 "; }
 no_row() { ! ur "$1" status | grep -q "^$2 "; }
@@ -150,7 +150,7 @@ rm "$sim/bus/pci/devices/0000:00:1a.0"
 	grep -v '^sysfs-root\|^state-dir' "$top_srcdir/xml-examples/usbroute.conf.example"
 	echo "sysfs-root = $sim"
 	echo "state-dir = $sim/run"
-	echo "hook-helper = $top_builddir/src/hook/usbroute-hook-run"
+	echo "hook-helper = $top_builddir/hooks/usbroute-hook-run"
 } >"$T/hook.conf"
 before=$(snapshot "$sim")
 env -i PATH=/usr/bin:/bin LC_ALL=C USBROUTE_CONFIG="$T/hook.conf" \
