@@ -30,7 +30,7 @@
 #include "machine.h"
 #include "meta.h"
 #include "metascan.h"
-#include "portset.h"
+#include "ports.h"
 
 #define MAX_XML (16u << 20)	/* as the front: it passed no more */
 
@@ -186,7 +186,7 @@ release(struct hook *h)
 
 	/* No XML parser here: release must work even when the metadata
 	 * has since become unparsable. */
-	if (ur_meta_uuid(h->xml, h->len, uuid, sizeof(uuid)) < 0)
+	if (ur_metascan_uuid(h->xml, h->len, uuid, sizeof(uuid)) < 0)
 		snprintf(uuid, sizeof(uuid), "%s", h->dom);
 	if (ur_machine_open(&m, &h->conf, &err) < 0)
 		return refuse(h, "cannot release the ports of %s: %s", h->dom,

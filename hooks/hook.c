@@ -48,7 +48,7 @@ in_table(const struct ur_conf *conf, const char *xml, size_t len)
 {
 	char uuid[64], path[4096], owners[16384];
 
-	if (ur_meta_uuid(xml, len, uuid, sizeof(uuid)) < 0)
+	if (ur_metascan_uuid(xml, len, uuid, sizeof(uuid)) < 0)
 		return 0;
 	if (ur_path(path, sizeof(path), "%s/owners", conf->state_dir) < 0 ||
 	    ur_read_attr(path, owners, sizeof(owners)) < 0)
@@ -122,7 +122,7 @@ main(int argc, char **argv)
 		    "%s\n", argv[1], strerror(errno));
 		return 1;
 	}
-	ours = ur_meta_mentions(xml, len);
+	ours = ur_metascan_mentions(xml, len);
 	if (!ours && strcmp(argv[2], "release") != 0 &&
 	    strcmp(argv[2], "reconnect") != 0) {
 		free(xml);

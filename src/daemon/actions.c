@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "claim.h"
-#include "portset.h"
+#include "ports.h"
 #include "report.h"
 #include "usbrouted.h"
 
@@ -193,9 +193,9 @@ status_json(char *reply, size_t len)
 		if (!D.dom[i].used)
 			continue;
 		fprintf(f, "%s{\"name\": ", first ? "" : ", ");
-		ur_json_string(f, D.dom[i].name);
+		ur_report_json_string(f, D.dom[i].name);
 		fprintf(f, ", \"uuid\": ");
-		ur_json_string(f, D.dom[i].uuid);
+		ur_report_json_string(f, D.dom[i].uuid);
 		fprintf(f, ", \"channel\": %s}",
 		    D.dom[i].chan.fd >= 0 ? "true" : "false");
 		first = 0;
