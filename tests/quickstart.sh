@@ -54,7 +54,7 @@ fi
 top_srcdir=$top top_builddir=$top
 . tests/libvirt/lv.sh
 lvdir=$(lv_tmpdir quickstart)
-trap 'lv_stop; rm -rf "$sim"' EXIT
+trap 'lv_stop; rm -rf "$sim" "$lvdir"' EXIT
 lv_init "$lvdir" >/dev/null
 cat >"$LV_DIR/etc/usbroute/usbroute.conf" <<CONF
 sysfs-root = $sim
