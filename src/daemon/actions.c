@@ -147,7 +147,7 @@ status_json(char *reply, size_t len)
 	int i, first = 1;
 
 	if (!D.machine_open || ur_machine_table(&D.machine, &t, &err) < 0 ||
-	    ur_xhci_read(D.machine.xhci, &D.machine.regs, &err) < 0) {
+	    ur_machine_refresh(&D.machine, &err) < 0) {
 		snprintf(reply, len, "error: %s", D.machine_open ? err.msg :
 		    "no routable chipset (see the daemon's log)");
 		return;
@@ -293,7 +293,7 @@ drift_check(void)
 	if (!D.machine_open)
 		return;
 	if (ur_machine_table(&D.machine, &t, &err) < 0 ||
-	    ur_xhci_read(D.machine.xhci, &D.machine.regs, &err) < 0) {
+	    ur_machine_refresh(&D.machine, &err) < 0) {
 		dlog(LOG_WARNING, "drift check: %s", err.msg);
 		return;
 	}
