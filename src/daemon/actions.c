@@ -24,47 +24,16 @@ struct change {
 	uint16_t ports;		/* result: the domain's ports */
 };
 
-static const struct ur_profile *
-find_profile(const struct domain *d, const char *name)
-{
-	int i;
-
-	for (i = 0; i < d->meta.nprofiles; i++)
-		if (strcmp(d->meta.profile[i].name, name) == 0)
-			return &d->meta.profile[i];
-	return NULL;
-}
-
-static void
-profile_names(const struct domain *d, char *buf, size_t len)
-{
-	size_t n = 0;
-	int i;
-
-	buf[0] = '\0';
-	for (i = 0; i < d->meta.nprofiles && n < len; i++)
-		n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? ", " : "",
-		    d->meta.profile[i].name);
-}
-
 /* The domain claims a profile's ports, with the guest. */
 static int
 claim_profile(struct ur_table *t, struct ur_machine *m, struct change *c,
     const char *name, struct ur_err *err)
 {
-	const struct ur_profile *p = find_profile(c->d, name);
 	struct ur_claim claim;
-	char names[256];
 
-	if (p == NULL) {
-		profile_names(c->d, names, sizeof(names));
-		return ur_errf(err, "%s has no profile '%s' (it has: %s)",
-		    c->d->name, name, names[0] ? names : "none");
-	}
 	/* Its devices where they are plugged in now, as at start. */
-	if (ur_claim_build(m, t, &c->d->meta, (int)(p - c->d->meta.profile),
-	    c->d->uuid, c->d->name, &claim, err) < 0 ||
-	    ur_claim_apply(t, m, &claim, err) < 0)
+	if (ur_claim_profile(m, t, &c->d->meta, name, c->d->uuid, c->d->name,
+	    &claim, err) < 0)
 		return -1;
 	c->lent = 0;
 	c->ports = claim.owner.ports;
@@ -178,7 +147,7 @@ status_json(char *reply, size_t len)
 	int i, first = 1;
 
 	if (!D.machine_open || ur_machine_table(&D.machine, &t, &err) < 0 ||
-	    ur_xhci_read(D.machine.xhci, &D.machine.regs, &err) < 0) {
+	    ur_machine_refresh(&D.machine, &err) < 0) {
 		snprintf(reply, len, "error: %s", D.machine_open ? err.msg :
 		    "no routable chipset (see the daemon's log)");
 		return;
@@ -324,7 +293,7 @@ drift_check(void)
 	if (!D.machine_open)
 		return;
 	if (ur_machine_table(&D.machine, &t, &err) < 0 ||
-	    ur_xhci_read(D.machine.xhci, &D.machine.regs, &err) < 0) {
+	    ur_machine_refresh(&D.machine, &err) < 0) {
 		dlog(LOG_WARNING, "drift check: %s", err.msg);
 		return;
 	}

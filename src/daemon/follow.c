@@ -153,7 +153,7 @@ follow_one(struct domain *d, double t)
 		return 1;	/* look again when the gap is over */
 	}
 	/* The hook and the command line write the register too. */
-	if (ur_xhci_read(D.machine.xhci, &D.machine.regs, &err) < 0)
+	if (ur_machine_refresh(&D.machine, &err) < 0)
 		dlog(LOG_WARNING, "%s: %s", d->name, err.msg);
 	before = D.machine.regs.xusb2pr;
 	if (st.changed) {

@@ -209,37 +209,38 @@ tick(int t, void *opaque)
 /* The configuration's chord and device paths, checked; nothing running
  * changes. */
 static int
-read_conf(struct ur_chord *c, const char **paths, int *n, struct ur_err *err)
+read_conf(const struct ur_conf *conf, struct ur_chord *c, const char **paths,
+    int *n, struct ur_err *err)
 {
-	const char *text = ur_conf_get(&D.conf, "hotkey");
+	const char *text = ur_conf_get(conf, "hotkey");
 	const char *path;
 
 	if (ur_chord_parse(text != NULL ? text : DEFAULT_CHORD, c, err) < 0)
-		return ur_err_prefix(err, "%s", D.conf.path);
-	for (*n = 0; (path = ur_conf_get_nth(&D.conf, "hotkey-device",
+		return ur_err_prefix(err, "%s", conf->path);
+	for (*n = 0; (path = ur_conf_get_nth(conf, "hotkey-device",
 	    *n)) != NULL; (*n)++) {
 		if (*n == HOTKEY_MAX_DEVICES)
 			return ur_errf(err, "%s: more than %d hotkey-device "
-			    "lines", D.conf.path, HOTKEY_MAX_DEVICES);
+			    "lines", conf->path, HOTKEY_MAX_DEVICES);
 		if (path[0] != '/' || strlen(path) >= sizeof(dev[0].path))
 			return ur_errf(err, "%s: hotkey-device '%.64s' must be "
 			    "an absolute path, like /dev/input/by-id/"
-			    "...-event-kbd", D.conf.path, path);
+			    "...-event-kbd", conf->path, path);
 		paths[*n] = path;
 	}
 	return 0;
 }
 
 int
-hotkey_check(struct ur_err *err)
+hotkey_check(const struct ur_conf *conf, struct ur_err *err)
 {
 	const char *paths[HOTKEY_MAX_DEVICES + 1];
 	struct ur_chord c;
 	int n;
 
-	if (ur_conf_get(&D.conf, "hotkey-device") == NULL)
+	if (ur_conf_get(conf, "hotkey-device") == NULL)
 		return 0;
-	return read_conf(&c, paths, &n, err);
+	return read_conf(conf, &c, paths, &n, err);
 }
 
 int
@@ -252,7 +253,7 @@ hotkey_start(struct ur_err *err)
 
 	/* A configuration that is wrong keeps the hotkey as it was. */
 	if (ur_conf_get(&D.conf, "hotkey-device") != NULL &&
-	    read_conf(&c, paths, &n, err) < 0)
+	    read_conf(&D.conf, &c, paths, &n, err) < 0)
 		return -1;
 	hotkey_stop();
 	if (ur_conf_get(&D.conf, "hotkey-device") == NULL)

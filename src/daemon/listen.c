@@ -266,8 +266,14 @@ accept_one(int watch, int fd, int events, void *opaque)
 	c->discarding = 0;
 	c->watch = virEventAddHandle(cfd, VIR_EVENT_HANDLE_READABLE,
 	    client_read, c, NULL);
-	if (c->watch < 0)
+	if (c->watch < 0) {
 		client_close(c);
+		return;
+	}
+	/* A new connection's request is often there already (nc sends it
+	 * right after the handshake): read it now, not an event-loop turn
+	 * later.  Nothing there yet: EAGAIN, and the watch reads it. */
+	client_read(c->watch, cfd, VIR_EVENT_HANDLE_READABLE, c);
 }
 
 /* Only the socket file we bound is ever removed: never a file someone

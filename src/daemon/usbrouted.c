@@ -152,7 +152,8 @@ reload(void)
 		    err.msg);
 		return;
 	}
-	if (listen_prepare(&S.conf, &err) < 0) {
+	if (hotkey_check(&S.conf, &err) < 0 ||
+	    listen_prepare(&S.conf, &err) < 0) {
 		ur_machine_close(&S.machine);
 		dlog(LOG_ERR, "SIGHUP: %s; keeping the old configuration",
 		    err.msg);
@@ -166,8 +167,7 @@ reload(void)
 	if (follow_start(&err) < 0)
 		dlog(LOG_ERR, "SIGHUP: %s", err.msg);
 	if (hotkey_start(&err) < 0)
-		dlog(LOG_ERR, "SIGHUP: %s; the hotkey stays as it was",
-		    err.msg);
+		dlog(LOG_ERR, "SIGHUP: %s; the hotkey is off", err.msg);
 	virEventUpdateTimeout(D.drift_timer, D.drift_ms > 0 ? D.drift_ms : -1);
 	dlog(LOG_INFO, "configuration reloaded from %s", D.config_path);
 }
@@ -297,7 +297,7 @@ main(int argc, char **argv)
 		    "loop\n");
 		return 1;
 	}
-	if (load(&err) < 0 || hotkey_check(&err) < 0) {
+	if (load(&err) < 0 || hotkey_check(&S.conf, &err) < 0) {
 		fprintf(stderr, "usbrouted: %s\n", err.msg);
 		return 1;
 	}

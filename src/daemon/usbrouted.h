@@ -92,7 +92,8 @@ void follow_stop(void);
 void follow_check(void);
 
 /* hotkey.c: a key chord on the host's input devices toggles */
-int hotkey_check(struct ur_err *err);	/* the configuration only */
+/* A configuration's hotkey lines, checked before it is adopted. */
+int hotkey_check(const struct ur_conf *conf, struct ur_err *err);
 int hotkey_start(struct ur_err *err);
 void hotkey_stop(void);
 
