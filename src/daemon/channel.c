@@ -34,8 +34,7 @@ close_fd(struct channel *c)
 	if (c->fd >= 0)
 		close(c->fd);
 	c->fd = -1;
-	c->len = 0;
-	c->discarding = 0;
+	linebuf_reset(&c->line);
 }
 
 /* Finds the socket in the live XML and connects; 0 on success, -1 to
@@ -163,29 +162,37 @@ reply(struct domain *d, const char *text)
 	(void)send(d->chan.fd, line, (size_t)n, MSG_NOSIGNAL);
 }
 
-static void
-handle_line(struct domain *d, char *line, size_t n)
+/* A line from the guest (NULL: one over MAX_LINE bytes, dropped). */
+static int
+handle_line(void *arg, char *line, size_t n)
 {
+	struct domain *d = arg;
 	char out[1024];
 
+	if (line == NULL) {
+		dlog(LOG_WARNING, "%s: guest sent a line over %d bytes; "
+		    "dropped", d->name, MAX_LINE);
+		return 0;
+	}
 	if (n > 0 && line[n - 1] == '\r')
 		line[--n] = '\0';
 	if (n == 0)
-		return;
+		return 0;
 	if (!printable(line, n)) {
 		dlog(LOG_WARNING, "%s: guest sent a line with binary bytes; "
 		    "dropped", d->name);
-		return;
+		return 0;
 	}
 	if (strcmp(line, "status") != 0 && !rate_ok(d)) {
 		reply(d, "error: rate limit");
-		return;
+		return 0;
 	}
 	action_guest(d, line, out, sizeof(out));
 	if (strncmp(out, "error", 5) == 0)
 		dlog(LOG_NOTICE, "%s: guest asked '%s': %s", d->name, line,
 		    out);
 	reply(d, out);
+	return d->chan.fd < 0;
 }
 
 static void
@@ -193,9 +200,8 @@ channel_read(int watch, int fd, int events, void *opaque)
 {
 	struct domain *d = opaque;
 	struct channel *c = &d->chan;
-	char buf[512], *nl;
+	char buf[512];
 	ssize_t r;
-	size_t i, start;
 
 	(void)watch;
 	(void)events;
@@ -213,37 +219,5 @@ channel_read(int watch, int fd, int events, void *opaque)
 		}
 		return;
 	}
-	for (start = 0, i = 0; i < (size_t)r; i++) {
-		if (buf[i] != '\n')
-			continue;
-		nl = buf + i;
-		if (c->discarding) {
-			c->discarding = 0;
-		} else if (c->len + (size_t)(nl - (buf + start)) > MAX_LINE) {
-			dlog(LOG_WARNING, "%s: guest sent a line over %d bytes; "
-			    "dropped", d->name, MAX_LINE);
-		} else {
-			memcpy(c->buf + c->len, buf + start,
-			    (size_t)(nl - (buf + start)));
-			c->len += (size_t)(nl - (buf + start));
-			c->buf[c->len] = '\0';
-			handle_line(d, c->buf, c->len);
-			if (c->fd < 0)
-				return;
-		}
-		c->len = 0;
-		start = i + 1;
-	}
-	/* keep the unfinished rest, unless it is already too long */
-	if (start < (size_t)r && !c->discarding) {
-		if (c->len + ((size_t)r - start) > MAX_LINE) {
-			dlog(LOG_WARNING, "%s: guest sent a line over %d bytes; "
-			    "dropped", d->name, MAX_LINE);
-			c->discarding = 1;
-			c->len = 0;
-		} else {
-			memcpy(c->buf + c->len, buf + start, (size_t)r - start);
-			c->len += (size_t)r - start;
-		}
-	}
+	(void)linebuf_feed(&c->line, buf, (size_t)r, handle_line, d);
 }
