@@ -51,7 +51,7 @@ try_attach(struct domain *d)
 		if (ur_meta_channel(xml, strlen(xml), d->meta.toggle_device,
 		    d->chan.path, sizeof(d->chan.path), &err) < 0) {
 			free(xml);
-			dlog(LOG_ERR, "%s: %s; the guest cannot switch its "
+			ud_log(LOG_ERR, "%s: %s; the guest cannot switch its "
 			    "ports", d->name, err.msg);
 			return -2;
 		}
@@ -66,9 +66,9 @@ try_attach(struct domain *d)
 		close_fd(&d->chan);
 		return -2;
 	}
-	d->chan.tokens = D.guest_rate;
-	d->chan.last = now();
-	dlog(LOG_INFO, "%s: listening to the guest on %s (%s)", d->name,
+	d->chan.tokens = ud.guest_rate;
+	d->chan.last = ud_now();
+	ud_log(LOG_INFO, "%s: listening to the guest on %s (%s)", d->name,
 	    d->meta.toggle_device, d->chan.path);
 	return 0;
 }
@@ -84,7 +84,7 @@ retry(int timer, void *opaque)
 	if (rc == -1 && ++d->retries < CONNECT_TRIES)
 		return;
 	if (rc == -1)
-		dlog(LOG_ERR, "%s: cannot connect to %s: %s; the guest cannot "
+		ud_log(LOG_ERR, "%s: cannot connect to %s: %s; the guest cannot "
 		    "switch its ports", d->name, d->chan.path[0] ?
 		    d->chan.path : d->meta.toggle_device, strerror(errno));
 	virEventRemoveTimeout(d->retry_timer);
@@ -115,11 +115,11 @@ static int
 rate_ok(struct domain *d)
 {
 	struct channel *c = &d->chan;
-	double t = now();
+	double t = ud_now();
 
-	c->tokens += (t - c->last) * D.guest_rate;
-	if (c->tokens > D.guest_rate)
-		c->tokens = D.guest_rate;
+	c->tokens += (t - c->last) * ud.guest_rate;
+	if (c->tokens > ud.guest_rate)
+		c->tokens = ud.guest_rate;
 	c->last = t;
 	if (c->tokens >= 1.0) {
 		c->tokens -= 1.0;
@@ -128,9 +128,9 @@ rate_ok(struct domain *d)
 	/* A flood must not flood the log either: one line a second. */
 	c->limited++;
 	if (t - c->limited_logged >= 1.0) {
-		dlog(LOG_WARNING, "%s: guest over the rate limit (%.0f "
+		ud_log(LOG_WARNING, "%s: guest over the rate limit (%.0f "
 		    "switches/s): %u request(s) refused", d->name,
-		    D.guest_rate, c->limited);
+		    ud.guest_rate, c->limited);
 		c->limited = 0;
 		c->limited_logged = t;
 	}
@@ -170,7 +170,7 @@ handle_line(void *arg, char *line, size_t n)
 	char out[1024];
 
 	if (line == NULL) {
-		dlog(LOG_WARNING, "%s: guest sent a line over %d bytes; "
+		ud_log(LOG_WARNING, "%s: guest sent a line over %d bytes; "
 		    "dropped", d->name, MAX_LINE);
 		return 0;
 	}
@@ -179,7 +179,7 @@ handle_line(void *arg, char *line, size_t n)
 	if (n == 0)
 		return 0;
 	if (!printable(line, n)) {
-		dlog(LOG_WARNING, "%s: guest sent a line with binary bytes; "
+		ud_log(LOG_WARNING, "%s: guest sent a line with binary bytes; "
 		    "dropped", d->name);
 		return 0;
 	}
@@ -189,7 +189,7 @@ handle_line(void *arg, char *line, size_t n)
 	}
 	action_guest(d, line, out, sizeof(out));
 	if (strncmp(out, "error", 5) == 0)
-		dlog(LOG_NOTICE, "%s: guest asked '%s': %s", d->name, line,
+		ud_log(LOG_NOTICE, "%s: guest asked '%s': %s", d->name, line,
 		    out);
 	reply(d, out);
 	return d->chan.fd < 0;

@@ -127,10 +127,10 @@ client_line(void *arg, char *line, size_t n)
 		/* Said once; not a close: unread input would turn it into a
 		 * reset that loses the reply. */
 		client_reply(c, "error: request line too long");
-		c->since = now();
+		c->since = ud_now();
 		return c->fd < 0;
 	}
-	c->since = now();
+	c->since = ud_now();
 	if (n > 0 && line[n - 1] == '\r')
 		line[--n] = '\0';
 	/* A NUL would end the string action_host sees: say so rather
@@ -169,7 +169,7 @@ static void
 sweep(int timer, void *opaque)
 {
 	char msg[128];
-	double t = now();
+	double t = ud_now();
 	int i;
 
 	(void)timer;
@@ -245,7 +245,7 @@ accept_one(int watch, int fd, int events, void *opaque)
 		    sizeof(one));
 	c->fd = cfd;
 	c->pool = p;
-	c->since = now();
+	c->since = ud_now();
 	linebuf_reset(&c->line);
 	c->watch = virEventAddHandle(cfd, VIR_EVENT_HANDLE_READABLE,
 	    client_read, c, NULL);
@@ -592,11 +592,11 @@ listen_abort(void)
 static void
 log_serving(void)
 {
-	dlog(LOG_INFO, "control socket %s (%s; up to %d clients, %d more "
+	ud_log(LOG_INFO, "control socket %s (%s; up to %d clients, %d more "
 	    "for root)", cur.unix_path, cur.grouped ? cur.group : "root only",
 	    cur.max[POOL_CONTROL], ROOT_RESERVE);
 	if (cur.tcp_fd >= 0)
-		dlog(cur.remote ? LOG_WARNING : LOG_INFO, "listening on tcp "
+		ud_log(cur.remote ? LOG_WARNING : LOG_INFO, "listening on tcp "
 		    "%s (up to %d clients)%s", cur.tcp_text, cur.max[POOL_TCP],
 		    cur.remote ? " (allow-remote-listen = yes): anyone who "
 		    "reaches it beyond this machine can move the host's ports"
@@ -627,7 +627,7 @@ listen_commit(void)
 	else
 		virEventUpdateTimeout(sweep_timer, period);
 	if (sweep_timer < 0)
-		dlog(LOG_ERR, "cannot start the idle timer: idle connections "
+		ud_log(LOG_ERR, "cannot start the idle timer: idle connections "
 		    "are not closed");
 	log_serving();
 }

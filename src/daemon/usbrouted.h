@@ -48,11 +48,14 @@ struct daemon {
 	int quit;
 };
 
-extern struct daemon D;
+extern struct daemon ud;
 
 /* log.c */
-void dlog(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-double now(void);
+/* The daemon-wide names carry its prefix, ud: its state, its log, its
+ * clock. */
+void ud_log(int prio, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+double ud_now(void);
 
 /* usbrouted.c: a numeric key of conf (dflt if unset), or -1 with an
  * error naming the key and its range */
