@@ -9,6 +9,7 @@
 #include "owners.h"
 #include "pci.h"
 #include "route.h"
+#include "state.h"
 
 struct ur_machine {
 	const struct ur_conf *conf;
@@ -24,6 +25,10 @@ struct ur_machine {
 	uint8_t ss_present;		/* PSSEN bits the fuses leave */
 	unsigned ehcis;			/* EHCIs on the bus (enum ur_ctrl) */
 	struct ur_pairs pairs;
+	/* Set by a process that commits often (the daemon): the state
+	 * lock's file stays open between commits. */
+	int keep_lock;
+	struct ur_lock lock;
 };
 
 int ur_machine_open(struct ur_machine *m, const struct ur_conf *conf,
