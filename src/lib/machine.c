@@ -264,3 +264,26 @@ out:
 	unlock(m);
 	return rc;
 }
+
+int
+ur_edit_claim(struct ur_table *t, struct ur_machine *m, void *arg,
+    struct ur_err *err)
+{
+	return ur_table_claim(t, arg, m->cs, err);
+}
+
+int
+ur_edit_release(struct ur_table *t, struct ur_machine *m, void *arg,
+    struct ur_err *err)
+{
+	struct ur_release *r = arg;
+
+	(void)m;
+	(void)err;
+	if (ur_table_find(t, r->id) == NULL) {
+		r->ports = 0;
+		return 1;
+	}
+	r->ports = ur_table_release(t, r->id);
+	return 0;
+}
