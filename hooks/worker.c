@@ -24,7 +24,7 @@ hook_refuse(const struct hook *h, const char *fmt, ...)
 	return 1;
 }
 
-int
+static int
 hook_start(struct hook *h, int argc, char **argv, int *rc)
 {
 	struct ur_err err;
@@ -64,10 +64,20 @@ hook_start(struct hook *h, int argc, char **argv, int *rc)
 	return 0;
 }
 
-void
-hook_end(struct hook *h)
+int
+hook_main(int argc, char **argv, const hook_fn fns[HOOK_NOPS])
 {
-	free(h->xml);
-	h->xml = NULL;
+	struct hook h;
+	int rc;
+
+	if (hook_start(&h, argc, argv, &rc) < 0)
+		return rc;
+	if (fns[h.what->id] != NULL)
+		rc = fns[h.what->id](&h);
+	else
+		rc = hook_refuse(&h, "internal error: %s %s is %s's work, "
+		    "not %s's", h.op, h.what->sub, h.what->worker, argv[0]);
+	free(h.xml);
 	closelog();
+	return rc;
 }
