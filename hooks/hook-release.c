@@ -17,7 +17,7 @@
 
 #include "machine.h"
 #include "metascan.h"
-#include "portset.h"
+#include "ports.h"
 #include "worker.h"
 
 static int
@@ -29,7 +29,7 @@ release(struct hook *h)
 	char uuid[64], ports[128];
 	int rc;
 
-	if (ur_meta_uuid(h->xml, h->len, uuid, sizeof(uuid)) < 0)
+	if (ur_metascan_uuid(h->xml, h->len, uuid, sizeof(uuid)) < 0)
 		snprintf(uuid, sizeof(uuid), "%s", h->dom);
 	r.id = uuid;
 	r.ports = 0;

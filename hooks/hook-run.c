@@ -24,7 +24,7 @@
 #include "claim.h"
 #include "machine.h"
 #include "meta.h"
-#include "portset.h"
+#include "ports.h"
 #include "worker.h"
 
 /* A domain's default profile, claimed under the state lock: where its

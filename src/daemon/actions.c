@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "claim.h"
-#include "portset.h"
+#include "ports.h"
 #include "report.h"
 #include "usbrouted.h"
 
@@ -162,9 +162,9 @@ status_json(char *reply, size_t len)
 		if (!ud.dom[i].used)
 			continue;
 		fprintf(f, "%s{\"name\": ", first ? "" : ", ");
-		ur_json_string(f, ud.dom[i].name);
+		ur_report_json_string(f, ud.dom[i].name);
 		fprintf(f, ", \"uuid\": ");
-		ur_json_string(f, ud.dom[i].uuid);
+		ur_report_json_string(f, ud.dom[i].uuid);
 		fprintf(f, ", \"channel\": %s}",
 		    ud.dom[i].chan.fd >= 0 ? "true" : "false");
 		first = 0;

@@ -6,8 +6,8 @@
 
 #include "conf.h"
 #include "err.h"
-#include "owners.h"
-#include "pci.h"
+#include "table.h"
+#include "xhci.h"
 #include "route.h"
 #include "state.h"
 

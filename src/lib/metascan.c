@@ -7,14 +7,14 @@
 #include "metascan.h"
 
 int
-ur_meta_mentions(const char *xml, size_t len)
+ur_metascan_mentions(const char *xml, size_t len)
 {
 	return xml != NULL &&
 	    memmem(xml, len, UR_META_NS, sizeof(UR_META_NS) - 1) != NULL;
 }
 
 int
-ur_meta_uuid(const char *xml, size_t len, char *uuid, size_t size)
+ur_metascan_uuid(const char *xml, size_t len, char *uuid, size_t size)
 {
 	const char *p, *q, *end = xml + len;
 	size_t n;

@@ -7,10 +7,10 @@
 #include <stddef.h>
 
 /* Can this text hold our element at all (does it name our namespace)? */
-int ur_meta_mentions(const char *xml, size_t len);
+int ur_metascan_mentions(const char *xml, size_t len);
 
 /* The text of the first <uuid> element (libvirt writes the domain's own
  * first, directly under <domain>).  Returns 0, or -1 if there is none. */
-int ur_meta_uuid(const char *xml, size_t len, char *uuid, size_t size);
+int ur_metascan_uuid(const char *xml, size_t len, char *uuid, size_t size);
 
 #endif

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "portset.h"
+#include "ports.h"
 #include "suggest.h"
 #include "usbroute.h"
 

@@ -1,5 +1,5 @@
 /*
- * The hook's fast path, ur_meta_mentions and ur_meta_uuid, on arbitrary
+ * The hook's fast path, ur_metascan_mentions and ur_metascan_uuid, on arbitrary
  * bytes without a terminating NUL.  Invariants: a UUID found is a
  * non-empty, trimmed piece of the input that fits, and the same with any
  * buffer large enough; and the fast path never skips a domain the XML
@@ -65,10 +65,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	memcpy(xml, data, size);
 
-	mentions = ur_meta_mentions(xml, size);
+	mentions = ur_metascan_mentions(xml, size);
 	FUZZ_CHECK(mentions == 0 || mentions == 1);
 
-	if (ur_meta_uuid(xml, size, uuid, sizeof(uuid)) == 0) {
+	if (ur_metascan_uuid(xml, size, uuid, sizeof(uuid)) == 0) {
 		n = strnlen(uuid, sizeof(uuid));
 		FUZZ_CHECK(n > 0 && n < sizeof(uuid));
 		FUZZ_CHECK(!isspace((unsigned char)uuid[0]));
@@ -76,12 +76,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(memmem(xml, size, uuid, n) != NULL);
 		if ((small = malloc(n + 1)) == NULL)
 			abort();
-		FUZZ_CHECK(ur_meta_uuid(xml, size, small, n + 1) == 0);
+		FUZZ_CHECK(ur_metascan_uuid(xml, size, small, n + 1) == 0);
 		FUZZ_CHECK(strcmp(small, uuid) == 0);
-		FUZZ_CHECK(ur_meta_uuid(xml, size, small, n) == -1);
+		FUZZ_CHECK(ur_metascan_uuid(xml, size, small, n) == -1);
 		free(small);
 	} else
-		FUZZ_CHECK(ur_meta_uuid(xml, size, uuid, 1) == -1);
+		FUZZ_CHECK(ur_metascan_uuid(xml, size, uuid, 1) == -1);
 
 	if (!mentions && plain_ascii(data, size) &&
 	    ur_meta_parse(xml, size, &d, &err) == 0 && d.has_meta)

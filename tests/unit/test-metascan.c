@@ -56,7 +56,7 @@ uuid_of(const char *s, char *out, size_t size)
 	char *p = exact(s, len);
 	int rc;
 
-	rc = ur_meta_uuid(p, len, out, size);
+	rc = ur_metascan_uuid(p, len, out, size);
 	free(p);
 	return rc;
 }
@@ -70,22 +70,22 @@ test_mentions(void **state)
 
 	(void)state;
 	p = exact(domain_xml, len);
-	assert_true(ur_meta_mentions(p, len));
+	assert_true(ur_metascan_mentions(p, len));
 	free(p);
-	assert_false(ur_meta_mentions(plain_xml, sizeof(plain_xml) - 1));
-	assert_false(ur_meta_mentions(NULL, 0));
-	assert_false(ur_meta_mentions("", 0));
+	assert_false(ur_metascan_mentions(plain_xml, sizeof(plain_xml) - 1));
+	assert_false(ur_metascan_mentions(NULL, 0));
+	assert_false(ur_metascan_mentions("", 0));
 	/* Only the first len bytes count: cut in the middle of the name. */
 	ns = strstr(domain_xml, UR_META_NS);
 	assert_non_null(ns);
 	len = (size_t)(ns - domain_xml) + sizeof(UR_META_NS) - 2;
 	p = exact(domain_xml, len);
-	assert_false(ur_meta_mentions(p, len));
+	assert_false(ur_metascan_mentions(p, len));
 	free(p);
-	assert_true(ur_meta_mentions(domain_xml, len + 1));
+	assert_true(ur_metascan_mentions(domain_xml, len + 1));
 	/* The namespace alone, and another version of it. */
-	assert_true(ur_meta_mentions(UR_META_NS, sizeof(UR_META_NS) - 1));
-	assert_false(ur_meta_mentions("urn:usbroute:libvirt:domain:",
+	assert_true(ur_metascan_mentions(UR_META_NS, sizeof(UR_META_NS) - 1));
+	assert_false(ur_metascan_mentions("urn:usbroute:libvirt:domain:",
 	    strlen("urn:usbroute:libvirt:domain:")));
 }
 
@@ -146,9 +146,9 @@ test_uuid_none(void **state)
 
 	/* The close tag past len is not there. */
 	len = strlen("<uuid>" UUID "</uuid>") - 1;
-	assert_int_equal(ur_meta_uuid("<uuid>" UUID "</uuid>", len, uuid,
+	assert_int_equal(ur_metascan_uuid("<uuid>" UUID "</uuid>", len, uuid,
 	    sizeof(uuid)), -1);
-	assert_int_equal(ur_meta_uuid("<uuid>" UUID "</uuid>", 0, uuid,
+	assert_int_equal(ur_metascan_uuid("<uuid>" UUID "</uuid>", 0, uuid,
 	    sizeof(uuid)), -1);
 	assert_string_equal(uuid, "untouched");
 }
