@@ -34,7 +34,9 @@
 #define MAX_XML (16u << 20)	/* as the front: it passed no more */
 
 struct hook {
-	const char *dom;	/* domain name, from libvirt's arguments */
+	const char *name;	/* domain name, from libvirt's arguments */
+	const char *dom;	/* ... escaped, for messages (dom_show) */
+	char dom_show[160];
 	const char *op;
 	char extra[256];	/* what libvirt passed after the sub-operation */
 	char *xml;
@@ -45,12 +47,14 @@ struct hook {
 static int __attribute__((format(printf, 2, 3)))
 refuse(const struct hook *h, const char *fmt, ...)
 {
-	char msg[768];
+	char raw[768], msg[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
+	/* One line whatever the names in it hold. */
+	ur_esc(raw, msg, sizeof(msg));
 	fprintf(stderr, "usbroute: %s\n", msg);
 	syslog(LOG_ERR, "%s %s: %s", h->dom, h->op, msg);
 	return 1;
@@ -86,7 +90,11 @@ make_owner(struct hook *h, const struct ur_domain *d, struct ur_machine *m,
 	if (d->default_profile < 0)
 		return 0;
 	p = &d->profile[d->default_profile];
-	snprintf(o->id, sizeof(o->id), "%s", d->uuid[0] ? d->uuid : h->dom);
+	if (ur_meta_identity(h->xml, h->len, h->name, o->id, sizeof(o->id),
+	    &err) < 0) {
+		*rc = refuse(h, "cannot start %s: %s", h->dom, err.msg);
+		return -1;
+	}
 	snprintf(o->name, sizeof(o->name), "%s", d->name[0] ? d->name : h->dom);
 	snprintf(o->profile, sizeof(o->profile), "%s", p->name);
 	o->ctrls = ur_meta_ctrls(d);
@@ -155,14 +163,16 @@ release(struct hook *h)
 	struct ur_machine m;
 	struct ur_table t;
 	struct ur_err err;
-	char uuid[64], ports[128];
+	char uuid[sizeof(t.owner[0].id)], ports[128];
 	const struct ur_owner *o;
 	uint32_t before;
 
 	/* No XML parser here: release must work even when the metadata
-	 * has since become unparsable. */
-	if (ur_meta_uuid(h->xml, h->len, uuid, sizeof(uuid)) < 0)
-		snprintf(uuid, sizeof(uuid), "%s", h->dom);
+	 * has since become unparsable.  The identity is found as prepare
+	 * found it; one that cannot be found could not have claimed. */
+	if (ur_meta_identity(h->xml, h->len, h->name, uuid, sizeof(uuid),
+	    &err) < 0)
+		return 0;
 	if (ur_machine_open(&m, &h->conf, &err) < 0)
 		return refuse(h, "cannot release the ports of %s: %s", h->dom,
 		    err.msg);
@@ -201,6 +211,7 @@ reconnect(struct hook *h)
 	struct ur_table t;
 	struct ur_err err;
 	uint32_t before;
+	char id[sizeof(o.id)];
 	int rc = 0, known;
 
 	if (parse(h, &d, "reconnect to") != 0)
@@ -213,7 +224,8 @@ reconnect(struct hook *h)
 		return refuse(h, "cannot check the ports of %s: %s", h->dom,
 		    err.msg);
 	}
-	known = ur_table_find(&t, d.uuid[0] ? d.uuid : h->dom) != NULL;
+	known = ur_meta_identity(h->xml, h->len, h->name, id, sizeof(id),
+	    &err) == 0 && ur_table_find(&t, id) != NULL;
 	before = m.regs.xusb2pr;
 	if (known) {
 		/* The table holds what the domain has now (a guest may have
@@ -269,7 +281,8 @@ main(int argc, char **argv)
 		return 2;
 	}
 	memset(&h, 0, sizeof(h));
-	h.dom = argv[1];
+	h.name = argv[1];
+	h.dom = ur_esc(argv[1], h.dom_show, sizeof(h.dom_show));
 	h.op = argv[2];
 	for (i = 4; i < argc; i++) {
 		size_t n = strlen(h.extra);

@@ -44,11 +44,14 @@ wanted(const char *op, const char *sub)
  * release and reconnect, look for its UUID in the ownership table.
  */
 static int
-in_table(const struct ur_conf *conf, const char *xml, size_t len)
+in_table(const struct ur_conf *conf, const char *xml, size_t len,
+    const char *name)
 {
 	char uuid[64], path[4096], owners[16384];
+	struct ur_err err;
 
-	if (ur_meta_uuid(xml, len, uuid, sizeof(uuid)) < 0)
+	/* The identity prepare and release use (metascan.c). */
+	if (ur_meta_identity(xml, len, name, uuid, sizeof(uuid), &err) < 0)
 		return 0;
 	if (ur_path(path, sizeof(path), "%s/owners", conf->state_dir) < 0 ||
 	    ur_read_attr(path, owners, sizeof(owners)) < 0)
@@ -133,7 +136,7 @@ main(int argc, char **argv)
 		free(xml);
 		return 1;
 	}
-	if (!ours && !in_table(&conf, xml, len)) {
+	if (!ours && !in_table(&conf, xml, len, argv[1])) {
 		free(xml);
 		return 0;
 	}
