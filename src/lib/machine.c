@@ -58,7 +58,8 @@ ur_machine_drift(const struct ur_machine *m, const struct ur_table *t)
 /* Registers, then power/control, are made to match t; on failure both
  * are as they were. */
 static int
-realize(struct ur_machine *m, struct ur_table *t, struct ur_err *err)
+realize(struct ur_machine *m, struct ur_table *t, const char *old_pm,
+    struct ur_err *err)
 {
 	const char *root = m->conf->sysfs_root;
 	uint16_t want = ur_table_compute(t, m->cs, m->switchable);
@@ -73,7 +74,9 @@ realize(struct ur_machine *m, struct ur_table *t, struct ur_err *err)
 	/* Runtime PM off before ports leave the xHCI: a suspend in between
 	 * would have Linux put them back. */
 	if (away != 0) {
-		held = t->pm_saved[0] == '\0';
+		/* pm_saved may be freshly recorded (record_pm): held
+		 * means "this commit began holding it". */
+		held = old_pm[0] == '\0';
 		/* Every time: a power tool may have set it back to auto. */
 		if (ur_power_hold(root, t->pm_saved, sizeof(t->pm_saved),
 		    err) < 0)
@@ -96,6 +99,33 @@ realize(struct ur_machine *m, struct ur_table *t, struct ur_err *err)
 	if (away == 0 && ur_power_release(root, t->pm_saved, err) < 0)
 		return -1;
 	return 0;
+}
+
+/*
+ * The power/control value to put back goes to disk before realize()
+ * changes it: saved only with the new table, after "on" was written, a
+ * kill -9 in between lost it for good (issue 7: 17 of 100 kills).  The
+ * record is the table as it was (before the edit) plus pm_saved, so
+ * every crash point leaves a file that is true and knows the value.
+ */
+static int
+record_pm(struct ur_machine *m, struct ur_table *t,
+    struct ur_table *before, struct ur_err *err)
+{
+	const struct ur_conf *c = m->conf;
+
+	if (t->pm_saved[0] != '\0' ||
+	    ur_table_away(t, m->cs, m->switchable) == 0)
+		return 0;
+	switch (ur_power_read(c->sysfs_root, t->pm_saved,
+	    sizeof(t->pm_saved), err)) {
+	case -1:
+		return -1;
+	case 0:
+		return 0;
+	}
+	memcpy(before->pm_saved, t->pm_saved, sizeof(before->pm_saved));
+	return ur_state_save(c->state_dir, before, err);
 }
 
 /* After a failed save: the registers and power/control as they were
@@ -123,7 +153,7 @@ int
 ur_commit(struct ur_machine *m, ur_edit_fn edit, void *arg,
     struct ur_table *out, struct ur_err *err)
 {
-	struct ur_table t;
+	struct ur_table t, t0;
 	struct ur_regs before;
 	struct ur_lock lk;
 	char old_pm[sizeof(t.pm_saved)];
@@ -139,9 +169,12 @@ ur_commit(struct ur_machine *m, ur_edit_fn edit, void *arg,
 		goto out;
 	before = m->regs;
 	memcpy(old_pm, t.pm_saved, sizeof(old_pm));
+	t0 = t;
 	if (edit != NULL && edit(&t, m, arg, err) < 0)
 		goto out;
-	if (realize(m, &t, err) < 0)
+	if (record_pm(m, &t, &t0, err) < 0)
+		goto out;
+	if (realize(m, &t, old_pm, err) < 0)
 		goto out;
 	if (ur_state_save(m->conf->state_dir, &t, err) < 0) {
 		undo(m, &before, old_pm, &t);

@@ -29,6 +29,46 @@
 #define STATE_MAGIC "usbroute-state 1"
 
 int
+ur_state_dir_trusted(const char *dir, struct ur_err *err)
+{
+	struct stat st;
+	int fd;
+
+	/* Opened, not stat'ed by name: what is checked is what is used, and
+	 * a symbolic link in its place is refused (ELOOP). */
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return ur_errf(err, "cannot open state directory %s: %s%s", dir,
+		    strerror(errno), errno == ELOOP || errno == ENOTDIR ?
+		    " (it must be a real directory, not a link); remove it" :
+		    "");
+	if (fstat(fd, &st) < 0) {
+		close(fd);
+		return ur_errf(err, "cannot stat state directory %s: %s", dir,
+		    strerror(errno));
+	}
+	close(fd);
+	if (st.st_uid != 0 && st.st_uid != geteuid())
+		return ur_errf(err, "state directory %s belongs to uid %u, "
+		    "neither root nor you: its table could be forged; remove "
+		    "it (usbroute makes a new one)", dir, (unsigned)st.st_uid);
+	if (st.st_mode & (S_IWGRP | S_IWOTH))
+		return ur_errf(err, "state directory %s is writable by %s "
+		    "(mode %04o): its table could be forged; chmod go-w %s",
+		    dir, st.st_mode & S_IWOTH ? "everyone" : "its group",
+		    (unsigned)(st.st_mode & 07777), dir);
+	return 0;
+}
+
+/* The lock file, never through a link (O_NOFOLLOW: a planted symlink
+ * is refused with ELOOP, not followed to create its target). */
+static int
+open_lock(const char *path)
+{
+	return open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+}
+
+int
 ur_state_lock(const char *dir, int timeout_ms, struct ur_lock *lk,
     struct ur_err *err)
 {
@@ -39,17 +79,16 @@ ur_state_lock(const char *dir, int timeout_ms, struct ur_lock *lk,
 	lk->fd = -1;
 	if (ur_path(path, sizeof(path), "%s/lock", dir) < 0)
 		return ur_errf(err, "state directory path too long: %s", dir);
-	/* The directory exists but the first time: try before creating,
-	 * the daemon takes this lock on every toggle. */
-	lk->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (lk->fd < 0 && errno == ENOENT) {
-		if (ur_mkdirs(dir, 0755, err) < 0)
-			return -1;
-		lk->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	}
+	if (access(dir, F_OK) < 0 && errno == ENOENT &&
+	    ur_mkdirs(dir, 0755, err) < 0)
+		return -1;
+	if (ur_state_dir_trusted(dir, err) < 0)
+		return -1;
+	lk->fd = open_lock(path);
 	if (lk->fd < 0)
-		return ur_errf(err, "cannot open %s: %s", path,
-		    strerror(errno));
+		return ur_errf(err, "cannot open %s: %s%s", path,
+		    strerror(errno), errno == ELOOP ? " (a symbolic link: "
+		    "not followed; remove it)" : "");
 	for (;;) {
 		if (flock(lk->fd, LOCK_EX | LOCK_NB) == 0)
 			return 0;
@@ -324,7 +363,7 @@ ur_state_load(const char *dir, struct ur_table *t, struct ur_err *err)
 
 	if (ur_path(path, sizeof(path), "%s/owners", dir) < 0)
 		return ur_errf(err, "state directory path too long: %s", dir);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ENOENT) {
 			ur_table_init(t);

@@ -10,7 +10,16 @@ struct ur_lock {
 	int fd;
 };
 
-/* Takes the lock, waiting at most timeout_ms; creates the directory. */
+/*
+ * The one decision on whether a state directory may be believed: it is a
+ * real directory (not a link), owned by root or by the running user, and
+ * writable by nobody else.  Anyone else who can write there can forge the
+ * ownership table root acts on, or plant links.  Returns 0 or -1.
+ */
+int ur_state_dir_trusted(const char *dir, struct ur_err *err);
+
+/* Takes the lock, waiting at most timeout_ms; creates the directory, and
+ * refuses one ur_state_dir_trusted does not trust. */
 int ur_state_lock(const char *dir, int timeout_ms, struct ur_lock *lk,
     struct ur_err *err);
 void ur_state_unlock(struct ur_lock *lk);
