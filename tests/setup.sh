@@ -15,9 +15,11 @@ packages=(
 	autoconf automake make gcc pkg-config
 	libpci-dev libxml2-dev libvirt-dev libcmocka-dev
 	# tests: independent checks and the real libvirt + QEMU
-	pciutils libxml2-utils python3 binutils util-linux procps
+	pciutils libxml2-utils python3 binutils util-linux procps groff-base
 	libvirt-daemon-system libvirt-clients libvirt-daemon-driver-qemu
 	qemu-system-x86 qemu-utils seabios
+	# tests/deb/package.sh: the Debian package from a clone
+	git debhelper dpkg-dev lintian bash-completion systemd
 )
 
 as_root() {

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "claim.h"
 #include "portset.h"
 #include "report.h"
 #include "usbrouted.h"
@@ -52,7 +53,7 @@ claim_profile(struct ur_table *t, struct ur_machine *m, struct change *c,
     const char *name, struct ur_err *err)
 {
 	const struct ur_profile *p = find_profile(c->d, name);
-	struct ur_owner o;
+	struct ur_claim claim;
 	char names[256];
 
 	if (p == NULL) {
@@ -60,18 +61,13 @@ claim_profile(struct ur_table *t, struct ur_machine *m, struct change *c,
 		return ur_errf(err, "%s has no profile '%s' (it has: %s)",
 		    c->d->name, name, names[0] ? names : "none");
 	}
-	memset(&o, 0, sizeof(o));
-	snprintf(o.id, sizeof(o.id), "%s", c->d->uuid);
-	snprintf(o.name, sizeof(o.name), "%s", c->d->name);
-	snprintf(o.profile, sizeof(o.profile), "%s", p->name);
-	o.ctrls = ur_meta_ctrls(&c->d->meta);
-	if (ur_ports_parse(p->ports, m->cs, m->conf, m->present,
-	    m->switchable, &o.ports, err) < 0)
-		return ur_err_prefix(err, "profile %s", p->name);
-	if (ur_table_claim(t, &o, m->cs, err) < 0)
+	/* Its devices where they are plugged in now, as at start. */
+	if (ur_claim_build(m, t, &c->d->meta, (int)(p - c->d->meta.profile),
+	    c->d->uuid, c->d->name, &claim, err) < 0 ||
+	    ur_claim_apply(t, m, &claim, err) < 0)
 		return -1;
 	c->lent = 0;
-	c->ports = o.ports;
+	c->ports = claim.owner.ports;
 	return 0;
 }
 
@@ -322,7 +318,7 @@ drift_check(void)
 	struct ur_table t;
 	struct ur_err err;
 	uint16_t drift;
-	uint32_t before;
+	struct ur_regs before;
 	char ports[128];
 
 	if (!D.machine_open)
@@ -335,7 +331,7 @@ drift_check(void)
 	drift = ur_machine_drift(&D.machine, &t);
 	if (drift == 0)
 		return;
-	before = D.machine.regs.xusb2pr;
+	before = D.machine.regs;
 	ur_ports_format(drift, D.machine.cs, ports, sizeof(ports));
 	if (ur_commit(&D.machine, NULL, NULL, NULL, &err) < 0) {
 		dlog(LOG_ERR, "routing of %s drifted and cannot be repaired: %s",
@@ -343,6 +339,7 @@ drift_check(void)
 		return;
 	}
 	dlog(LOG_WARNING, "routing of %s drifted (Linux re-routes on xHCI "
-	    "resume); repaired XUSB2PR 0x%08x -> 0x%08x", ports, before,
-	    D.machine.regs.xusb2pr);
+	    "resume); repaired XUSB2PR 0x%08x -> 0x%08x, USB3_PSSEN 0x%08x -> "
+	    "0x%08x", ports, before.xusb2pr, D.machine.regs.xusb2pr,
+	    before.pssen, D.machine.regs.pssen);
 }

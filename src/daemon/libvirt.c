@@ -200,6 +200,10 @@ metadata_changed(virConnectPtr c, virDomainPtr dom, int type,
 		return;
 	if ((d = find_uuid(uuid)) != NULL)
 		domain_forget(d);
+	/* An edit of a domain that is not running (its definition) is
+	 * read when it starts; adding it now would make it "running". */
+	if (virDomainIsActive(dom) != 1)
+		return;
 	domain_add(dom);
 	dlog(LOG_INFO, "%s: usbroute metadata changed; read again",
 	    virDomainGetName(dom));

@@ -149,6 +149,11 @@ reload(void)
 	listen_stop();
 	if (listen_start(&err) < 0)
 		dlog(LOG_ERR, "SIGHUP: %s", err.msg);
+	follow_stop();
+	if (follow_start(&err) < 0)
+		dlog(LOG_ERR, "SIGHUP: %s", err.msg);
+	if (hotkey_start(&err) < 0)
+		dlog(LOG_ERR, "SIGHUP: %s; the hotkey is off", err.msg);
 	virEventUpdateTimeout(D.drift_timer, D.drift_ms > 0 ? D.drift_ms : -1);
 	dlog(LOG_INFO, "configuration reloaded from %s", D.config_path);
 }
@@ -300,9 +305,17 @@ main(int argc, char **argv)
 		listen_stop();
 		return 1;
 	}
+	if (follow_start(&err) < 0)
+		dlog(LOG_ERR, "%s; device profiles will not follow their "
+		    "devices", err.msg);
+	if (hotkey_start(&err) < 0) {
+		fprintf(stderr, "usbrouted: %s\n", err.msg);
+		return 1;
+	}
 	dlog(LOG_INFO, "serving %s on %s", D.machine.cs->name,
 	    D.conf.sysfs_root);
 	drift_check();
+	follow_check();
 	notify_ready();
 	while (!D.quit) {
 		if (virEventRunDefaultImpl() < 0) {
@@ -311,6 +324,8 @@ main(int argc, char **argv)
 		}
 	}
 	dlog(LOG_INFO, "stopping");
+	hotkey_stop();
+	follow_stop();
 	lv_stop();
 	listen_stop();
 	if (D.machine_open)

@@ -77,4 +77,13 @@ void action_guest(struct domain *d, const char *line, char *reply,
     size_t len);
 void drift_check(void);
 
+/* follow.c: profiles that name devices follow them while domains run */
+int follow_start(struct ur_err *err);
+void follow_stop(void);
+void follow_check(void);
+
+/* hotkey.c: a key chord on the host's input devices toggles */
+int hotkey_start(struct ur_err *err);
+void hotkey_stop(void);
+
 #endif

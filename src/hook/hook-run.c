@@ -24,6 +24,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "claim.h"
 #include "conf.h"
 #include "fileio.h"
 #include "machine.h"
@@ -37,6 +38,7 @@ struct hook {
 	const char *name;	/* domain name, from libvirt's arguments */
 	const char *dom;	/* ... escaped, for messages (dom_show) */
 	char dom_show[160];
+	char id[64];		/* its identity, as claimed (claimable) */
 	const char *op;
 	char extra[256];	/* what libvirt passed after the sub-operation */
 	char *xml;
@@ -60,11 +62,50 @@ refuse(const struct hook *h, const char *fmt, ...)
 	return 1;
 }
 
+/* A domain's default profile, claimed under the state lock: where its
+ * devices are and who holds what is read there. */
+struct start {
+	const struct hook *h;
+	const struct ur_domain *d;
+	struct ur_claim claim;
+};
+
 static int
 edit_claim(struct ur_table *t, struct ur_machine *m, void *arg,
     struct ur_err *err)
 {
-	return ur_table_claim(t, arg, m->cs, err);
+	struct start *s = arg;
+	const struct ur_domain *d = s->d;
+
+	if (ur_claim_build(m, t, d, d->default_profile,
+	    s->h->id, d->name[0] ? d->name : s->h->dom,
+	    &s->claim, err) < 0)
+		return -1;
+	return ur_claim_apply(t, m, &s->claim, err);
+}
+
+/* The log says where each device of the claim was found, or that it
+ * was not: the domain runs without it. */
+static void
+log_devices(const struct hook *h, const struct ur_machine *m,
+    const struct ur_claim *c)
+{
+	char port[16];
+	int i;
+
+	for (i = 0; i < c->ndevs; i++) {
+		if (c->dev[i].bit < 0) {
+			syslog(LOG_WARNING, "%s: device %s is not plugged in; "
+			    "starting without it (usbrouted claims its port "
+			    "when it is plugged in)", h->dom,
+			    c->dev[i].device);
+			continue;
+		}
+		ur_port_name(m->cs, c->dev[i].bit, port, sizeof(port));
+		syslog(LOG_INFO, "%s: device %s (%s) is on port %s (usb %s)",
+		    h->dom, c->dev[i].device, c->dev[i].product, port,
+		    c->dev[i].busid);
+	}
 }
 
 static int
@@ -77,34 +118,22 @@ edit_release(struct ur_table *t, struct ur_machine *m, void *arg,
 	return 0;
 }
 
-/* The owner a domain's default profile makes; 0 if there is nothing to
- * claim, -1 after refusing. */
+/* 1 if the domain has a default profile to claim, 0 if there is nothing
+ * to claim, -1 after refusing. */
 static int
-make_owner(struct hook *h, const struct ur_domain *d, struct ur_machine *m,
-    struct ur_owner *o, int *rc)
+claimable(struct hook *h, const struct ur_domain *d, int *rc)
 {
-	const struct ur_profile *p;
 	struct ur_err err;
 
-	memset(o, 0, sizeof(*o));
 	if (d->default_profile < 0)
 		return 0;
-	p = &d->profile[d->default_profile];
-	if (ur_meta_identity(h->xml, h->len, h->name, o->id, sizeof(o->id),
+	/* One identity on every path (metascan.c), never a cut name. */
+	if (ur_meta_identity(h->xml, h->len, h->name, h->id, sizeof(h->id),
 	    &err) < 0) {
 		*rc = refuse(h, "cannot start %s: %s", h->dom, err.msg);
 		return -1;
 	}
-	snprintf(o->name, sizeof(o->name), "%s", d->name[0] ? d->name : h->dom);
-	snprintf(o->profile, sizeof(o->profile), "%s", p->name);
-	o->ctrls = ur_meta_ctrls(d);
-	if (ur_ports_parse(p->ports, m->cs, &h->conf, m->present,
-	    m->switchable, &o->ports, &err) < 0) {
-		*rc = refuse(h, "cannot start %s: profile %s: %s", h->dom,
-		    p->name, err.msg);
-		return -1;
-	}
-	if (o->ctrls == 0) {
+	if (ur_meta_ctrls(d) == 0) {
 		*rc = refuse(h, "cannot start %s: it holds no PCH USB "
 		    "controller; pass 00:1a.0 or 00:1d.0 (or 00:14.0) with "
 		    "<hostdev>, or name them in controllers= of its usbroute "
@@ -127,9 +156,9 @@ parse(struct hook *h, struct ur_domain *d, const char *verb)
 static int
 prepare(struct hook *h)
 {
+	struct start s;
 	struct ur_domain d;
 	struct ur_machine m;
-	struct ur_owner o;
 	struct ur_err err;
 	char ports[128];
 	uint32_t before;
@@ -137,22 +166,23 @@ prepare(struct hook *h)
 
 	if (parse(h, &d, "start") != 0)
 		return 1;
-	if (!d.has_meta)
-		return 0;
+	if (!d.has_meta || claimable(h, &d, &rc) <= 0)
+		return rc;
 	if (ur_machine_open(&m, &h->conf, &err) < 0)
 		return refuse(h, "cannot start %s: %s", h->dom, err.msg);
-	if (make_owner(h, &d, &m, &o, &rc) <= 0) {
-		ur_machine_close(&m);
-		return rc;
-	}
+	memset(&s, 0, sizeof(s));
+	s.h = h;
+	s.d = &d;
 	before = m.regs.xusb2pr;
-	if (ur_commit(&m, edit_claim, &o, NULL, &err) < 0) {
+	if (ur_commit(&m, edit_claim, &s, NULL, &err) < 0) {
 		ur_machine_close(&m);
 		return refuse(h, "cannot start %s: %s", h->dom, err.msg);
 	}
-	ur_ports_format(o.ports, m.cs, ports, sizeof(ports));
+	log_devices(h, &m, &s.claim);
+	ur_ports_format(s.claim.owner.ports, m.cs, ports, sizeof(ports));
 	syslog(LOG_INFO, "%s: claimed %s (profile %s): XUSB2PR 0x%08x -> "
-	    "0x%08x", h->dom, ports, o.profile, before, m.regs.xusb2pr);
+	    "0x%08x", h->dom, ports, s.claim.owner.profile, before,
+	    m.regs.xusb2pr);
 	ur_machine_close(&m);
 	return 0;
 }
@@ -205,13 +235,13 @@ release(struct hook *h)
 static int
 reconnect(struct hook *h)
 {
+	struct start s;
 	struct ur_domain d;
 	struct ur_machine m;
-	struct ur_owner o;
 	struct ur_table t;
 	struct ur_err err;
 	uint32_t before;
-	char id[sizeof(o.id)];
+	char id[sizeof(t.owner[0].id)];
 	int rc = 0, known;
 
 	if (parse(h, &d, "reconnect to") != 0)
@@ -231,11 +261,14 @@ reconnect(struct hook *h)
 		/* The table holds what the domain has now (a guest may have
 		 * switched profiles): re-apply it as it is. */
 		rc = ur_commit(&m, NULL, NULL, NULL, &err);
-	} else if (d.has_meta && make_owner(h, &d, &m, &o, &rc) > 0) {
+	} else if (d.has_meta && claimable(h, &d, &rc) > 0) {
 		syslog(LOG_WARNING, "%s: running but missing from the "
 		    "ownership table; claiming profile %s again", h->dom,
-		    o.profile);
-		rc = ur_commit(&m, edit_claim, &o, NULL, &err);
+		    d.profile[d.default_profile].name);
+		memset(&s, 0, sizeof(s));
+		s.h = h;
+		s.d = &d;
+		rc = ur_commit(&m, edit_claim, &s, NULL, &err);
 	} else {
 		ur_machine_close(&m);
 		return rc;

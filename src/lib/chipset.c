@@ -6,26 +6,50 @@
 #include "chipset.h"
 
 /*
- * Device IDs and port layouts from Intel's PCH datasheets, cross-checked
- * against the real config dumps under tests/data/dumps.  7-series parts
- * route only the first four EHCI #1 ports; 8-series H and later have one
- * bit for each of the 14 ports plus the USB redirection (USBr) port.  The
- * LP parts have no EHCI #2; on Wildcat Point-LP bits 8-10 are ports that
- * exist on the xHCI only.
+ * Device IDs and port layouts.  Sources (doc/hardware.md has the whole
+ * model and what is unverified):
+ *  - Linux drivers/usb/host/pci-quirks.c: usb_is_intel_ppt_switchable_xhci
+ *    (1e31) and usb_is_intel_lpt_switchable_xhci (8c31, 9c31) are the only
+ *    xHCIs the kernel switches; usb_enable_intel_xhci_ports does it.
+ *  - Intel's Lynx Point reference code, PchRegsUsb.h: LPTH 14 USB2 ports
+ *    + USBr (15 bits), 6 SuperSpeed, EHCI #1 ports 0-7, EHCI #2 ports 8-13;
+ *    LPTLP 8 USB2 ports + USBr (9 bits), 4 SuperSpeed, one EHCI.
+ *  - The real dumps under tests/data/dumps: every 7-series part has
+ *    USB2PRM 0x0f (the first four EHCI #1 ports), the MacBookPro12,1
+ *    (9cb1) USB2PRM 0x04ff.
+ * The 9-series parts and the C610 ID are not in the kernel's list and no
+ * Intel code for them was found: each says so in `doubt`, and doctor
+ * repeats it.
  */
 static const struct ur_chipset chipsets[] = {
 	{ "7-series", "7-series/C210 (Panther Point)",
-	  0x1e31, 0x1e26, 0x1e2d, 0x000f, 8, 6, -1, 4, 0, 0x000f, 0x0f },
+	  0x1e31, 0x1e26, 0x1e2d, 0x000f, 8, 6, -1, 4, UR_FUSES_NONE,
+	  0x000f, 0x0f, 0, NULL },
 	{ "8-series", "8-series/C220 (Lynx Point)",
-	  0x8c31, 0x8c26, 0x8c2d, 0x7fff, 8, 6, 14, 6, 1, 0x7fff, 0x3f },
+	  0x8c31, 0x8c26, 0x8c2d, 0x7fff, 8, 6, 14, 6, UR_FUSES_H,
+	  0x7fff, 0x3f, 0, NULL },
 	{ "8-series-lp", "8-series LP (Lynx Point-LP)",
-	  0x9c31, 0x9c26, 0, 0x00ff, 8, 0, -1, 4, 0, 0x00ff, 0x0f },
+	  0x9c31, 0x9c26, 0, 0x01ff, 8, 0, 8, 4, UR_FUSES_LP,
+	  0x01ff, 0x0f, 0, NULL },
 	{ "9-series", "9-series (Wildcat Point)",
-	  0x8cb1, 0x8ca6, 0x8cad, 0x7fff, 8, 6, 14, 6, 0, 0x3fff, 0x3f },
+	  0x8cb1, 0x8ca6, 0x8cad, 0x7fff, 8, 6, 14, 6, UR_FUSES_NONE,
+	  0x3fff, 0x3f, 0,
+	  "9-series xHCI 8086:8cb1 is not in the Linux kernel's list of "
+	  "switchable xHCIs (pci-quirks.c usb_is_intel_switchable_xhci) and "
+	  "no Intel code for it was found; its layout is Lynx Point's, "
+	  "unverified" },
 	{ "9-series-lp", "9-series LP (Wildcat Point-LP)",
-	  0x9cb1, 0x9ca6, 0, 0x07ff, 8, 0, -1, 4, 0, 0x04ff, 0x0f },
+	  0x9cb1, 0x9ca6, 0, 0x07ff, 8, 0, -1, 4, UR_FUSES_NONE,
+	  0x04ff, 0x0f, 0x0700,
+	  "Wildcat Point-LP xHCI 8086:9cb1 is not in the Linux kernel's list "
+	  "of switchable xHCIs and no Intel code for it was found; bits 8-10 "
+	  "(seen set on a MacBookPro12,1) are of unknown meaning" },
 	{ "x99", "C610/X99 (Wellsburg)",
-	  0x8d31, 0x8d26, 0x8d2d, 0x3fff, 8, 6, -1, 6, 0, 0x3fff, 0x3f },
+	  0x8d31, 0x8d26, 0x8d2d, 0x3fff, 8, 6, -1, 6, UR_FUSES_NONE,
+	  0x3fff, 0x3f, 0,
+	  "no source confirms 8086:8d31 (C610/X99) as a switchable xHCI: the "
+	  "kernel switches only 1e31, 8c31 and 9c31, and the 'X99' boards "
+	  "seen so far (Huananzhi X99-BD4, X99-QD4) carry an 8-series 8c31" },
 };
 
 #define NCHIPSETS (sizeof(chipsets) / sizeof(chipsets[0]))
@@ -66,20 +90,61 @@ ur_chipset_keys(void)
 	return "7-series, 8-series, 8-series-lp, 9-series, 9-series-lp, x99";
 }
 
+/* USB2PRM per E0[2:1] on H parts: PchRegsUsb.h
+ * V_PCH_H_XHCI_FUS_HSPRTCNT_xxB_MASK.  The 01b (12-port) mask is 0x3fff:
+ * which two ports are fused off is not said. */
+static const uint16_t h_usb2_mask[4] = { 0x3fff, 0x3fff, 0x0fff, 0x00ff };
+static const uint8_t h_usb2_count[4] = { 14, 12, 10, 8 };
+/* USB3PRM per E0[4:3]: V_PCH_H_XHCI_FUS_SSPRTCNT_xxB_MASK. */
+static const uint8_t h_ss_mask[4] = { 0x3f, 0x0f, 0x03, 0x00 };
+#define FUS_HS(f)	(((f) >> 1) & 3)
+#define FUS_SS(f)	(((f) >> 3) & 3)
+#define FUS_USBR_OFF(f)	(((f) >> 5) & 1)	/* B_PCH_XHCI_FUS_USBR */
+
 uint16_t
 ur_chipset_ports(const struct ur_chipset *cs, uint32_t usb3fus)
 {
-	uint16_t mask = cs->port_mask;
-	unsigned n;
+	uint16_t mask;
 
-	if (cs->has_fuses) {
-		/* bits 2:1: 0 = 14 ports, 1 = 12, 2 = 10, 3 = 8 */
-		n = 14 - 2 * ((usb3fus >> 1) & 3);
-		mask &= (uint16_t)((1u << n) - 1);
-		if (cs->usbr_bit >= 0)
-			mask |= (uint16_t)(1u << cs->usbr_bit);
+	switch (cs->fuses) {
+	case UR_FUSES_H:
+		mask = h_usb2_mask[FUS_HS(usb3fus)];
+		break;
+	case UR_FUSES_LP:
+		mask = 0x00ff;	/* V_PCH_LP_XHCI_FIXED_HSPRTCNT_MASK */
+		break;
+	default:
+		return cs->port_mask;
 	}
-	return mask;
+	if (cs->usbr_bit >= 0 && !FUS_USBR_OFF(usb3fus))
+		mask |= (uint16_t)(1u << cs->usbr_bit);
+	return mask & cs->port_mask;
+}
+
+uint8_t
+ur_chipset_ss_ports(const struct ur_chipset *cs, uint32_t usb3fus)
+{
+	if (cs->fuses == UR_FUSES_H)
+		return h_ss_mask[FUS_SS(usb3fus)];
+	return (uint8_t)((1u << cs->ss_ports) - 1);
+}
+
+void
+ur_fuses_describe(const struct ur_chipset *cs, uint32_t usb3fus, char *buf,
+    size_t len)
+{
+	uint8_t ss = ur_chipset_ss_ports(cs, usb3fus);
+
+	if (cs->fuses == UR_FUSES_NONE) {
+		snprintf(buf, len, "not read on this part (no source); "
+		    "%d SuperSpeed ports assumed", cs->ss_ports);
+		return;
+	}
+	snprintf(buf, len, "%d USB2 ports (USB2PRM 0x%04x), %d SuperSpeed "
+	    "(USB3PRM 0x%02x), USBr %s",
+	    cs->fuses == UR_FUSES_H ? h_usb2_count[FUS_HS(usb3fus)] : 8,
+	    ur_chipset_ports(cs, usb3fus), __builtin_popcount(ss), ss,
+	    FUS_USBR_OFF(usb3fus) ? "disabled" : "enabled");
 }
 
 int

@@ -12,7 +12,7 @@
 #define UR_REG_USB2PRM  0xd4	/* bit n = 1: the OS may switch port n */
 #define UR_REG_PSSEN    0xd8	/* bit n = 1: SuperSpeed termination of USB3 port n */
 #define UR_REG_USB3PRM  0xdc	/* bit n = 1: the OS may change PSSEN bit n */
-#define UR_REG_USB3FUS  0xe0	/* 8-series H: fused port counts */
+#define UR_REG_USB3FUS  0xe0	/* fuses: port counts, USBr (see below) */
 
 #define UR_XUSB2PR_FIELD 0x7fffu	/* bits 14:0 */
 #define UR_PSSEN_FIELD   0x3fu		/* bits 5:0 */
@@ -41,6 +41,21 @@ enum ur_side {
 	UR_SIDE_XHCI = 1,
 };
 
+/* How a part's USB3FUS (0xE0) reads.  Intel's Lynx Point reference code,
+ * PchUsbCommon.c GetXhciPortCountAndSetPortRoutingMask (PCH BIOS Spec
+ * section 13.2.5/13.2.6 step 1), with PchRegsUsb.h for the values:
+ *   H:  E0[2:1] USB2 ports 00:14 01:12 10:10 11:8, for which firmware
+ *       programs USB2PRM 0x3fff 0x3fff 0x0fff 0x00ff (a 12-port part is
+ *       not "the first 12"); E0[4:3] SuperSpeed ports 6/4/2/0 (USB3PRM
+ *       0x3f 0x0f 0x03 0x00); E0[5] = 1: USBr (bit 14) disabled.
+ *   LP: always 8 USB2 ports (0x00ff) and 4 SuperSpeed (0x0f); E0[5] = 0
+ *       adds USBr at bit 8. */
+enum ur_fuses {
+	UR_FUSES_NONE = 0,	/* no source for 0xE0 on this part */
+	UR_FUSES_H,
+	UR_FUSES_LP,
+};
+
 struct ur_chipset {
 	const char *key;	/* "8-series": what --chipset takes */
 	const char *name;	/* "8-series/C220 (Lynx Point)" */
@@ -52,9 +67,11 @@ struct ur_chipset {
 	uint8_t ehci2_ports;	/* bits 8.. that are EHCI #2 ports 1.. */
 	int8_t usbr_bit;	/* USB redirection port, or -1 */
 	uint8_t ss_ports;	/* USB3 ports (PSSEN bits) */
-	uint8_t has_fuses;	/* USB3FUS (0xE0) holds the port counts */
+	uint8_t fuses;		/* enum ur_fuses */
 	uint16_t default_prm;	/* USB2PRM of the simulated part */
 	uint8_t default_ss_prm;
+	uint16_t unverified;	/* bits no source confirms as routing ports */
+	const char *doubt;	/* why the part itself is unverified, or NULL */
 };
 
 const struct ur_chipset *ur_chipset_by_id(uint16_t vendor, uint16_t device);
@@ -64,8 +81,18 @@ const struct ur_chipset *ur_chipset_at(size_t i);	/* NULL past the end */
 /* "7-series, 8-series, ..." for messages. */
 const char *ur_chipset_keys(void);
 
-/* Ports present on this part, after the fuses where the part has them. */
+/* USB2 ports present on this part after its fuses: the USB2PRM that
+ * Intel's reference code programs for this USB3FUS.  Parts with no fuse
+ * source: every port bit. */
 uint16_t ur_chipset_ports(const struct ur_chipset *cs, uint32_t usb3fus);
+
+/* SuperSpeed ports (PSSEN bits) present after the fuses. */
+uint8_t ur_chipset_ss_ports(const struct ur_chipset *cs, uint32_t usb3fus);
+
+/* "12 USB2 ports (0x3fff), 6 SuperSpeed (0x3f), USBr disabled" or, on
+ * parts without a fuse source, what the table says. */
+void ur_fuses_describe(const struct ur_chipset *cs, uint32_t usb3fus,
+    char *buf, size_t len);
 
 /* Which EHCI (1 or 2) and which of its ports (1-based) bit is wired to;
  * returns 0 when the bit is an xHCI-only or redirection port. */

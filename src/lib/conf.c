@@ -18,8 +18,16 @@
 static const char *const extra_keys[] = {
 	"libvirt-uri", "control-socket", "control-group", "listen-tcp",
 	"allow-remote-listen", "guest-rate", "drift-check-ms", "hook-helper",
+	"hotkey-device", "hotkey", "hotkey-domain",
 	NULL,
 };
+
+/* Keys that may be given more than once: each line adds a value. */
+static int
+is_multi(const char *key)
+{
+	return strcmp(key, "hotkey-device") == 0;
+}
 
 void
 ur_conf_defaults(struct ur_conf *c)
@@ -89,7 +97,7 @@ set_extra(struct ur_conf *c, const char *key, const char *value, int line,
 		return ur_errf(err, "%s line %d: unknown key '%s' (see "
 		    "usbroute.conf(5))", c->path, line, key);
 	for (i = 0; i < c->nextra; i++)
-		if (strcmp(c->extra[i].key, key) == 0)
+		if (strcmp(c->extra[i].key, key) == 0 && !is_multi(key))
 			break;
 	if (i == c->nextra) {
 		if (c->nextra == UR_CONF_MAX_EXTRA)
@@ -106,21 +114,31 @@ set_extra(struct ur_conf *c, const char *key, const char *value, int line,
 	return 0;
 }
 
+const char *
+ur_conf_name_problem(const char *name)
+{
+	if (!valid_name(name))
+		return "may hold only letters, digits, '-' and '_'";
+	if (strncmp(name, "ehci", 4) == 0 || strcmp(name, "all") == 0 ||
+	    strcmp(name, "usbr") == 0 ||
+	    (name[0] == 'p' && isdigit((unsigned char)name[1])))
+		return "looks like a port word; pick another name";
+	if (strlen(name) >= sizeof(((struct ur_conf_name *)0)->name))
+		return "is too long";
+	return NULL;
+}
+
 static int
 set_port_name(struct ur_conf *c, const char *name, const char *words,
     int line, struct ur_err *err)
 {
 	struct ur_conf_name *n;
+	const char *why;
 	int i;
 
-	if (!valid_name(name))
-		return ur_errf(err, "%s line %d: port name '%s' may hold only "
-		    "letters, digits, '-' and '_'", c->path, line, name);
-	if (strncmp(name, "ehci", 4) == 0 || strcmp(name, "all") == 0 ||
-	    strcmp(name, "usbr") == 0 ||
-	    (name[0] == 'p' && isdigit((unsigned char)name[1])))
-		return ur_errf(err, "%s line %d: port name '%s' looks like a "
-		    "port word; pick another name", c->path, line, name);
+	if ((why = ur_conf_name_problem(name)) != NULL)
+		return ur_errf(err, "%s line %d: port name '%s' %s", c->path,
+		    line, name, why);
 	for (i = 0; i < c->nnames; i++)
 		if (strcmp(c->names[i].name, name) == 0)
 			return ur_errf(err, "%s line %d: port name '%s' is "
@@ -273,6 +291,17 @@ ur_conf_get(const struct ur_conf *c, const char *key)
 
 	for (i = 0; i < c->nextra; i++)
 		if (strcmp(c->extra[i].key, key) == 0)
+			return c->extra[i].value;
+	return NULL;
+}
+
+const char *
+ur_conf_get_nth(const struct ur_conf *c, const char *key, int n)
+{
+	int i;
+
+	for (i = 0; i < c->nextra; i++)
+		if (strcmp(c->extra[i].key, key) == 0 && n-- == 0)
 			return c->extra[i].value;
 	return NULL;
 }

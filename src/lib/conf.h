@@ -56,8 +56,16 @@ int ur_conf_load(struct ur_conf *c, const char *path, int missing_ok,
 
 void ur_conf_defaults(struct ur_conf *c);
 
+/* What is wrong with name as a port name ("may hold only letters, ..."),
+ * or NULL when it is a good one. */
+const char *ur_conf_name_problem(const char *name);
+
 /* Value of a key the daemon or hook reads, or NULL. */
 const char *ur_conf_get(const struct ur_conf *c, const char *key);
+
+/* The n-th value (from 0) of a key given on several lines
+ * (hotkey-device), or NULL past the last. */
+const char *ur_conf_get_nth(const struct ur_conf *c, const char *key, int n);
 
 /* control-socket, or its default /run/usbroute/control. */
 const char *ur_conf_control_socket(const struct ur_conf *c);

@@ -142,9 +142,11 @@ check_ehci(struct ur_doctor *d, const struct ur_conf *conf,
 		return;		/* LP parts have no EHCI #2 */
 	if (!ur_ehci_present(conf->sysfs_root, addr, id)) {
 		say(d, UR_WARN, topic, "EHCI #%d (%s) is not on the PCI bus: "
-		    "the firmware has it disabled; its ports can only stay on "
-		    "the xHCI (look for an EHCI setting in the BIOS)", which,
-		    addr);
+		    "its ports can only stay on the xHCI, and usbroute refuses "
+		    "to route them to it (Linux too switches ports only when an "
+		    "Intel EHCI exists). Some firmware hides the EHCIs when the "
+		    "xHCI mode is 'Enabled'; 'Auto' or 'Smart Auto' keeps them, "
+		    "or look for an EHCI enable setting", which, addr);
 		return;
 	}
 	link_name(conf->sysfs_root, addr, "driver", driver, sizeof(driver));
@@ -176,9 +178,11 @@ check_ports(struct ur_doctor *d, const struct ur_machine *m)
 
 	if (m->switchable == 0) {
 		say(d, UR_FAIL, "ports", "the firmware lets no port move "
-		    "(USB2PRM 0x%08x): look for the xHCI mode in the BIOS "
-		    "(Auto or Smart Auto lets the OS switch; Enabled or "
-		    "Disabled fixes every port)", m->regs.usb2prm);
+		    "(USB2PRM 0x%08x). Intel's reference code sets USB2PRM "
+		    "from the fuses in every xHCI mode except Disabled (which "
+		    "hides the xHCI), so this firmware departs from it: try "
+		    "another xHCI mode in the BIOS, or a firmware update",
+		    m->regs.usb2prm);
 		return;
 	}
 	ur_ports_format(m->switchable, m->cs, ports, sizeof(ports));
@@ -188,6 +192,34 @@ check_ports(struct ur_doctor *d, const struct ur_machine *m)
 		ur_ports_format(stuck, m->cs, fixed, sizeof(fixed));
 		say(d, UR_INFO, "ports", "the firmware keeps %s where they "
 		    "are (USB2PRM 0x%08x)", fixed, m->regs.usb2prm);
+	}
+}
+
+/* What no source confirms about this part, and where the firmware's
+ * USB2PRM and the fuses disagree (usbroute follows USB2PRM). */
+static void
+check_part(struct ur_doctor *d, const struct ur_machine *m)
+{
+	uint16_t extra = (uint16_t)(m->switchable & ~m->fused);
+	uint16_t doubt = (uint16_t)(m->switchable & m->cs->unverified);
+	char ports[128], fuses[128];
+
+	if (m->cs->doubt != NULL)
+		say(d, UR_WARN, "chipset", "unverified: %s", m->cs->doubt);
+	ur_fuses_describe(m->cs, m->regs.usb3fus, fuses, sizeof(fuses));
+	say(d, UR_INFO, "fuses", "USB3FUS 0x%08x: %s", m->regs.usb3fus,
+	    fuses);
+	if (extra != 0) {
+		ur_ports_format(extra, m->cs, ports, sizeof(ports));
+		say(d, UR_WARN, "fuses", "USB2PRM 0x%08x lets the OS switch "
+		    "%s, which the fuses remove: the firmware departs from "
+		    "Intel's reference code; usbroute follows USB2PRM",
+		    m->regs.usb2prm, ports);
+	}
+	if (doubt != 0) {
+		ur_ports_format(doubt, m->cs, ports, sizeof(ports));
+		say(d, UR_WARN, "ports", "USB2PRM lets the OS switch %s, but no "
+		    "source says which physical ports these bits are", ports);
 	}
 }
 
@@ -313,6 +345,7 @@ ur_doctor_run(const struct ur_conf *conf, const char *hooks_dir,
 	}
 	say(d, UR_OK, "chipset", "%s xHCI at %s [8086:%04x]", m.cs->name,
 	    UR_ADDR_XHCI, m.cs->xhci_id);
+	check_part(d, &m);
 	check_ports(d, &m);
 	check_ehci(d, conf, m.cs, 1);
 	check_ehci(d, conf, m.cs, 2);

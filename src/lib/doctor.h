@@ -27,7 +27,7 @@ struct ur_doctor {
 	struct ur_finding f[UR_DOCTOR_MAX];
 };
 
-/* hooks_dir: libvirt's hooks directory (SYSCONFDIR/libvirt/hooks). */
+/* hooks_dir: libvirt's hooks directory (/etc/libvirt/hooks). */
 void ur_doctor_run(const struct ur_conf *conf, const char *hooks_dir,
     struct ur_doctor *d);
 

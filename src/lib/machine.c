@@ -6,6 +6,20 @@
 #include "power.h"
 #include "state.h"
 
+/* Which EHCIs are on the bus now: read at every commit, not kept from
+ * the open (the daemon keeps its machine open for days). */
+static void
+find_ehcis(struct ur_machine *m)
+{
+	const char *root = m->conf->sysfs_root;
+
+	m->ehcis = 0;
+	if (ur_ehci_present(root, UR_ADDR_EHCI1, m->cs->ehci1_id))
+		m->ehcis |= UR_CTRL_EHCI1;
+	if (ur_ehci_present(root, UR_ADDR_EHCI2, m->cs->ehci2_id))
+		m->ehcis |= UR_CTRL_EHCI2;
+}
+
 int
 ur_machine_open(struct ur_machine *m, const struct ur_conf *conf,
     struct ur_err *err)
@@ -15,13 +29,51 @@ ur_machine_open(struct ur_machine *m, const struct ur_conf *conf,
 	if (ur_xhci_open(conf->sysfs_root, &m->xhci, err) < 0)
 		return -1;
 	m->cs = ur_xhci_chipset(m->xhci);
-	if (ur_xhci_read(m->xhci, &m->regs, err) < 0 ||
-	    ur_pairs_resolve(conf, m->cs, &m->pairs, err) < 0) {
+	if (ur_xhci_read(m->xhci, &m->regs, err) < 0) {
 		ur_machine_close(m);
 		return -1;
 	}
-	m->present = ur_chipset_ports(m->cs, m->regs.usb3fus);
-	m->switchable = (uint16_t)(m->present & m->regs.usb2prm);
+	/* USB2PRM decides what the OS may switch (Linux hands over exactly
+	 * USB2PRM); the fuses say what Intel's code would have put there
+	 * and are the cross-check doctor reports on. */
+	m->fused = ur_chipset_ports(m->cs, m->regs.usb3fus);
+	m->switchable = (uint16_t)(m->regs.usb2prm & m->cs->port_mask);
+	m->present = (uint16_t)(m->fused | m->switchable);
+	m->ss_present = ur_chipset_ss_ports(m->cs, m->regs.usb3fus);
+	find_ehcis(m);
+	if (ur_pairs_resolve(conf, m->cs, m->ss_present, &m->pairs,
+	    err) < 0) {
+		ur_machine_close(m);
+		return -1;
+	}
+	return 0;
+}
+
+int
+ur_machine_check_ehci(const struct ur_machine *m, uint16_t ehci_side,
+    struct ur_err *err)
+{
+	char name[16];
+	unsigned ctrl;
+	int bit, which;
+
+	for (bit = 0; bit < UR_MAX_PORTS; bit++) {
+		if (!(ehci_side & (1u << bit)))
+			continue;
+		/* USBr and the xHCI-only bits have no EHCI port of ours
+		 * to check; their bit is the firmware's business. */
+		ctrl = ur_port_ehci_ctrl(m->cs, bit);
+		if (ctrl == 0 || (m->ehcis & ctrl))
+			continue;
+		ur_port_name(m->cs, bit, name, sizeof(name));
+		which = ctrl == UR_CTRL_EHCI1 ? 1 : 2;
+		return ur_errf(err, "port %s cannot go to the EHCI: EHCI #%d "
+		    "(%s) is not on the PCI bus, so the port would be dead; "
+		    "check the firmware's USB settings: the EHCI must be "
+		    "enabled (xHCI mode 'Enabled' hides the EHCIs on some "
+		    "boards, 'Auto' or 'Smart Auto' keeps them)", name,
+		    which, which == 1 ? UR_ADDR_EHCI1 : UR_ADDR_EHCI2);
+	}
 	return 0;
 }
 
@@ -51,15 +103,52 @@ uint16_t
 ur_machine_drift(const struct ur_machine *m, const struct ur_table *t)
 {
 	uint16_t want = ur_table_compute(t, m->cs, m->switchable);
+	uint16_t drift = (uint16_t)((m->regs.xusb2pr ^ want) & m->switchable);
+	uint32_t ss_mask = m->regs.usb3prm & UR_PSSEN_FIELD;
+	int bit;
 
-	return (uint16_t)((m->regs.xusb2pr ^ want) & m->switchable);
+	/* A paired termination must follow its wire's side. */
+	for (bit = 0; bit < UR_MAX_PORTS; bit++) {
+		uint16_t b = (uint16_t)(1u << bit);
+		uint32_t ss = ur_pairs_ss(&m->pairs, b) & ss_mask;
+
+		if (!(m->switchable & b) || ss == 0)
+			continue;
+		if ((want & b) ? (m->regs.pssen & ss) != ss :
+		    (m->regs.pssen & ss) != 0)
+			drift |= b;
+	}
+	return drift;
+}
+
+/*
+ * The power/control value to put back goes to disk (STATE_DIR/pm-saved)
+ * before "on" is written: kept only in the table, saved after "on", a
+ * kill -9 in between lost it for good (issue 7: 17 of 100 kills).
+ */
+static int
+record_pm(struct ur_machine *m, struct ur_table *t, struct ur_err *err)
+{
+	const struct ur_conf *c = m->conf;
+
+	switch (ur_power_read(c->sysfs_root, t->pm_saved,
+	    sizeof(t->pm_saved), err)) {
+	case -1:
+		return -1;
+	case 0:
+		return 0;
+	}
+	return ur_state_pm_record(c->state_dir, t->pm_saved, err);
 }
 
 /* Registers, then power/control, are made to match t; on failure both
- * are as they were. */
+ * are as they were.  `was` is what the table wanted before this commit's
+ * edit: only ports newly sent to an EHCI (by the edit, or by a repair of a
+ * port the register has on the xHCI) must find that EHCI on the bus; a
+ * release or a repair elsewhere goes on beside a port already stranded. */
 static int
-realize(struct ur_machine *m, struct ur_table *t, const char *old_pm,
-    struct ur_err *err)
+realize(struct ur_machine *m, struct ur_table *t, uint16_t was,
+    const char *old_pm, struct ur_err *err)
 {
 	const char *root = m->conf->sysfs_root;
 	uint16_t want = ur_table_compute(t, m->cs, m->switchable);
@@ -68,6 +157,9 @@ realize(struct ur_machine *m, struct ur_table *t, const char *old_pm,
 	struct ur_err ignored;
 	int held = 0, i;
 
+	if (ur_machine_check_ehci(m, (uint16_t)(m->switchable & ~want &
+	    (was | m->regs.xusb2pr)), err) < 0)
+		return -1;
 	if (ur_plan(&m->regs, m->cs, &m->pairs, m->switchable, want, &plan,
 	    err) < 0)
 		return -1;
@@ -77,14 +169,16 @@ realize(struct ur_machine *m, struct ur_table *t, const char *old_pm,
 		/* pm_saved may be freshly recorded (record_pm): held
 		 * means "this commit began holding it". */
 		held = old_pm[0] == '\0';
+		if (held && record_pm(m, t, err) < 0)
+			return -1;
 		/* Every time: a power tool may have set it back to auto. */
 		if (ur_power_hold(root, t->pm_saved, sizeof(t->pm_saved),
 		    err) < 0)
 			return -1;
 	}
 	if (ur_apply(m->xhci, &m->regs, &plan, err) < 0) {
-		if (held)
-			(void)ur_power_release(root, t->pm_saved, &ignored);
+		if (held && ur_power_release(root, t->pm_saved, &ignored) == 0)
+			ur_state_pm_forget(m->conf->state_dir);
 		return -1;
 	}
 	/* Every step was read back equal: that is what the registers hold. */
@@ -96,36 +190,14 @@ realize(struct ur_machine *m, struct ur_table *t, const char *old_pm,
 	}
 	/* The routing is home now; a power/control we cannot put back is
 	 * reported, and the next commit tries again (pm_saved is kept). */
-	if (away == 0 && ur_power_release(root, t->pm_saved, err) < 0)
-		return -1;
-	return 0;
-}
-
-/*
- * The power/control value to put back goes to disk before realize()
- * changes it: saved only with the new table, after "on" was written, a
- * kill -9 in between lost it for good (issue 7: 17 of 100 kills).  The
- * record is the table as it was (before the edit) plus pm_saved, so
- * every crash point leaves a file that is true and knows the value.
- */
-static int
-record_pm(struct ur_machine *m, struct ur_table *t,
-    struct ur_table *before, struct ur_err *err)
-{
-	const struct ur_conf *c = m->conf;
-
-	if (t->pm_saved[0] != '\0' ||
-	    ur_table_away(t, m->cs, m->switchable) == 0)
-		return 0;
-	switch (ur_power_read(c->sysfs_root, t->pm_saved,
-	    sizeof(t->pm_saved), err)) {
-	case -1:
-		return -1;
-	case 0:
-		return 0;
+	if (away == 0 && t->pm_saved[0] != '\0') {
+		if (ur_power_release(root, t->pm_saved, err) < 0)
+			return -1;
+		/* Before the table is saved: a crash in between leaves the
+		 * value in the table, which is still true. */
+		ur_state_pm_forget(m->conf->state_dir);
 	}
-	memcpy(before->pm_saved, t->pm_saved, sizeof(before->pm_saved));
-	return ur_state_save(c->state_dir, before, err);
+	return 0;
 }
 
 /* After a failed save: the registers and power/control as they were
@@ -153,10 +225,11 @@ int
 ur_commit(struct ur_machine *m, ur_edit_fn edit, void *arg,
     struct ur_table *out, struct ur_err *err)
 {
-	struct ur_table t, t0;
+	struct ur_table t;
 	struct ur_regs before;
 	struct ur_lock lk;
 	char old_pm[sizeof(t.pm_saved)];
+	uint16_t was;
 	int rc = -1;
 
 	if (ur_state_lock(m->conf->state_dir, m->conf->lock_timeout_ms, &lk,
@@ -167,14 +240,13 @@ ur_commit(struct ur_machine *m, ur_edit_fn edit, void *arg,
 	/* Read under the lock: another usbroute may have just written. */
 	if (ur_xhci_read(m->xhci, &m->regs, err) < 0)
 		goto out;
+	find_ehcis(m);
 	before = m->regs;
+	was = ur_table_compute(&t, m->cs, m->switchable);
 	memcpy(old_pm, t.pm_saved, sizeof(old_pm));
-	t0 = t;
 	if (edit != NULL && edit(&t, m, arg, err) < 0)
 		goto out;
-	if (record_pm(m, &t, &t0, err) < 0)
-		goto out;
-	if (realize(m, &t, old_pm, err) < 0)
+	if (realize(m, &t, was, old_pm, err) < 0)
 		goto out;
 	if (ur_state_save(m->conf->state_dir, &t, err) < 0) {
 		undo(m, &before, old_pm, &t);

@@ -15,8 +15,11 @@ struct ur_machine {
 	struct ur_xhci *xhci;
 	const struct ur_chipset *cs;
 	struct ur_regs regs;		/* as last read */
-	uint16_t present;		/* ports this part has */
-	uint16_t switchable;		/* present & USB2PRM */
+	uint16_t present;		/* ports: fuses, or USB2PRM says so */
+	uint16_t switchable;		/* USB2PRM: what the OS may move */
+	uint16_t fused;			/* ports the fuses leave */
+	uint8_t ss_present;		/* PSSEN bits the fuses leave */
+	unsigned ehcis;			/* EHCIs on the bus (enum ur_ctrl) */
 	struct ur_pairs pairs;
 };
 
@@ -43,7 +46,15 @@ int ur_commit(struct ur_machine *m, ur_edit_fn edit, void *arg,
 int ur_machine_table(struct ur_machine *m, struct ur_table *t,
     struct ur_err *err);
 
-/* Ports whose register bit disagrees with the table. */
+/* Refuses (naming the port and the missing controller) if any port of
+ * `ehci_side` would be routed to an EHCI that is not on the bus: the
+ * port would be dead.  Linux switches ports only once it has found an
+ * Intel EHCI (pci-quirks.c usb_enable_intel_xhci_ports). */
+int ur_machine_check_ehci(const struct ur_machine *m, uint16_t ehci_side,
+    struct ur_err *err);
+
+/* Ports whose register bit disagrees with the table: XUSB2PR, or the
+ * PSSEN bit ss-paired with the port. */
 uint16_t ur_machine_drift(const struct ur_machine *m,
     const struct ur_table *t);
 

@@ -13,6 +13,7 @@
 #include <libxml/xmlversion.h>
 
 #include "chipset.h"
+#include "devspec.h"
 #include "err.h"
 #include "meta.h"
 #include "metascan.h"
@@ -336,15 +337,62 @@ parse_controllers(const char *text, unsigned *ctrls, struct ur_err *err)
 	    strlen(bad) == sizeof(bad) - 1 ? "..." : "");
 }
 
+/* yes/no attributes: absent is no. */
+static int
+get_yesno(xmlNodePtr n, const char *name, int *v, const char *what,
+    struct ur_err *err)
+{
+	char buf[32];
+	int have;
+
+	*v = 0;
+	if (get_attr(n, name, buf, sizeof(buf), &have, what, err) == -1)
+		return -1;
+	if (!have || strcmp(buf, "no") == 0)
+		return 0;
+	if (strcmp(buf, "yes") == 0) {
+		*v = 1;
+		return 0;
+	}
+	return ur_errf(err, PFX "%s: %s=\"%s\"; use %s=\"yes\" or "
+	    "%s=\"no\"", what, name, buf, name, name);
+}
+
+/* devices= and required= of a profile (or of the short form). */
+static int
+parse_devices(xmlNodePtr n, struct ur_profile *p, const char *what,
+    int *have, struct ur_err *err)
+{
+	struct ur_devspec spec[UR_DEVSPEC_MAX];
+	struct ur_err why;
+	int count;
+
+	if (get_attr(n, "devices", p->devices, sizeof(p->devices), have,
+	    what, err) == -1)
+		return -1;
+	if (*have && ur_devspec_list(p->devices, spec, UR_DEVSPEC_MAX,
+	    &count, &why) == -1)
+		return ur_errf(err, PFX "%s: %s", what, why.msg);
+	if (*have && count == 0)
+		return ur_errf(err, PFX "%s has empty devices=; list devices "
+		    "like devices=\"046d:c52b\"", what);
+	if (get_yesno(n, "required", &p->required, what, err) == -1)
+		return -1;
+	if (p->required && !*have)
+		return ur_errf(err, PFX "%s: required=\"yes\" but no "
+		    "devices=; name the devices it requires", what);
+	return 0;
+}
+
 static int
 parse_profile(xmlNodePtr n, struct ur_domain *d, struct ur_err *err)
 {
 	static const char *const known[] = {
-		"name", "ports", "mask", "default", NULL
+		"name", "ports", "mask", "devices", "required", "default", NULL
 	};
 	struct ur_profile *p;
 	char what[96], dflt[32], mask[sizeof(p->ports)];
-	int have_name, have_ports, have_mask, have_dflt, i;
+	int have_name, have_ports, have_mask, have_dflt, have_devs, i;
 
 	if (d->nprofiles >= UR_META_MAX_PROFILES)
 		return ur_errf(err, PFX "more than %d <profile> elements; "
@@ -365,7 +413,8 @@ parse_profile(xmlNodePtr n, struct ur_domain *d, struct ur_err *err)
 		    p->name);
 	snprintf(what, sizeof(what), "profile \"%s\"", p->name);
 	if (check_attrs(n, what, known,
-	    "name=, ports= (or mask=) and default=", err) == -1)
+	    "name=, ports= (or mask=), devices=, required= and default=",
+	    err) == -1)
 		return -1;
 	for (i = 0; i < d->nprofiles; i++)
 		if (strcmp(d->profile[i].name, p->name) == 0)
@@ -381,6 +430,8 @@ parse_profile(xmlNodePtr n, struct ur_domain *d, struct ur_err *err)
 	if (have_ports && have_mask)
 		return ur_errf(err, PFX "%s has both ports= and mask=; keep "
 		    "one", what);
+	if (parse_devices(n, p, what, &have_devs, err) == -1)
+		return -1;
 	if (have_mask) {
 		if (!is_mask(mask))
 			return ur_errf(err, PFX "%s: mask=\"%s\" is not a "
@@ -392,10 +443,11 @@ parse_profile(xmlNodePtr n, struct ur_domain *d, struct ur_err *err)
 			memcpy(p->ports, mask, sizeof(p->ports));
 		else
 			snprintf(p->ports, sizeof(p->ports), "0x%.8s", mask);
-	} else if (!have_ports) {
-		return ur_errf(err, PFX "%s has no ports; add "
-		    "ports=\"ehci2.1-6\" or the like", what);
-	} else if (is_blank(p->ports)) {
+	} else if (!have_ports && !have_devs) {
+		return ur_errf(err, PFX "%s has no ports and no devices; add "
+		    "ports=\"ehci2.1-6\" or devices=\"046d:c52b\" or the "
+		    "like", what);
+	} else if (have_ports && is_blank(p->ports)) {
 		return ur_errf(err, PFX "%s has empty ports=; list ports "
 		    "like ports=\"ehci2.1-6\"", what);
 	}
@@ -477,10 +529,12 @@ pick_default(struct ur_domain *d, struct ur_err *err)
 static int
 parse_ours(xmlNodePtr root, struct ur_domain *d, struct ur_err *err)
 {
-	static const char *const known[] = { "controllers", "ports", NULL };
+	static const char *const known[] = {
+		"controllers", "ports", "devices", "required", NULL
+	};
 	char ctrls[128];
 	xmlNodePtr c;
-	int have_ctrls, have_ports;
+	int have_ctrls, have_ports, have_devs;
 	struct ur_profile *p;
 
 	if (!is_named(root, UR_META_KEY))
@@ -489,7 +543,7 @@ parse_ours(xmlNodePtr root, struct ur_domain *d, struct ur_err *err)
 		    UR_META_NS);
 	d->has_meta = 1;
 	if (check_attrs(root, "<usbroute>", known,
-	    "controllers= and ports=", err) == -1)
+	    "controllers=, ports=, devices= and required=", err) == -1)
 		return -1;
 	if (get_attr(root, "controllers", ctrls, sizeof(ctrls), &have_ctrls,
 	    "<usbroute>", err) == -1)
@@ -512,17 +566,27 @@ parse_ours(xmlNodePtr root, struct ur_domain *d, struct ur_err *err)
 		}
 	}
 
-	/* Short form: ports= on the root is one profile named "default". */
-	if (xmlHasNsProp(root, (const xmlChar *)"ports", NULL) != NULL) {
+	/* Short form: ports= and devices= on the root are one profile
+	 * named "default". */
+	if (xmlHasNsProp(root, (const xmlChar *)"ports", NULL) != NULL ||
+	    xmlHasNsProp(root, (const xmlChar *)"devices", NULL) != NULL ||
+	    xmlHasNsProp(root, (const xmlChar *)"required", NULL) != NULL) {
 		if (d->nprofiles > 0)
-			return ur_errf(err, PFX "ports= on <usbroute> and "
-			    "<profile> elements; move those ports into a "
-			    "profile");
+			return ur_errf(err, PFX "%s= on <usbroute> and "
+			    "<profile> elements; move it into a profile",
+			    xmlHasNsProp(root, (const xmlChar *)"ports",
+			    NULL) != NULL ? "ports" : "devices");
 		p = &d->profile[0];
+		memset(p, 0, sizeof(*p));
 		if (get_attr(root, "ports", p->ports, sizeof(p->ports),
-		    &have_ports, "<usbroute>", err) == -1)
+		    &have_ports, "<usbroute>", err) == -1 ||
+		    parse_devices(root, p, "<usbroute>", &have_devs,
+		    err) == -1)
 			return -1;
-		if (is_blank(p->ports))
+		if (!have_ports && !have_devs)
+			return ur_errf(err, PFX "<usbroute> has required= but "
+			    "no devices=; name the devices it requires");
+		if (have_ports && is_blank(p->ports))
 			return ur_errf(err, PFX "<usbroute> has empty ports=; "
 			    "list ports like ports=\"ehci2.1-6\"");
 		snprintf(p->name, sizeof(p->name), "default");
@@ -805,7 +869,13 @@ ur_meta_format(const struct ur_domain *d, char *buf, size_t len,
 		for (i = 0; i < d->nprofiles; i++) {
 			put(&o, "  <profile");
 			put_attr(&o, "name", d->profile[i].name);
-			put_attr(&o, "ports", d->profile[i].ports);
+			if (d->profile[i].ports[0] != '\0' ||
+			    d->profile[i].devices[0] == '\0')
+				put_attr(&o, "ports", d->profile[i].ports);
+			if (d->profile[i].devices[0] != '\0')
+				put_attr(&o, "devices", d->profile[i].devices);
+			if (d->profile[i].required)
+				put(&o, " required=\"yes\"");
 			if (d->profile[i].is_default ||
 			    i == d->default_profile)
 				put(&o, " default=\"yes\"");
@@ -891,13 +961,38 @@ channel_path(xmlNodePtr dev, const char *alias, char *path, size_t size,
 	return rc;
 }
 
-int
-ur_meta_channel(const char *xml, size_t len, const char *alias, char *path,
-    size_t size, struct ur_err *err)
+/*
+ * Whether dev carries alias.  In a defined (inactive) domain a device
+ * without an <alias> gets libvirt's default one when the domain starts:
+ * its kind and its index among the devices of that kind ("serial0",
+ * "channel1"); implied says to count those.
+ */
+static int
+matches(xmlNodePtr dev, const char *alias, int implied, int index)
 {
+	char name[32];
+	xmlNodePtr c;
+
+	if (has_alias(dev, alias))
+		return 1;
+	if (!implied)
+		return 0;
+	for (c = dev->children; c != NULL; c = c->next)
+		if (c->type == XML_ELEMENT_NODE && is_named(c, "alias"))
+			return 0;
+	snprintf(name, sizeof(name), "%s%d", (const char *)dev->name, index);
+	return strcmp(name, alias) == 0;
+}
+
+static int
+find_channel(const char *xml, size_t len, const char *alias, int implied,
+    char *path, size_t size, struct ur_err *err)
+{
+	static const char *const kinds[] = { "serial", "console", "channel" };
+	int index[3] = { 0, 0, 0 };
 	xmlNodePtr root, devices, dev;
 	xmlDocPtr doc;
-	int rc = 1;
+	int rc = 1, k;
 
 	if ((doc = read_doc(xml, len, err)) == NULL)
 		return one_line(err);
@@ -905,16 +1000,33 @@ ur_meta_channel(const char *xml, size_t len, const char *alias, char *path,
 	devices = is_named(root, "domain") ? plain_child(root, "devices") : NULL;
 	for (dev = devices ? devices->children : NULL; dev != NULL;
 	    dev = dev->next) {
-		if (dev->type != XML_ELEMENT_NODE ||
-		    !(is_named(dev, "serial") || is_named(dev, "console") ||
-		    is_named(dev, "channel")) || !has_alias(dev, alias))
+		if (dev->type != XML_ELEMENT_NODE)
+			continue;
+		for (k = 0; k < 3 && !is_named(dev, kinds[k]); k++)
+			;
+		if (k == 3 || !matches(dev, alias, implied, index[k]++))
 			continue;
 		rc = channel_path(dev, alias, path, size, err);
 		break;
 	}
 	if (rc == 1)
 		ur_errf(err, "no serial, console or channel device with alias "
-		    "'%s' in the running domain", alias);
+		    "'%s' in the %s domain", alias, implied ? "defined" :
+		    "running");
 	xmlFreeDoc(doc);
 	return rc == 0 ? 0 : one_line(err);
+}
+
+int
+ur_meta_channel(const char *xml, size_t len, const char *alias, char *path,
+    size_t size, struct ur_err *err)
+{
+	return find_channel(xml, len, alias, 0, path, size, err);
+}
+
+int
+ur_meta_channel_defined(const char *xml, size_t len, const char *alias,
+    char *path, size_t size, struct ur_err *err)
+{
+	return find_channel(xml, len, alias, 1, path, size, err);
 }

@@ -13,7 +13,10 @@
 
 struct ur_profile {
 	char name[64];
-	char ports[256];	/* port words, resolved later against the chipset */
+	char ports[256];	/* port words, resolved later against the chipset;
+				 * "" when the profile names only devices */
+	char devices[256];	/* device words (devspec.h), checked; "" if none */
+	int required;		/* required="yes": no start without them */
 	int is_default;
 };
 
@@ -49,6 +52,12 @@ unsigned ur_meta_ctrls(const struct ur_domain *d);
  * device with this alias (type='unix', mode='bind'); an error says why
  * a device found cannot serve as a toggle device. */
 int ur_meta_channel(const char *xml, size_t len, const char *alias,
+    char *path, size_t size, struct ur_err *err);
+
+/* The same in a defined (inactive) domain's XML, where a device without
+ * an <alias> is known by the one libvirt will give it at start (serial0:
+ * the first <serial>, channel1: the second <channel>, ...). */
+int ur_meta_channel_defined(const char *xml, size_t len, const char *alias,
     char *path, size_t size, struct ur_err *err);
 
 /* Our element as XML text, for virDomainSetMetadata. */

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "devspec.h"
 #include "metaedit.h"
 
 int
@@ -78,11 +79,30 @@ change_profile(struct ur_domain *d, int idx, const struct ur_metaedit *e,
     const char *pname, struct ur_err *err)
 {
 	struct ur_profile *p = &d->profile[idx];
-	int i;
+	struct ur_devspec spec[UR_DEVSPEC_MAX];
+	int i, ndev;
 
 	if (e->ports != NULL && copy(p->ports, sizeof(p->ports), e->ports,
 	    "--ports", err) < 0)
 		return -1;
+	if (e->devices != NULL) {
+		if (ur_devspec_list(e->devices, spec, UR_DEVSPEC_MAX, &ndev,
+		    err) < 0 || copy(p->devices, sizeof(p->devices),
+		    e->devices, "--devices", err) < 0)
+			return -1;
+		if (ndev == 0)
+			p->devices[0] = '\0';
+	}
+	if (e->required != 0)
+		p->required = e->required > 0;
+	if (p->ports[0] == '\0' && p->devices[0] == '\0')
+		return ur_errf(err, "profile '%s' would have no ports and no "
+		    "devices; give --ports or --devices, or remove it with "
+		    "unset --profile %s", pname, pname);
+	if (p->required && p->devices[0] == '\0')
+		return ur_errf(err, "profile '%s' names no devices, so it "
+		    "cannot require them; give --devices or --no-required",
+		    pname);
 	if (e->dflt > 0) {
 		for (i = 0; i < d->nprofiles; i++)
 			d->profile[i].is_default = 0;
@@ -109,12 +129,13 @@ ur_metaedit_set(struct ur_domain *d, const struct ur_metaedit *e,
 	int idx;
 
 	idx = ur_meta_find_profile(&n, pname);
-	if (e->ports != NULL && idx < 0 &&
+	if ((e->ports != NULL || e->devices != NULL) && idx < 0 &&
 	    (idx = add_profile(&n, pname, domain, err)) < 0)
 		return -1;
-	if (idx < 0 && (e->profile != NULL || e->dflt != 0))
-		return ur_errf(err, "%s has no profile '%s'; give --ports to "
-		    "create it", domain, pname);
+	if (idx < 0 && (e->profile != NULL || e->dflt != 0 ||
+	    e->required != 0))
+		return ur_errf(err, "%s has no profile '%s'; give --ports or "
+		    "--devices to create it", domain, pname);
 	if (idx >= 0 && change_profile(&n, idx, e, pname, err) < 0)
 		return -1;
 	if (e->toggle != NULL && copy(n.toggle_device,

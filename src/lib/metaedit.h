@@ -22,6 +22,8 @@ struct ur_metaedit {
 				 * "default", and then only ports or dflt
 				 * touch a profile at all */
 	const char *ports;	/* its ports; a profile not there is added */
+	const char *devices;	/* its devices (as ports: "" removes them) */
+	int required;		/* 1: required="yes"; -1: not; 0: as it is */
 	int dflt;		/* 1: make it the default; -1: refuse if it
 				 * is the default; 0: it keeps its flag */
 	const char *toggle;	/* the toggle device; "" removes it */
@@ -37,13 +39,15 @@ int ur_meta_find_profile(const struct ur_domain *d, const char *name);
 int ur_meta_is_empty(const struct ur_domain *d);
 
 /*
- * Applies e.  A profile is added only with ports, and at most
+ * Applies e.  A profile is added only with ports or devices, and at most
  * UR_META_MAX_PROFILES; the first profile becomes the default, later
  * ones only with dflt 1; a profile replaced keeps its default flag.
  * Making one profile the default takes the flag from the others;
  * dflt -1 refuses rather than leave a domain with profiles and no
- * default.  Naming a profile that is not there, without ports, is
- * refused.  Text longer than its field is refused, not cut.
+ * default.  Naming a profile that is not there, without ports or
+ * devices, is refused; so is a profile left with neither, a device word
+ * that is wrong, and required without devices.  Text longer than its
+ * field is refused, not cut.
  */
 int ur_metaedit_set(struct ur_domain *d, const struct ur_metaedit *e,
     const char *domain, struct ur_err *err);

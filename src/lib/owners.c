@@ -53,6 +53,8 @@ label(const struct ur_owner *o)
 	return o->name[0] != '\0' ? o->name : o->id;
 }
 
+static void drop_devices(struct ur_table *t, const char *id);
+
 int
 ur_table_claim(struct ur_table *t, const struct ur_owner *o,
     const struct ur_chipset *cs, struct ur_err *err)
@@ -88,6 +90,9 @@ ur_table_claim(struct ur_table *t, const struct ur_owner *o,
 	}
 	*slot = *o;
 	slot->lent &= slot->ports;
+	/* The device records were the earlier claim's; the caller sets
+	 * the new claim's (ur_table_set_devices). */
+	drop_devices(t, o->id);
 	/* A domain's claim overrides what was routed by hand. */
 	t->pin_mask &= (uint16_t)~o->ports;
 	t->pin_xhci &= t->pin_mask;
@@ -105,6 +110,49 @@ ur_table_lend(struct ur_table *t, const char *id, int lend)
 	return 0;
 }
 
+static void
+drop_devices(struct ur_table *t, const char *id)
+{
+	int i, n = 0;
+
+	for (i = 0; i < t->ndevs; i++)
+		if (strcmp(t->dev[i].owner, id) != 0)
+			t->dev[n++] = t->dev[i];
+	t->ndevs = n;
+}
+
+int
+ur_table_set_devices(struct ur_table *t, const char *id,
+    const struct ur_devclaim *devs, int n)
+{
+	int i, kept = 0;
+
+	for (i = 0; i < t->ndevs; i++)
+		if (strcmp(t->dev[i].owner, id) != 0)
+			kept++;
+	if (n < 0 || kept + n > UR_MAX_DEVCLAIMS)
+		return -1;
+	drop_devices(t, id);
+	for (i = 0; i < n; i++) {
+		t->dev[t->ndevs] = devs[i];
+		snprintf(t->dev[t->ndevs].owner, sizeof(t->dev[0].owner), "%s",
+		    id);
+		t->ndevs++;
+	}
+	return 0;
+}
+
+const struct ur_devclaim *
+ur_table_device_at(const struct ur_table *t, const char *id, int bit)
+{
+	int i;
+
+	for (i = 0; i < t->ndevs; i++)
+		if (t->dev[i].bit == bit && strcmp(t->dev[i].owner, id) == 0)
+			return &t->dev[i];
+	return NULL;
+}
+
 uint16_t
 ur_table_release(struct ur_table *t, const char *id)
 {
@@ -115,6 +163,7 @@ ur_table_release(struct ur_table *t, const char *id)
 	if (o == NULL)
 		return 0;
 	ports = o->ports;
+	drop_devices(t, id);
 	i = (int)(o - t->owner);
 	memmove(&t->owner[i], &t->owner[i + 1],
 	    (size_t)(t->nowners - i - 1) * sizeof(t->owner[0]));

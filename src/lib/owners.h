@@ -22,9 +22,20 @@ struct ur_owner {
 				 * host for now (a guest toggle) */
 };
 
+/* A device a profile names, and the port it made its owner claim: the
+ * port follows the device (the daemon moves it) while the owner runs. */
+#define UR_MAX_DEVCLAIMS 32
+struct ur_devclaim {
+	char owner[64];		/* the owner's id */
+	char device[96];	/* "046d:c52b" or "046d:c52b/SERIAL" */
+	int8_t bit;		/* the port it holds; -1: not plugged in */
+};
+
 struct ur_table {
 	int nowners;
 	struct ur_owner owner[UR_MAX_OWNERS];
+	int ndevs;
+	struct ur_devclaim dev[UR_MAX_DEVCLAIMS];
 	uint16_t pin_mask;	/* host ports routed by hand (route/set) */
 	uint16_t pin_xhci;	/* ... and the side they were put on */
 	char pm_saved[16];	/* xHCI power/control before we set "on" */
@@ -38,9 +49,9 @@ const struct ur_owner *ur_table_holder(const struct ur_table *t, int bit);
 
 /*
  * Owner o now holds exactly o->ports (idempotent; a claim replaces the
- * owner's earlier set).  Refused, naming the holder, if another owner
- * holds one of them, and refused if o does not hold a controller that
- * port can be routed to.
+ * owner's earlier set, and drops its device records).  Refused, naming
+ * the holder, if another owner holds one of them, and refused if o does
+ * not hold a controller that port can be routed to.
  */
 int ur_table_claim(struct ur_table *t, const struct ur_owner *o,
     const struct ur_chipset *cs, struct ur_err *err);
@@ -49,7 +60,17 @@ int ur_table_claim(struct ur_table *t, const struct ur_owner *o,
  * to the owner (lend 0).  Returns -1 if there is no such owner. */
 int ur_table_lend(struct ur_table *t, const char *id, int lend);
 
-/* Forgets the owner; returns the ports it held (0 if it held none). */
+/* The owner's device records become devs[0..n-1] (its earlier ones go).
+ * -1 if the table has no room. */
+int ur_table_set_devices(struct ur_table *t, const char *id,
+    const struct ur_devclaim *devs, int n);
+
+/* The device record that holds port bit for owner id, or NULL. */
+const struct ur_devclaim *ur_table_device_at(const struct ur_table *t,
+    const char *id, int bit);
+
+/* Forgets the owner and its device records; returns the ports it held
+ * (0 if it held none). */
 uint16_t ur_table_release(struct ur_table *t, const char *id);
 
 /*

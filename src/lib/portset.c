@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "portset.h"
+#include "suggest.h"
 
 /* What a word may name on this part, for error messages:
  * "ehci1.1-8 ehci2.1-6 usbr, or p0-p14". */
@@ -79,12 +80,39 @@ parse_range(const char *s, const char *prefix, int *lo, int *hi)
 	return *p == '\0' ? 0 : -1;
 }
 
+/* The port word, or config name, a mistyped w was probably meant to be
+ * ("ehc2.1" -> "ehci2.1"), or NULL. */
+static const char *
+near_word(const char *w, const struct ur_chipset *cs,
+    const struct ur_conf *conf, char words[][16], size_t nwords)
+{
+	const char *cands[UR_MAX_PORTS + 2 + UR_CONF_MAX_NAMES];
+	size_t n = 0;
+	int bit, i;
+
+	for (bit = 0; bit < UR_MAX_PORTS && n < nwords; bit++) {
+		if (!(cs->port_mask & (1u << bit)))
+			continue;
+		ur_port_name(cs, bit, words[n], sizeof(words[n]));
+		cands[n] = words[n];
+		n++;
+	}
+	cands[n++] = "all";
+	cands[n++] = cs->usbr_bit >= 0 ? "usbr" : NULL;
+	for (i = 0; conf != NULL && i < conf->nnames &&
+	    i < UR_CONF_MAX_NAMES; i++)
+		cands[n++] = conf->names[i].name;
+	return ur_suggest(w, cands, n);
+}
+
 /* One word, not a name from the config: bits it names, without checking
  * that they are switchable. */
 static int
-parse_word(const char *w, const struct ur_chipset *cs, uint16_t *bits,
-    struct ur_err *err)
+parse_word(const char *w, const struct ur_chipset *cs,
+    const struct ur_conf *conf, uint16_t *bits, struct ur_err *err)
 {
+	char words[UR_MAX_PORTS][16];
+	const char *near;
 	char range[160];
 	int lo, hi, n, ehci, bit;
 	uint32_t v;
@@ -145,6 +173,11 @@ parse_word(const char *w, const struct ur_chipset *cs, uint16_t *bits,
 		}
 		return 0;
 	}
+	near = near_word(w, cs, conf, words, UR_MAX_PORTS);
+	if (near != NULL)
+		return ur_errf(err, "unknown port '%s'; did you mean '%s'? "
+		    "(ports: %s, all, a name from usbroute.conf, or a mask "
+		    "like 0x%04x)", w, near, range, cs->port_mask);
 	return ur_errf(err, "unknown port '%s': use %s, all, a name from "
 	    "usbroute.conf, or a mask like 0x%04x", w, range, cs->port_mask);
 }
@@ -221,7 +254,8 @@ parse_words(const char *words, const struct ur_chipset *cs,
 				return ur_err_prefix(err, "%s line %d (port "
 				    "%s)", conf->path, n->line, n->name);
 		} else {
-			if (parse_word(w, cs, &bits, err) < 0)
+			if (parse_word(w, cs, depth == 0 ? conf : NULL, &bits,
+			    err) < 0)
 				return -1;
 			if (check_bits(w, bits, cs, present, switchable,
 			    err) < 0)
@@ -349,11 +383,14 @@ ur_explain(FILE *out, uint32_t value, const struct ur_chipset *cs,
 		if (ehci != 0)
 			fprintf(out, " %2d", port);
 		else
-			fprintf(out, "  %c", bit == cs->usbr_bit ? 'r' : '*');
+			fprintf(out, "  %c", bit == cs->usbr_bit ? 'r' :
+			    (cs->unverified & (1u << bit)) ? '?' : '*');
 	}
+	/* Bits no source explains (9cb1's 8-10) are not called ports. */
 	fprintf(out, "\n        (on: x = xHCI, 1 = EHCI #1 00:1d.0, "
-	    "2 = EHCI #2 00:1a.0; port: r = USB redirection, "
-	    "* = xHCI-only port)\n\n");
+	    "2 = EHCI #2 00:1a.0; port: r = USB redirection, %s)\n\n",
+	    cs->unverified ? "? = a bit no source explains (unverified)" :
+	    "* = xHCI-only port");
 
 	for (bit = 0; bit <= hi; bit++) {
 		if (!(cs->port_mask & (1u << bit)))

@@ -88,6 +88,28 @@ port_row(const struct ur_machine *m, const struct ur_table *t,
 		r->dev.present = 0;
 }
 
+/* Which of the owner's ports it holds because of which device. */
+static void
+text_devices(FILE *out, const struct ur_machine *m, const struct ur_table *t,
+    const struct ur_owner *o)
+{
+	char port[16];
+	int i;
+
+	for (i = 0; i < t->ndevs; i++) {
+		if (strcmp(t->dev[i].owner, o->id) != 0)
+			continue;
+		if (t->dev[i].bit < 0) {
+			fprintf(out, "  device %s: not plugged in\n",
+			    t->dev[i].device);
+			continue;
+		}
+		ur_port_name(m->cs, t->dev[i].bit, port, sizeof(port));
+		fprintf(out, "  device %s: holds %s\n", t->dev[i].device,
+		    port);
+	}
+}
+
 void
 ur_report_text(FILE *out, const struct ur_machine *m,
     const struct ur_table *t)
@@ -97,7 +119,7 @@ ur_report_text(FILE *out, const struct ur_machine *m,
 	uint16_t drift = ur_machine_drift(m, t);
 	const struct ur_owner *o;
 	struct row r;
-	char pm[16], devtext[192], owner[160], line[512];
+	char pm[16], devtext[192], owner[160], line[512], fuses[128];
 	char shown[1024];
 	size_t n;
 	int bit, i;
@@ -112,8 +134,10 @@ ur_report_text(FILE *out, const struct ur_machine *m,
 	power_control(m, pm, sizeof(pm));
 	fprintf(out, "  XUSB2PR    0x%08x   USB2PRM 0x%08x\n"
 	    "  USB3_PSSEN 0x%08x   USB3PRM 0x%08x   USB3FUS 0x%08x\n"
-	    "  power/control %s\n\n", m->regs.xusb2pr, m->regs.usb2prm,
+	    "  power/control %s\n", m->regs.xusb2pr, m->regs.usb2prm,
 	    m->regs.pssen, m->regs.usb3prm, m->regs.usb3fus, pm);
+	ur_fuses_describe(m->cs, m->regs.usb3fus, fuses, sizeof(fuses));
+	fprintf(out, "  fuses: %s\n\n", fuses);
 
 	fprintf(out, "%-8s %-4s %-12s %-6s %-6s %-20s %s\n", "PORT", "BIT",
 	    "NAME", "SWITCH", "SIDE", "OWNER", "DEVICE");
@@ -133,10 +157,11 @@ ur_report_text(FILE *out, const struct ur_machine *m,
 			    "(usb %s)", r.dev.vid, r.dev.pid, r.dev.product,
 			    r.dev.busid);
 		snprintf(line, sizeof(line), "%-8s p%-3d %-12s %-6s %-6s %-20s "
-		    "%s%s", r.name, bit, r.alias ? r.alias : "-",
+		    "%s%s%s", r.name, bit, r.alias ? r.alias : "-",
 		    !r.present ? "fused" : r.switchable ? "yes" : "no",
 		    side_name(m, bit, r.xhci), owner, devtext,
-		    r.drift ? "  DRIFT" : "");
+		    r.drift ? "  DRIFT" : "",
+		    (m->cs->unverified & (1u << bit)) ? "  UNVERIFIED" : "");
 		n = strlen(line);
 		while (n > 0 && line[n - 1] == ' ')
 			line[--n] = '\0';
@@ -155,6 +180,7 @@ ur_report_text(FILE *out, const struct ur_machine *m,
 		    o->profile[0] ? o->profile : "-", ctrls, ports);
 		fprintf(out, "%s%s\n", i == 0 ? "\n" : "",
 		    ur_esc(line, shown, sizeof(shown)));
+		text_devices(out, m, t, o);
 	}
 	if (drift != 0) {
 		char ports[128];
@@ -168,9 +194,11 @@ ur_report_text(FILE *out, const struct ur_machine *m,
 }
 
 static void
-json_owner(FILE *out, const struct ur_owner *o)
+json_owner(FILE *out, const struct ur_machine *m, const struct ur_table *t,
+    const struct ur_owner *o)
 {
-	char ctrls[32];
+	char ctrls[32], port[16];
+	int i, first = 1;
 
 	ur_ctrl_format(o->ctrls, ctrls, sizeof(ctrls));
 	fprintf(out, "{\"id\": ");
@@ -181,8 +209,23 @@ json_owner(FILE *out, const struct ur_owner *o)
 	ur_json_string(out, o->profile);
 	fprintf(out, ", \"controllers\": ");
 	ur_json_string(out, o->ctrls ? ctrls : "");
-	fprintf(out, ", \"ports\": \"0x%04x\", \"lent\": \"0x%04x\"}",
-	    o->ports, o->lent);
+	fprintf(out, ", \"ports\": \"0x%04x\", \"lent\": \"0x%04x\", "
+	    "\"devices\": [", o->ports, o->lent);
+	for (i = 0; i < t->ndevs; i++) {
+		if (strcmp(t->dev[i].owner, o->id) != 0)
+			continue;
+		fprintf(out, "%s{\"device\": ", first ? "" : ", ");
+		ur_json_string(out, t->dev[i].device);
+		if (t->dev[i].bit < 0) {
+			fprintf(out, ", \"port\": null, \"bit\": null}");
+		} else {
+			ur_port_name(m->cs, t->dev[i].bit, port, sizeof(port));
+			fprintf(out, ", \"port\": \"%s\", \"bit\": %d}", port,
+			    t->dev[i].bit);
+		}
+		first = 0;
+	}
+	fprintf(out, "]}");
 }
 
 void
@@ -251,7 +294,7 @@ ur_report_json(FILE *out, const struct ur_machine *m,
 	fprintf(out, "\n ],\n \"owners\": [");
 	for (i = 0; i < t->nowners; i++) {
 		fprintf(out, "%s\n  ", i ? "," : "");
-		json_owner(out, &t->owner[i]);
+		json_owner(out, m, t, &t->owner[i]);
 	}
 	fprintf(out, "%s]\n}\n", t->nowners ? "\n " : "");
 }

@@ -7,7 +7,7 @@
 
 int
 ur_pairs_resolve(const struct ur_conf *conf, const struct ur_chipset *cs,
-    struct ur_pairs *pairs, struct ur_err *err)
+    uint8_t ss_present, struct ur_pairs *pairs, struct ur_err *err)
 {
 	const struct ur_conf_pair *p;
 	uint16_t mask;
@@ -27,6 +27,13 @@ ur_pairs_resolve(const struct ur_conf *conf, const struct ur_chipset *cs,
 			return ur_errf(err, "%s line %d: %s has USB3 ports 1-%d, "
 			    "not %d", conf->path, p->line, cs->name,
 			    cs->ss_ports, p->ss_port);
+		if (!(ss_present & (1u << (p->ss_port - 1))))
+			return ur_errf(err, "%s line %d: USB3 port %d is fused "
+			    "off on this part (it has %d SuperSpeed ports, "
+			    "mask 0x%02x from USB3FUS); pair %s with one of "
+			    "those", conf->path, p->line, p->ss_port,
+			    __builtin_popcount(ss_present), ss_present,
+			    p->word);
 		for (bit = 0; !(mask & (1u << bit)); bit++)
 			;
 		pairs->ss[bit] = (int8_t)(p->ss_port - 1);
@@ -34,8 +41,8 @@ ur_pairs_resolve(const struct ur_conf *conf, const struct ur_chipset *cs,
 	return 0;
 }
 
-static uint32_t
-ss_bits(const struct ur_pairs *pairs, uint16_t usb2)
+uint32_t
+ur_pairs_ss(const struct ur_pairs *pairs, uint16_t usb2)
 {
 	uint32_t ss = 0;
 	int bit;
@@ -54,7 +61,7 @@ ur_plan(const struct ur_regs *cur, const struct ur_chipset *cs,
     struct ur_plan *plan, struct ur_err *err)
 {
 	uint32_t allowed = cur->usb2prm & UR_XUSB2PR_FIELD & cs->port_mask;
-	uint32_t to_xhci, to_ehci, ss_on, ss_off, pssen, xusb2pr;
+	uint32_t ss_on, ss_off, pssen, xusb2pr;
 	char name[16];
 	int bit;
 
@@ -75,13 +82,13 @@ ur_plan(const struct ur_regs *cur, const struct ur_chipset *cs,
 	change &= (uint16_t)allowed;
 	want &= change;
 
-	to_xhci = want & ~cur->xusb2pr & change;
-	to_ehci = ~(uint32_t)want & cur->xusb2pr & change;
-	ss_on = ss_bits(pairs, (uint16_t)to_xhci) & cur->usb3prm & UR_PSSEN_FIELD;
-	ss_off = ss_bits(pairs, (uint16_t)to_ehci) & cur->usb3prm & UR_PSSEN_FIELD;
+	/* Every paired termination follows its wire's side, moved or not. */
+	ss_on = ur_pairs_ss(pairs, want) & cur->usb3prm & UR_PSSEN_FIELD;
+	ss_off = ur_pairs_ss(pairs, (uint16_t)(change & ~want)) &
+	    cur->usb3prm & UR_PSSEN_FIELD;
 
-	/* Both termination changes go before the wires move: on before a
-	 * wire reaches the xHCI, off before one leaves for the EHCI. */
+	/* Both termination changes go before the wires move (route.h says
+	 * whose order that is and why). */
 	pssen = (cur->pssen & ~ss_off) | ss_on;
 	if (pssen != cur->pssen) {
 		plan->step[plan->nsteps].reg = UR_REG_PSSEN;

@@ -7,6 +7,7 @@
 #include <linux/magic.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
@@ -34,11 +35,19 @@ struct usbinfo {
 	uint16_t vid, pid;
 	const char *speed;
 	const char *product;	/* NULL: the device has no product string */
+	const char *serial;	/* NULL: nor a serial number string */
 	int busnum, devnum;
 	const char *devpath;
 	int maxchild;
 	int hub;
+	int conn_bit;		/* a SuperSpeed device: its connector's USB2 */
+	int ss_port;		/* port and USB3 port (0: a USB2 device) */
 };
+
+/* Where a SuperSpeed device's connector leads, kept in the device's
+ * directory (a file of the simulation's, not the kernel's) so that sync
+ * can move it between its USB3 and USB2 wires as PSSEN says. */
+#define SIM_CONNECTOR	".sim-connector"
 
 static int
 put(const char *dir, const char *name, const void *data, size_t len,
@@ -360,6 +369,12 @@ make_usb_dev(const char *dir, const char *parent, const char *busid,
 	if (u->product != NULL &&
 	    putf(ddir, "product", err, "%s\n", u->product) < 0)
 		return -1;
+	if (u->serial != NULL &&
+	    putf(ddir, "serial", err, "%s\n", u->serial) < 0)
+		return -1;
+	if (u->ss_port != 0 && putf(ddir, SIM_CONNECTOR, err, "%d %d\n",
+	    u->conn_bit, u->ss_port) < 0)
+		return -1;
 	if (mkdir_in(ddir, ifname, idir, sizeof(idir), err) < 0 ||
 	    putf(idir, "bInterfaceNumber", err, "00\n") < 0 ||
 	    putf(idir, "bInterfaceClass", err, "%s\n",
@@ -580,8 +595,11 @@ ur_sim_create(const char *dir, const struct ur_dump *dump,
 	if (make_root_hub(dir, UR_ADDR_XHCI, bus++, 0, "xHCI Host Controller",
 	    xhci_usb2_ports(cs), err) < 0)
 		return -1;
+	/* The SuperSpeed ports the fuses leave (E0[4:3] on Lynx Point-H:
+	 * Intel's code sets MaxPorts from the same count). */
 	if (make_root_hub(dir, UR_ADDR_XHCI, bus, 1, "xHCI Host Controller",
-	    cs->ss_ports, err) < 0)
+	    __builtin_popcount(ur_chipset_ss_ports(cs,
+	    cfg32(dump->xhci.cfg, UR_REG_USB3FUS))), err) < 0)
 		return -1;
 	return 0;
 }
@@ -598,31 +616,49 @@ rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 	return unlink(path) < 0 ? -1 : 0;
 }
 
-/* Takes away a plugged device: its directory and both links. */
+/* busid "3-4" itself, its interfaces "3-4:1.0" and what is behind it
+ * "3-4.1", "3-4.1:1.0": the names in bus/usb/devices an unplug takes. */
+static int
+is_under(const char *name, const char *busid)
+{
+	size_t n = strlen(busid);
+
+	return strncmp(name, busid, n) == 0 &&
+	    (name[n] == '\0' || name[n] == '.' || name[n] == ':');
+}
+
+/* Takes away a plugged device: its directory (with whatever hangs off
+ * it, when it is a hub) and the links to all of that. */
 static int
 unplug(const char *dir, const char *parent, const char *busid,
     struct ur_err *err)
 {
-	char path[PATHLEN];
+	char path[PATHLEN], links[PATHLEN];
+	struct dirent *ent;
 	struct stat st;
+	DIR *d;
 
-	if (ur_path(path, sizeof(path), "%s/%s/%s", dir, parent, busid) < 0)
+	if (ur_path(path, sizeof(path), "%s/%s/%s", dir, parent, busid) < 0 ||
+	    ur_path(links, sizeof(links), "%s/%s", dir, USB_LINKS) < 0)
 		return ur_errf(err, "path too long: %s", dir);
 	if (lstat(path, &st) == 0 &&
 	    nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
 		return ur_errf(err, "cannot remove %s: %s", path,
 		    strerror(errno));
-	if (ur_path(path, sizeof(path), "%s/%s/%s", dir, USB_LINKS, busid) < 0)
-		return ur_errf(err, "path too long: %s", dir);
-	if (unlink(path) < 0 && errno != ENOENT)
-		return ur_errf(err, "cannot remove %s: %s", path,
+	if ((d = opendir(links)) == NULL)
+		return ur_errf(err, "cannot read %s: %s", links,
 		    strerror(errno));
-	if (ur_path(path, sizeof(path), "%s/%s/%s:1.0", dir, USB_LINKS,
-	    busid) < 0)
-		return ur_errf(err, "path too long: %s", dir);
-	if (unlink(path) < 0 && errno != ENOENT)
-		return ur_errf(err, "cannot remove %s: %s", path,
-		    strerror(errno));
+	while ((ent = readdir(d)) != NULL) {
+		if (!is_under(ent->d_name, busid))
+			continue;
+		if (ur_path(path, sizeof(path), "%s/%s", links,
+		    ent->d_name) < 0 || (unlink(path) < 0 && errno != ENOENT)) {
+			closedir(d);
+			return ur_errf(err, "cannot remove %s: %s", path,
+			    strerror(errno));
+		}
+	}
+	closedir(d);
 	return 0;
 }
 
@@ -695,6 +731,86 @@ spot_xhci(const char *dir, int bit, struct spot *s)
 	return 0;
 }
 
+/* USB3 root port ss of the xHCI. */
+static int
+spot_ss(const char *dir, int ss, struct spot *s)
+{
+	s->side_ehci = 0;
+	if ((s->bus = ur_usb_bus_of(dir, UR_ADDR_XHCI, 5000)) < 0)
+		return -1;
+	if (ur_path(s->parent, sizeof(s->parent), "%s/%s/usb%d",
+	    PCI_ROOT, UR_ADDR_XHCI, s->bus) < 0 ||
+	    ur_path(s->busid, sizeof(s->busid), "%d-%d", s->bus, ss) < 0 ||
+	    ur_path(s->devpath, sizeof(s->devpath), "%d", ss) < 0)
+		return -1;
+	return 0;
+}
+
+/* The connector of the device at busid: 1 with *bit and *ss when it is
+ * a SuperSpeed device, 0 when it is not (or is not there). */
+static int
+read_connector(const char *dir, const char *busid, int *bit, int *ss)
+{
+	char path[PATHLEN], buf[32];
+
+	if (ur_path(path, sizeof(path), "%s/%s/%s/%s", dir, USB_LINKS, busid,
+	    SIM_CONNECTOR) < 0 || ur_read_attr(path, buf, sizeof(buf)) <= 0)
+		return 0;
+	return sscanf(buf, "%d %d", bit, ss) == 2 && *ss >= 1 &&
+	    *ss <= UR_MAX_SS_PORTS ? 1 : 0;
+}
+
+/* Takes away the SuperSpeed device whose connector is port bit, from
+ * whichever USB3 port it is on; *removed is set when there was one. */
+static int
+unplug_ss(const char *dir, int bit, int *removed, struct ur_err *err)
+{
+	struct spot s;
+	int ss, cbit, css;
+
+	for (ss = 1; ss <= UR_MAX_SS_PORTS; ss++) {
+		if (spot_ss(dir, ss, &s) < 0)
+			return 0;
+		if (read_connector(dir, s.busid, &cbit, &css) != 1 ||
+		    cbit != bit)
+			continue;
+		if (unplug(dir, s.parent, s.busid, err) < 0)
+			return -1;
+		*removed = 1;
+	}
+	return 0;
+}
+
+/*
+ * The kernel gives each new device the next free address on its bus, so
+ * a device plugged in again gets a new devnum: that is how a watcher
+ * tells a re-plug from nothing happening.  The simulation keeps one
+ * counter (a file of its own, not a kernel file) for all its buses.
+ */
+#define SIM_DEVNUM_FILE	".sim-next-devnum"
+#define DEVNUM_FIRST	4	/* after root hubs (1) and hubs (2) */
+#define DEVNUM_LAST	127
+
+static int
+next_devnum(const char *dir, struct ur_err *err)
+{
+	char path[PATHLEN], buf[16];
+	long n = DEVNUM_FIRST;
+	char *end;
+
+	if (ur_path(path, sizeof(path), "%s/%s", dir, SIM_DEVNUM_FILE) < 0)
+		return ur_errf(err, "path too long: %s", dir);
+	if (ur_read_attr(path, buf, sizeof(buf)) > 0) {
+		n = strtol(buf, &end, 10);
+		if (*end != '\0' || n < DEVNUM_FIRST || n > DEVNUM_LAST)
+			n = DEVNUM_FIRST;
+	}
+	if (putf(dir, SIM_DEVNUM_FILE, err, "%ld\n",
+	    n == DEVNUM_LAST ? DEVNUM_FIRST : n + 1) < 0)
+		return -1;
+	return (int)n;
+}
+
 /* Writing into a real /sys would only fail, but say why up front. */
 static int
 check_sim(const char *dir, struct ur_err *err)
@@ -710,16 +826,18 @@ check_sim(const char *dir, struct ur_err *err)
 	return 0;
 }
 
-int
-ur_sim_plug(const char *dir, int bit, uint16_t vid, uint16_t pid,
-    const char *product, struct ur_err *err)
+/* Plugs a device (a hub when hub is set) into port bit; *where says
+ * where it went. */
+static int
+plug(const char *dir, int bit, const struct usbinfo *what,
+    struct spot *where, struct ur_err *err)
 {
 	const struct ur_chipset *cs;
 	struct spot ehci, xhci, *at;
 	struct usbinfo u;
 	uint8_t cfg[256];
 	uint32_t xusb2pr;
-	int which, port, on_xhci;
+	int which, port, on_xhci, devnum, gone = 0;
 	char name[32], ifname[48];
 
 	if (check_sim(dir, err) < 0 || read_config(dir, cfg, err) < 0)
@@ -746,6 +864,20 @@ ur_sim_plug(const char *dir, int bit, uint16_t vid, uint16_t pid,
 	if (spot_xhci(dir, bit, &xhci) == 0 &&
 	    unplug(dir, xhci.parent, xhci.busid, err) < 0)
 		return -1;
+	if (unplug_ss(dir, bit, &gone, err) < 0)
+		return -1;
+	u = *what;
+	u.conn_bit = bit;
+
+	/* A SuperSpeed device with its port's termination on enumerates on
+	 * the USB3 root hub, whatever the USB2 wire's routing. */
+	if (u.ss_port != 0 &&
+	    (cfg32(cfg, UR_REG_PSSEN) & (1u << (u.ss_port - 1))) &&
+	    spot_ss(dir, u.ss_port, &xhci) == 0) {
+		u.speed = "5000";
+		at = &xhci;
+		goto make;
+	}
 
 	/*
 	 * A port with no EHCI wire (xHCI-only, USBr) enumerates on the xHCI
@@ -761,27 +893,225 @@ ur_sim_plug(const char *dir, int bit, uint16_t vid, uint16_t pid,
 		    "simulation %s has no USB 2.0 bus for it", name,
 		    on_xhci ? "xHCI" : which == 1 ? "EHCI #1 (00:1d.0)" :
 		    "EHCI #2 (00:1a.0)", dir);
+	if (u.ss_port != 0)
+		u.speed = "480";	/* a SuperSpeed device on USB 2.0 */
+make:
 	if (ur_path(ifname, sizeof(ifname), "%s:1.0", at->busid) < 0)
 		return ur_errf(err, "path too long: %s", at->busid);
+	if ((devnum = next_devnum(dir, err)) < 0)
+		return -1;
+
+	u.busnum = at->bus;
+	u.devnum = devnum;
+	u.devpath = at->devpath;
+	*where = *at;
+	if (make_usb_dev(dir, at->parent, at->busid, ifname, &u, err) < 0)
+		return -1;
+	return u.hub ? make_ports(dir, at->parent, at->busid, ifname,
+	    u.maxchild, err) : 0;
+}
+
+int
+ur_sim_plug(const char *dir, int bit, uint16_t vid, uint16_t pid,
+    const char *product, struct ur_err *err)
+{
+	struct usbinfo u;
+	struct spot at;
 
 	memset(&u, 0, sizeof(u));
 	u.vid = vid;
 	u.pid = pid;
 	u.speed = "12";
 	u.product = product;
-	u.busnum = at->bus;
-	u.devnum = 3 + bit;
-	u.devpath = at->devpath;
-	return make_usb_dev(dir, at->parent, at->busid, ifname, &u, err);
+	return plug(dir, bit, &u, &at, err);
+}
+
+int
+ur_sim_plug_ss(const char *dir, int bit, int ss, uint16_t vid,
+    uint16_t pid, const char *product, struct ur_err *err)
+{
+	struct usbinfo u;
+	struct spot at;
+
+	if (ss < 1 || ss > UR_MAX_SS_PORTS)
+		return ur_errf(err, "USB3 port %d: they are 1 to %d", ss,
+		    UR_MAX_SS_PORTS);
+	memset(&u, 0, sizeof(u));
+	u.vid = vid;
+	u.pid = pid;
+	u.speed = "5000";
+	u.product = product;
+	u.ss_port = ss;
+	return plug(dir, bit, &u, &at, err);
+}
+
+/* A four-port USB 2.0 hub, as the cheap ones are. */
+#define SIM_HUB_VID	0x05e3
+#define SIM_HUB_PID	0x0608
+#define SIM_HUB_PORTS	4
+
+int
+ur_sim_plug_behind_hub(const char *dir, int bit, uint16_t vid,
+    uint16_t pid, const char *product, struct ur_err *err)
+{
+	struct usbinfo u;
+	struct spot hub;
+	char parent[PATHLEN], busid[40], ifname[48], devpath[24];
+	int devnum;
+
+	memset(&u, 0, sizeof(u));
+	u.vid = SIM_HUB_VID;
+	u.pid = SIM_HUB_PID;
+	u.speed = "480";
+	u.product = "USB2.0 Hub";
+	u.maxchild = SIM_HUB_PORTS;
+	u.hub = 1;
+	if (plug(dir, bit, &u, &hub, err) < 0)
+		return -1;
+	if (ur_path(parent, sizeof(parent), "%s/%s", hub.parent,
+	    hub.busid) < 0 ||
+	    ur_path(busid, sizeof(busid), "%s.1", hub.busid) < 0 ||
+	    ur_path(ifname, sizeof(ifname), "%s:1.0", busid) < 0 ||
+	    ur_path(devpath, sizeof(devpath), "%s.1", hub.devpath) < 0)
+		return ur_errf(err, "path too long: %s", hub.busid);
+	if ((devnum = next_devnum(dir, err)) < 0)
+		return -1;
+	memset(&u, 0, sizeof(u));
+	u.vid = vid;
+	u.pid = pid;
+	u.speed = "12";
+	u.product = product;
+	u.busnum = hub.bus;
+	u.devnum = devnum;
+	u.devpath = devpath;
+	return make_usb_dev(dir, parent, busid, ifname, &u, err);
+}
+
+int
+ur_sim_unplug(const char *dir, int bit, int *removed, struct ur_err *err)
+{
+	const struct ur_chipset *cs;
+	struct ur_usbdev dev;
+	struct spot ehci, xhci;
+	uint8_t cfg[256];
+	int which, port;
+
+	*removed = 0;
+	if (check_sim(dir, err) < 0 || read_config(dir, cfg, err) < 0)
+		return -1;
+	cs = ur_chipset_by_id(cfg16(cfg, 0x00), cfg16(cfg, 0x02));
+	if (cs == NULL)
+		return ur_errf(err, "%s: 00:14.0 is %04x:%04x, not a PCH xHCI "
+		    "this tool knows", dir, cfg16(cfg, 0x00),
+		    cfg16(cfg, 0x02));
+	if (bit < 0 || bit >= UR_MAX_PORTS)
+		return ur_errf(err, "bit %d is not a USB2 port", bit);
+	if (ur_usb_port_device(dir, cs, bit, &dev) < 0)
+		return ur_errf(err, "%s: the device on bit %d looks broken",
+		    dir, bit);
+	*removed = dev.present;
+	memset(&ehci, 0, sizeof(ehci));
+	memset(&xhci, 0, sizeof(xhci));
+	which = ur_port_ehci(cs, bit, &port);
+	if (which != 0 && spot_ehci(dir, which, port, &ehci) == 0 &&
+	    unplug(dir, ehci.parent, ehci.busid, err) < 0)
+		return -1;
+	if (spot_xhci(dir, bit, &xhci) == 0 &&
+	    unplug(dir, xhci.parent, xhci.busid, err) < 0)
+		return -1;
+	return unplug_ss(dir, bit, removed, err);
+}
+
+/* The device on our hub's port 1, when dev is that hub and has one. */
+static int
+behind(const char *dir, const struct ur_usbdev *dev, struct ur_usbdev *child)
+{
+	char busid[40];
+
+	if (dev->vid != SIM_HUB_VID || dev->pid != SIM_HUB_PID ||
+	    ur_path(busid, sizeof(busid), "%s.1", dev->busid) < 0)
+		return 0;
+	return ur_usb_read_device(dir, busid, dev->side, child) == 1;
+}
+
+/* Plugs dev (as found at busid) again into its connector, which puts
+ * it where the routing and the terminations say now, with its serial
+ * and what was behind it when it is our hub: the kernel enumerates a
+ * hub's devices again with it. */
+static int
+replug(const char *dir, int bit, const struct ur_usbdev *dev, int ss,
+    struct ur_err *err)
+{
+	struct ur_usbdev child;
+	struct usbinfo u;
+	struct spot at;
+
+	if (ss == 0 && behind(dir, dev, &child)) {
+		if (ur_sim_plug_behind_hub(dir, bit, child.vid, child.pid,
+		    child.product, err) < 0)
+			return -1;
+		return child.serial[0] == '\0' ? 0 :
+		    ur_sim_set_serial(dir, bit, child.serial, err);
+	}
+	memset(&u, 0, sizeof(u));
+	u.vid = dev->vid;
+	u.pid = dev->pid;
+	u.speed = "12";
+	u.product = dev->product;
+	u.serial = dev->serial[0] != '\0' ? dev->serial : NULL;
+	u.ss_port = ss;
+	return plug(dir, bit, &u, &at, err);
+}
+
+int
+ur_sim_set_serial(const char *dir, int bit, const char *serial,
+    struct ur_err *err)
+{
+	const struct ur_chipset *cs;
+	struct ur_usbdev dev, child;
+	char ddir[PATHLEN];
+	uint8_t cfg[256];
+
+	if (check_sim(dir, err) < 0 || read_config(dir, cfg, err) < 0)
+		return -1;
+	cs = ur_chipset_by_id(cfg16(cfg, 0x00), cfg16(cfg, 0x02));
+	if (cs == NULL)
+		return ur_errf(err, "%s: 00:14.0 is %04x:%04x, not a PCH xHCI "
+		    "this tool knows", dir, cfg16(cfg, 0x00),
+		    cfg16(cfg, 0x02));
+	if (ur_usb_port_device(dir, cs, bit, &dev) < 0 || !dev.present)
+		return ur_errf(err, "%s: nothing is plugged into bit %d", dir,
+		    bit);
+	if (behind(dir, &dev, &child))
+		dev = child;
+	if (ur_path(ddir, sizeof(ddir), "%s/%s/%s", dir, USB_LINKS,
+	    dev.busid) < 0)
+		return ur_errf(err, "path too long: %s", dir);
+	return putf(ddir, "serial", err, "%s\n", serial);
+}
+
+/* Whether a USB2-side device at bit is where the registers say. */
+static int
+usb2_in_place(const struct ur_chipset *cs, const uint8_t *cfg, int bit,
+    const struct ur_usbdev *dev, int ss)
+{
+	int port, which = ur_port_ehci(cs, bit, &port);
+	int on_xhci = which == 0 || ((cs->port_mask & (1u << bit)) &&
+	    (cfg32(cfg, UR_REG_XUSB2PR) & (1u << bit)));
+
+	if (ss != 0 && (cfg32(cfg, UR_REG_PSSEN) & (1u << (ss - 1))))
+		return 0;		/* its termination is on: to USB3 */
+	return (dev->side == UR_SIDE_XHCI) == on_xhci;
 }
 
 int
 ur_sim_sync(const char *dir, int *moved, struct ur_err *err)
 {
 	const struct ur_chipset *cs;
-	struct ur_usbdev dev, now;
+	struct ur_usbdev dev;
+	struct spot s;
 	uint8_t cfg[256];
-	int bit;
+	int bit, ss, cbit, k;
 
 	*moved = 0;
 	if (check_sim(dir, err) < 0 || read_config(dir, cfg, err) < 0)
@@ -791,16 +1121,29 @@ ur_sim_sync(const char *dir, int *moved, struct ur_err *err)
 		return ur_errf(err, "%s: 00:14.0 is %04x:%04x, not a PCH xHCI "
 		    "this tool knows", dir, cfg16(cfg, 0x00),
 		    cfg16(cfg, 0x02));
+	/* Only what has to move re-enumerates, as with the kernel. */
 	for (bit = 0; bit < UR_MAX_PORTS; bit++) {
 		if (ur_usb_port_device(dir, cs, bit, &dev) < 0 || !dev.present)
 			continue;
-		/* Plugging again puts it where the port is routed now. */
-		if (ur_sim_plug(dir, bit, dev.vid, dev.pid, dev.product,
-		    err) < 0)
+		if (read_connector(dir, dev.busid, &cbit, &ss) != 1)
+			ss = 0;
+		if (usb2_in_place(cs, cfg, bit, &dev, ss))
+			continue;
+		if (replug(dir, bit, &dev, ss, err) < 0)
 			return -1;
-		if (ur_usb_port_device(dir, cs, bit, &now) == 0 &&
-		    now.present && now.side != dev.side)
-			(*moved)++;
+		(*moved)++;
+	}
+	/* SuperSpeed devices whose termination went off: to USB 2.0. */
+	for (k = 1; k <= cs->ss_ports; k++) {
+		if (spot_ss(dir, k, &s) < 0)
+			break;
+		if (ur_usb_read_device(dir, s.busid, UR_SIDE_XHCI, &dev) != 1 ||
+		    read_connector(dir, s.busid, &cbit, &ss) != 1 ||
+		    (cfg32(cfg, UR_REG_PSSEN) & (1u << (ss - 1))))
+			continue;
+		if (replug(dir, cbit, &dev, ss, err) < 0)
+			return -1;
+		(*moved)++;
 	}
 	return 0;
 }

@@ -27,12 +27,37 @@ int ur_sim_create(const char *dir, const struct ur_dump *dump,
 void ur_sim_preset(const struct ur_chipset *cs, struct ur_dump *dump);
 
 /* Puts a USB device (as the kernel would show it) on a port of the
- * simulation, on whichever side the port is routed to now. */
+ * simulation, on whichever side the port is routed to now, with a new
+ * devnum (as the kernel gives each new device). */
 int ur_sim_plug(const char *dir, int bit, uint16_t vid, uint16_t pid,
     const char *product, struct ur_err *err);
 
+/* A SuperSpeed device in the connector whose USB2 wire is port bit and
+ * whose USB3 wire is USB3 port ss (1-based): on the xHCI's USB3 root
+ * hub while PSSEN bit ss-1 is on, else on the USB2 wire as routed. */
+int ur_sim_plug_ss(const char *dir, int bit, int ss, uint16_t vid,
+    uint16_t pid, const char *product, struct ur_err *err);
+
+/* The same behind a four-port hub (05e3:0608) plugged into port bit: the
+ * device is on the hub's port 1. */
+int ur_sim_plug_behind_hub(const char *dir, int bit, uint16_t vid,
+    uint16_t pid, const char *product, struct ur_err *err);
+
+/* Gives the device plugged into port bit (the one behind the hub when a
+ * hub is there) a serial number string. */
+int ur_sim_set_serial(const char *dir, int bit, const char *serial,
+    struct ur_err *err);
+
+/* Takes away whatever is plugged into port bit, on either side (a hub
+ * with everything behind it).  *removed is 1 if something was there. */
+int ur_sim_unplug(const char *dir, int bit, int *removed,
+    struct ur_err *err);
+
 /* What the kernel does after a routing change: every device plugged
- * into the simulation re-enumerates on the side its port is on now.
+ * into the simulation whose port moved re-enumerates on the side its
+ * port is on now (a SuperSpeed device: on USB3 while its termination is
+ * on); a hub comes back with what was behind it, devices with their
+ * serials.
  * *moved counts the devices that changed sides. */
 int ur_sim_sync(const char *dir, int *moved, struct ur_err *err);
 

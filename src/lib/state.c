@@ -22,11 +22,14 @@
  *   pm-saved auto
  *   pin 0x0003 0x0001
  *   owner <id> <name> <profile> <ctrls> <ports> <lent>
+ *   device <owner id> <vid:pid[/serial]> <bit, or - when not plugged in>
  *
  * An empty field is "-".
  */
 
 #define STATE_MAGIC "usbroute-state 1"
+
+static void pm_recorded(const char *dir, struct ur_table *t);
 
 int
 ur_state_dir_trusted(const char *dir, struct ur_err *err)
@@ -194,6 +197,25 @@ ur_state_format(const struct ur_table *t, char *buf, size_t len)
 		p += n;
 		left -= (size_t)n;
 	}
+	for (i = 0; i < t->ndevs; i++) {
+		n = snprintf(p, left, "device");
+		if (n < 0 || (size_t)n >= left)
+			return -1;
+		p += n;
+		left -= (size_t)n;
+		put_field(&p, &left, t->dev[i].owner);
+		put_field(&p, &left, t->dev[i].device);
+		if (left == 0)
+			return -1;
+		if (t->dev[i].bit < 0)
+			n = snprintf(p, left, " -\n");
+		else
+			n = snprintf(p, left, " %d\n", t->dev[i].bit);
+		if (n < 0 || (size_t)n >= left)
+			return -1;
+		p += n;
+		left -= (size_t)n;
+	}
 	return (int)(p - buf);
 }
 
@@ -245,6 +267,35 @@ get_hex(const char *s, unsigned long max, unsigned long *v)
 }
 
 static int
+parse_device(char **f, struct ur_table *t)
+{
+	struct ur_devclaim *d;
+	char *end;
+	long bit;
+
+	if (t->ndevs == UR_MAX_DEVCLAIMS)
+		return -1;
+	d = &t->dev[t->ndevs];
+	memset(d, 0, sizeof(*d));
+	if (get_field(f[1], d->owner, sizeof(d->owner)) < 0 ||
+	    d->owner[0] == '\0' ||
+	    get_field(f[2], d->device, sizeof(d->device)) < 0 ||
+	    d->device[0] == '\0')
+		return -1;
+	if (strcmp(f[3], "-") == 0) {
+		d->bit = -1;
+	} else {
+		bit = strtol(f[3], &end, 10);
+		if (*end != '\0' || end == f[3] || bit < 0 ||
+		    bit >= UR_MAX_PORTS)
+			return -1;
+		d->bit = (int8_t)bit;
+	}
+	t->ndevs++;
+	return 0;
+}
+
+static int
 parse_record(char **f, int nf, struct ur_table *t)
 {
 	struct ur_owner *o;
@@ -279,6 +330,8 @@ parse_record(char **f, int nf, struct ur_table *t)
 		t->nowners++;
 		return 0;
 	}
+	if (strcmp(f[0], "device") == 0 && nf == 4)
+		return parse_device(f, t);
 	return -1;
 }
 
@@ -297,6 +350,17 @@ consistent(const struct ur_table *t)
 		for (j = 0; j < i; j++)
 			if (strcmp(t->owner[i].id, t->owner[j].id) == 0)
 				return 0;
+	}
+	/* A device record belongs to an owner and holds one of its ports. */
+	for (i = 0; i < t->ndevs; i++) {
+		const struct ur_owner *o = NULL;
+
+		for (j = 0; j < t->nowners && o == NULL; j++)
+			if (strcmp(t->owner[j].id, t->dev[i].owner) == 0)
+				o = &t->owner[j];
+		if (o == NULL || (t->dev[i].bit >= 0 &&
+		    !(o->ports & (1u << t->dev[i].bit))))
+			return 0;
 	}
 	return 1;
 }
@@ -367,6 +431,7 @@ ur_state_load(const char *dir, struct ur_table *t, struct ur_err *err)
 	if (fd < 0) {
 		if (errno == ENOENT) {
 			ur_table_init(t);
+			pm_recorded(dir, t);
 			return 0;
 		}
 		return ur_errf(err, "cannot read %s: %s", path,
@@ -383,7 +448,10 @@ ur_state_load(const char *dir, struct ur_table *t, struct ur_err *err)
 	buf[n] = '\0';
 	if (strlen(buf) != (size_t)n)
 		return ur_state_parse("", path, t, err);
-	return ur_state_parse(buf, path, t, err);
+	if (ur_state_parse(buf, path, t, err) < 0)
+		return -1;
+	pm_recorded(dir, t);
+	return 0;
 }
 
 int
@@ -398,4 +466,48 @@ ur_state_save(const char *dir, const struct ur_table *t, struct ur_err *err)
 	if (n < 0)
 		return ur_errf(err, "ownership table too large to save");
 	return ur_write_atomic(path, buf, (size_t)n, 0644, err);
+}
+
+/* STATE_DIR/pm-saved: the value power/control had before usbroute set
+ * "on", written before it is set (see record_pm in machine.c). */
+int
+ur_state_pm_record(const char *dir, const char *value, struct ur_err *err)
+{
+	char path[4096];
+
+	if (ur_path(path, sizeof(path), "%s/pm-saved", dir) < 0)
+		return ur_errf(err, "state directory path too long: %s", dir);
+	return ur_write_atomic(path, value, strlen(value), 0644, err);
+}
+
+void
+ur_state_pm_forget(const char *dir)
+{
+	char path[4096];
+
+	if (ur_path(path, sizeof(path), "%s/pm-saved", dir) == 0)
+		(void)unlink(path);
+}
+
+/* A pm-saved file beside a table without the value: a claim died
+ * between holding runtime PM and saving; the value is still known. */
+static void
+pm_recorded(const char *dir, struct ur_table *t)
+{
+	char path[4096], buf[sizeof(t->pm_saved)];
+	ssize_t n;
+	int fd;
+
+	if (t->pm_saved[0] != '\0' ||
+	    ur_path(path, sizeof(path), "%s/pm-saved", dir) < 0)
+		return;
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0 || memchr(buf, '\0', (size_t)n) != NULL)
+		return;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	snprintf(t->pm_saved, sizeof(t->pm_saved), "%s", buf);
 }

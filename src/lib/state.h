@@ -30,6 +30,13 @@ int ur_state_load(const char *dir, struct ur_table *t, struct ur_err *err);
 int ur_state_save(const char *dir, const struct ur_table *t,
     struct ur_err *err);
 
+/* STATE_DIR/pm-saved: power/control's value before usbroute held it,
+ * recorded before it is changed and forgotten once it is put back;
+ * ur_state_load fills pm_saved from it when the table lacks it. */
+int ur_state_pm_record(const char *dir, const char *value,
+    struct ur_err *err);
+void ur_state_pm_forget(const char *dir);
+
 /* Text form, for tests and the fuzzer. */
 int ur_state_parse(const char *text, const char *name, struct ur_table *t,
     struct ur_err *err);

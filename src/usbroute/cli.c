@@ -116,8 +116,9 @@ cli_config(struct cli *cli, const struct cli_globals *g)
 	struct ur_err err;
 
 	if (ur_conf_load(&cli->conf, g->config ? g->config :
-	    ur_conf_default_path(),
-	    g->config == NULL && getenv("USBROUTE_CONFIG") == NULL, &err) < 0)
+	    ur_conf_default_path(), g->config_may_be_new ||
+	    (g->config == NULL && getenv("USBROUTE_CONFIG") == NULL),
+	    &err) < 0)
 		return fail(&err);
 	if (g->root != NULL)
 		snprintf(cli->conf.sysfs_root, sizeof(cli->conf.sysfs_root),

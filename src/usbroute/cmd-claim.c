@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "portset.h"
+#include "suggest.h"
 #include "usbroute.h"
 
 static int
@@ -18,7 +19,41 @@ edit_claim(struct ur_table *t, struct ur_machine *m, void *arg,
 struct release {
 	const char *id;
 	uint16_t ports;		/* what the owner held */
+	char near[64];		/* an owner id close to a mistyped one */
+	char near_name[128];	/* ... and its name, when it is a domain */
 };
+
+/* The owner a release of an unknown id was probably meant for: an id
+ * or a domain name close to it (a domain is released by its id). */
+static void
+near_owner(const struct ur_table *t, struct release *r)
+{
+	const char *cands[2 * UR_MAX_OWNERS], *near;
+	int i, n = 0;
+
+	for (i = 0; i < t->nowners && i < UR_MAX_OWNERS; i++) {
+		cands[n++] = t->owner[i].id;
+		cands[n++] = t->owner[i].name[0] ? t->owner[i].name : NULL;
+	}
+	if ((near = ur_suggest(r->id, cands, (size_t)n)) == NULL) {
+		/* An exact domain name: its id is what release takes. */
+		for (i = 0; i < t->nowners; i++)
+			if (strcmp(t->owner[i].name, r->id) == 0)
+				near = t->owner[i].name;
+		if (near == NULL)
+			return;
+	}
+	for (i = 0; i < t->nowners; i++) {
+		if (strcmp(t->owner[i].id, near) != 0 &&
+		    strcmp(t->owner[i].name, near) != 0)
+			continue;
+		snprintf(r->near, sizeof(r->near), "%s", t->owner[i].id);
+		if (strcmp(t->owner[i].id, t->owner[i].name) != 0)
+			snprintf(r->near_name, sizeof(r->near_name), "%s",
+			    t->owner[i].name);
+		return;
+	}
+}
 
 static int
 edit_release(struct ur_table *t, struct ur_machine *m, void *arg,
@@ -29,6 +64,8 @@ edit_release(struct ur_table *t, struct ur_machine *m, void *arg,
 	(void)m;
 	(void)err;
 	r->ports = ur_table_release(t, r->id);
+	if (r->ports == 0)
+		near_owner(t, r);
 	return 0;
 }
 
@@ -119,8 +156,8 @@ cmd_release(struct cli *cli, int argc, char **argv)
 
 	if (argc != 1 || strncmp(argv[0], "--", 2) == 0)
 		return usage_error("release", "usage: usbroute release OWNER");
+	memset(&r, 0, sizeof(r));
 	r.id = argv[0];
-	r.ports = 0;
 	if ((rc = open_machine(cli, &m)) != EXIT_OK)
 		return rc;
 	rc = ur_commit(&m, edit_release, &r, NULL, &err);
@@ -128,7 +165,16 @@ cmd_release(struct cli *cli, int argc, char **argv)
 	if (rc < 0)
 		return fail(&err);
 	/* Releasing an owner that holds nothing is not an error: libvirt
-	 * releases domains whose start failed before they claimed. */
+	 * releases domains whose start failed before they claimed.  But a
+	 * typo must not leave ports held unnoticed: say so, on stderr. */
+	if (r.ports == 0 && r.near[0] != '\0' && r.near_name[0] != '\0')
+		fprintf(stderr, "usbroute: %s holds no ports; did you mean "
+		    "'%s' (domain %s)?\n", r.id, r.near, r.near_name);
+	else if (r.ports == 0 && r.near[0] != '\0')
+		fprintf(stderr, "usbroute: %s holds no ports; did you mean "
+		    "'%s'?\n", r.id, r.near);
+	else if (r.ports == 0)
+		fprintf(stderr, "usbroute: %s holds no ports\n", r.id);
 	ur_ports_format(r.ports, m.cs, ports, sizeof(ports));
 	printf("%s released %s; XUSB2PR now 0x%08x\n", r.id, ports,
 	    m.regs.xusb2pr);
@@ -141,7 +187,7 @@ cmd_repair(struct cli *cli, int argc, char **argv)
 	struct ur_machine m;
 	struct ur_table t;
 	struct ur_err err;
-	uint32_t before;
+	struct ur_regs before;
 	int rc;
 
 	if (argc != 0)
@@ -149,16 +195,17 @@ cmd_repair(struct cli *cli, int argc, char **argv)
 		    argv[0]);
 	if ((rc = open_machine(cli, &m)) != EXIT_OK)
 		return rc;
-	before = m.regs.xusb2pr;
+	before = m.regs;
 	rc = ur_commit(&m, NULL, NULL, &t, &err);
 	ur_machine_close(&m);
 	if (rc < 0)
 		return fail(&err);
-	if (before == m.regs.xusb2pr)
+	if (before.xusb2pr == m.regs.xusb2pr && before.pssen == m.regs.pssen)
 		printf("routing matches the ownership table: XUSB2PR "
-		    "0x%08x\n", before);
+		    "0x%08x USB3_PSSEN 0x%08x\n", before.xusb2pr, before.pssen);
 	else
-		printf("repaired: XUSB2PR 0x%08x -> 0x%08x\n", before,
-		    m.regs.xusb2pr);
+		printf("repaired: XUSB2PR 0x%08x -> 0x%08x, USB3_PSSEN "
+		    "0x%08x -> 0x%08x\n", before.xusb2pr, m.regs.xusb2pr,
+		    before.pssen, m.regs.pssen);
 	return EXIT_OK;
 }

@@ -4,13 +4,44 @@
 #include "config.h"
 
 #include <errno.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sock.h"
 #include "usbroute.h"
+
+/*
+ * A user's hotkey meets a root-only socket: say what to do.  The socket's
+ * group says which group to join; a socket of group root means the daemon
+ * has no control-group yet.
+ */
+static void
+say_denied(const struct cli *cli, const char *path)
+{
+	const struct passwd *pw = getpwuid(getuid());
+	const char *user = pw != NULL ? pw->pw_name : "$USER";
+	const struct group *gr;
+	struct stat st;
+
+	if (stat(path, &st) == 0 && st.st_gid != 0 &&
+	    (gr = getgrgid(st.st_gid)) != NULL) {
+		fprintf(stderr, "usbroute: cannot reach usbrouted at %s: "
+		    "Permission denied; it lets in group %s: join it (sudo "
+		    "usermod -aG %s %s) and log in again\n", path,
+		    gr->gr_name, gr->gr_name, user);
+		return;
+	}
+	fprintf(stderr, "usbroute: cannot reach usbrouted at %s: Permission "
+	    "denied; it is root's only: put 'control-group = usbroute' in %s "
+	    "(after 'sudo groupadd usbroute'), restart usbrouted, join the "
+	    "group (sudo usermod -aG usbroute %s) and log in again\n", path,
+	    cli->conf.path, user);
+}
 
 static int
 ask(const struct cli *cli, const char *request, char *reply, size_t len)
@@ -26,6 +57,8 @@ ask(const struct cli *cli, const char *request, char *reply, size_t len)
 			fprintf(stderr, "usbroute: usbrouted is not running "
 			    "(nothing listens on %s); start it with "
 			    "'systemctl start usbrouted'\n", path);
+		else if (errno == EACCES || errno == EPERM)
+			say_denied(cli, path);
 		else
 			fprintf(stderr, "usbroute: cannot reach usbrouted at "
 			    "%s: %s\n", path, strerror(errno));

@@ -7,8 +7,10 @@
 #include "report.h"
 #include "usbroute.h"
 
-#ifndef SYSCONFDIR
-#define SYSCONFDIR "/etc"
+/* libvirt's hooks directory, which configure does not derive from our
+ * prefix: libvirt looks there whatever prefix usbroute has. */
+#ifndef HOOKSDIR
+#define HOOKSDIR "/etc/libvirt/hooks"
 #endif
 
 static void
@@ -32,7 +34,7 @@ print_json(const struct ur_doctor *d)
 int
 cmd_doctor(struct cli *cli, int argc, char **argv)
 {
-	const char *hooks = SYSCONFDIR "/libvirt/hooks";
+	const char *hooks = HOOKSDIR;
 	struct ur_doctor d;
 	int i, r, fails = 0, warns = 0;
 

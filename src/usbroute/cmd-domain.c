@@ -22,7 +22,8 @@ static const char domain_help[] =
 "      every profile's ports exist and are switchable here, the domain\n"
 "      holds a controller for each, and its default profile shares no\n"
 "      port with another domain's default profile; exit 1 if not\n"
-"  set [--profile NAME] [--ports PORTS] [--default|--no-default]\n"
+"  set [--profile NAME] [--ports PORTS] [--devices DEVICES]\n"
+"      [--required|--no-required] [--default|--no-default]\n"
 "      [--toggle DEVICE|--no-toggle] [--controllers LIST|--no-controllers]\n"
 "      [--live] [--persistent]\n"
 "      add or replace a profile (NAME defaults to \"default\"); the first\n"
@@ -31,7 +32,9 @@ static const char domain_help[] =
 "      rather than leave this profile the default.  Without --ports,\n"
 "      changes only what is given.  Ports are checked against this\n"
 "      host when its chipset can be opened; nothing is written if\n"
-"      one is wrong.\n"
+"      one is wrong.  --devices '046d:c52b 046d:c077/SERIAL' names USB\n"
+"      devices whose ports the profile claims wherever they are plugged\n"
+"      in (\"\" removes them); --required refuses a start without them.\n"
 "  unset [--profile NAME] [--live] [--persistent]\n"
 "      remove one profile, or without --profile the whole element\n"
 "\n"
@@ -58,6 +61,8 @@ parse_opts(int argc, char **argv, struct dopts *o)
 		if ((r = take_opt(argc, argv, &i, "--connect", &o->uri)) ||
 		    (r = take_opt(argc, argv, &i, "-c", &o->uri)) ||
 		    (r = take_opt(argc, argv, &i, "--ports", &o->ports)) ||
+		    (r = take_opt(argc, argv, &i, "--devices",
+		    &o->devices)) ||
 		    (r = take_opt(argc, argv, &i, "--profile", &o->profile)) ||
 		    (r = take_opt(argc, argv, &i, "--toggle", &o->toggle)) ||
 		    (r = take_opt(argc, argv, &i, "--controllers",
@@ -69,6 +74,10 @@ parse_opts(int argc, char **argv, struct dopts *o)
 			o->dflt = 1;
 		} else if (take_opt(argc, argv, &i, "--no-default", NULL)) {
 			o->no_dflt = 1;
+		} else if (take_opt(argc, argv, &i, "--required", NULL)) {
+			o->required = 1;
+		} else if (take_opt(argc, argv, &i, "--no-required", NULL)) {
+			o->no_required = 1;
 		} else if (take_opt(argc, argv, &i, "--no-toggle", NULL)) {
 			o->no_toggle = 1;
 		} else if (take_opt(argc, argv, &i, "--no-controllers",
@@ -105,6 +114,9 @@ check_opts(struct dopts *o)
 	if (o->dflt && o->no_dflt)
 		return usage_error("domain", "--default and --no-default "
 		    "contradict each other");
+	if (o->required && o->no_required)
+		return usage_error("domain", "--required and --no-required "
+		    "contradict each other");
 	if (o->toggle != NULL && o->no_toggle)
 		return usage_error("domain", "--toggle and --no-toggle "
 		    "contradict each other");
@@ -117,10 +129,12 @@ check_opts(struct dopts *o)
 	if (o->name != NULL && o->name[0] == '\0')
 		return usage_error("domain", "empty domain name");
 	if (v != NULL && strcmp(v, "set") != 0 && (o->ports != NULL ||
+	    o->devices != NULL || o->required || o->no_required ||
 	    o->dflt || o->no_dflt || o->toggle != NULL || o->no_toggle ||
 	    o->ctrls != NULL || o->no_ctrls))
-		return usage_error("domain", "%s takes no --ports, --default, "
-		    "--toggle or --controllers; those are for set", v);
+		return usage_error("domain", "%s takes no --ports, --devices, "
+		    "--required, --default, --toggle or --controllers; those "
+		    "are for set", v);
 	if (v != NULL && strcmp(v, "unset") != 0 && strcmp(v, "set") != 0 &&
 	    o->profile != NULL)
 		return usage_error("domain", "%s takes no --profile", v);

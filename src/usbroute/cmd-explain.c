@@ -6,6 +6,7 @@
 
 #include "pci.h"
 #include "portset.h"
+#include "presets.h"
 #include "usbroute.h"
 
 int
@@ -13,6 +14,7 @@ cmd_explain(struct cli *cli, int argc, char **argv)
 {
 	const char *mask = NULL, *key = NULL;
 	const struct ur_chipset *cs;
+	const struct ur_preset *preset;
 	struct ur_machine m;
 	struct ur_err err;
 	uint16_t present, switchable;
@@ -39,18 +41,20 @@ cmd_explain(struct cli *cli, int argc, char **argv)
 		return fail(&err);
 
 	if (key != NULL) {
-		cs = ur_chipset_by_key(key);
-		if (cs == NULL)
+		/* The same names as sim create: a fuse variant has the
+		 * ports its fuses leave. */
+		if ((preset = ur_preset_by_key(key)) == NULL)
 			return usage_error("explain", "unknown chipset '%s': "
-			    "use one of %s", key, ur_chipset_keys());
-		present = cs->port_mask;
-		switchable = cs->port_mask;
+			    "use one of %s", key, ur_preset_keys());
+		cs = ur_chipset_by_key(preset->chipset);
+		present = ur_chipset_ports(cs, preset->usb3fus);
+		switchable = present;
 	} else {
 		if (ur_machine_open(&m, &cli->conf, &err) < 0) {
 			fprintf(stderr, "usbroute: %s\n", err.msg);
 			fprintf(stderr, "usbroute: to explain a mask for "
 			    "another machine, add --chipset (%s)\n",
-			    ur_chipset_keys());
+			    ur_preset_keys());
 			return EXIT_FAIL;
 		}
 		opened = 1;

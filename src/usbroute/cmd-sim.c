@@ -1,5 +1,7 @@
 /* usbroute sim create DIR (--chipset NAME | --from-lspci FILE)
- * usbroute sim plug DIR PORT VID:PID [PRODUCT]
+ * usbroute sim plug DIR PORT VID:PID [PRODUCT] [--serial S]
+ *                   [--behind-hub | --superspeed N]
+ * usbroute sim unplug DIR PORT
  * usbroute sim sync DIR */
 #include "config.h"
 
@@ -11,6 +13,7 @@
 #include "lspci.h"
 #include "pci.h"
 #include "portset.h"
+#include "presets.h"
 #include "sim.h"
 #include "usbroute.h"
 
@@ -19,6 +22,7 @@ sim_create(int argc, char **argv)
 {
 	const char *dir = NULL, *key = NULL, *file = NULL;
 	const struct ur_chipset *cs;
+	const struct ur_preset *preset;
 	struct ur_dump dump;
 	struct ur_err err;
 	FILE *f;
@@ -43,11 +47,11 @@ sim_create(int argc, char **argv)
 		return usage_error("sim", "usage: usbroute sim create DIR "
 		    "(--chipset NAME | --from-lspci FILE)");
 	if (key != NULL) {
-		cs = ur_chipset_by_key(key);
-		if (cs == NULL)
+		preset = ur_preset_by_key(key);
+		if (preset == NULL)
 			return usage_error("sim", "unknown chipset '%s': use "
-			    "one of %s", key, ur_chipset_keys());
-		ur_sim_preset(cs, &dump);
+			    "one of %s", key, ur_preset_keys());
+		ur_preset_build(preset, &dump);
 	} else {
 		f = strcmp(file, "-") == 0 ? stdin : fopen(file, "re");
 		if (f == NULL) {
@@ -72,19 +76,77 @@ sim_create(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* The one port a plug or unplug names, as a bit. */
 static int
-sim_plug(struct cli *cli, int argc, char **argv)
+sim_port(struct cli *cli, const char *dir, const char *word, int *bit)
 {
 	struct ur_machine m;
 	struct ur_err err;
-	unsigned vid, pid;
 	uint16_t mask;
-	char *end;
-	int rc, bit;
+	int rc;
 
+	snprintf(cli->conf.sysfs_root, sizeof(cli->conf.sysfs_root), "%s",
+	    dir);
+	if ((rc = open_machine(cli, &m)) != EXIT_OK)
+		return rc;
+	rc = ur_ports_parse(word, m.cs, &cli->conf, m.present,
+	    m.cs->port_mask, &mask, &err);
+	ur_machine_close(&m);
+	if (rc < 0)
+		return fail(&err);
+	if (mask & (mask - 1))
+		return usage_error("sim", "one port at a time");
+	for (*bit = 0; !(mask & (1u << *bit)); ++*bit)
+		;
+	return EXIT_OK;
+}
+
+static int
+sim_plug(struct cli *cli, int argc, char **argv)
+{
+	struct ur_err err;
+	unsigned vid, pid;
+	char *end;
+	const char *ssword = NULL, *serial = NULL;
+	long ss = 0;
+	int rc, bit, i, r, n = 0, hub = 0;
+
+	/* Options may stand anywhere; the rest are positional. */
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--behind-hub") == 0)
+			hub = 1;
+		else if ((r = take_opt(argc, argv, &i, "--serial",
+		    &serial)) != 0) {
+			if (r < 0 || serial[0] == '\0')
+				return usage_error("sim", "--serial needs the "
+				    "serial number string");
+		} else if ((r = take_opt(argc, argv, &i, "--superspeed",
+		    &ssword)) != 0) {
+			if (r < 0)
+				return usage_error("sim", "--superspeed needs "
+				    "the USB3 port (1-6)");
+			ss = strtol(ssword, &end, 10);
+			if (*end != '\0' || ss < 1 || ss > UR_MAX_SS_PORTS)
+				return usage_error("sim", "--superspeed %s: "
+				    "the USB3 port is a number from 1 to %d",
+				    ssword, UR_MAX_SS_PORTS);
+		} else if (strncmp(argv[i], "--", 2) == 0)
+			return usage_error("sim", "unknown option '%s'",
+			    argv[i]);
+		else
+			argv[n++] = argv[i];
+	}
+	argc = n;
 	if (argc < 3 || argc > 4)
 		return usage_error("sim", "usage: usbroute sim plug DIR PORT "
-		    "VID:PID [PRODUCT]");
+		    "VID:PID [PRODUCT] [--serial S] [--behind-hub | "
+		    "--superspeed N]");
+	if (hub && ss != 0)
+		return usage_error("sim", "--behind-hub or --superspeed, not "
+		    "both");
+	if (serial != NULL && ss != 0)
+		return usage_error("sim", "--serial is for USB 2.0 devices; "
+		    "drop --superspeed or --serial");
 	vid = (unsigned)strtoul(argv[2], &end, 16);
 	if (*end != ':' || end == argv[2] || vid > 0xffff)
 		return usage_error("sim", "'%s' is not VID:PID (e.g. "
@@ -93,22 +155,38 @@ sim_plug(struct cli *cli, int argc, char **argv)
 	if (*end != '\0' || pid > 0xffff)
 		return usage_error("sim", "'%s' is not VID:PID (e.g. "
 		    "046d:c52b)", argv[2]);
-	snprintf(cli->conf.sysfs_root, sizeof(cli->conf.sysfs_root), "%s",
-	    argv[0]);
-	if ((rc = open_machine(cli, &m)) != EXIT_OK)
+	if ((rc = sim_port(cli, argv[0], argv[1], &bit)) != EXIT_OK)
 		return rc;
-	rc = ur_ports_parse(argv[1], m.cs, &cli->conf, m.present,
-	    m.cs->port_mask, &mask, &err);
-	ur_machine_close(&m);
+	if (ss != 0)
+		rc = ur_sim_plug_ss(argv[0], bit, (int)ss, (uint16_t)vid,
+		    (uint16_t)pid, argc == 4 ? argv[3] : "", &err);
+	else
+		rc = (hub ? ur_sim_plug_behind_hub : ur_sim_plug)(argv[0], bit,
+		    (uint16_t)vid, (uint16_t)pid, argc == 4 ? argv[3] : "",
+		    &err);
+	if (rc == 0 && serial != NULL)
+		rc = ur_sim_set_serial(argv[0], bit, serial, &err);
 	if (rc < 0)
 		return fail(&err);
-	if (mask & (mask - 1))
-		return usage_error("sim", "plug one port at a time");
-	for (bit = 0; !(mask & (1u << bit)); bit++)
-		;
-	if (ur_sim_plug(argv[0], bit, (uint16_t)vid, (uint16_t)pid,
-	    argc == 4 ? argv[3] : "", &err) < 0)
+	return EXIT_OK;
+}
+
+static int
+sim_unplug(struct cli *cli, int argc, char **argv)
+{
+	struct ur_err err;
+	int rc, bit, removed;
+
+	if (argc != 2)
+		return usage_error("sim", "usage: usbroute sim unplug DIR "
+		    "PORT");
+	if ((rc = sim_port(cli, argv[0], argv[1], &bit)) != EXIT_OK)
+		return rc;
+	if (ur_sim_unplug(argv[0], bit, &removed, &err) < 0)
 		return fail(&err);
+	if (!removed)
+		fprintf(stderr, "usbroute: nothing was plugged into %s\n",
+		    argv[1]);
 	return EXIT_OK;
 }
 
@@ -131,13 +209,15 @@ int
 cmd_sim(struct cli *cli, int argc, char **argv)
 {
 	if (argc < 1)
-		return usage_error("sim", "usage: usbroute sim create|plug ...");
+		return usage_error("sim", "usage: usbroute sim create|plug|unplug|sync ...");
 	if (strcmp(argv[0], "create") == 0)
 		return sim_create(argc - 1, argv + 1);
 	if (strcmp(argv[0], "plug") == 0)
 		return sim_plug(cli, argc - 1, argv + 1);
+	if (strcmp(argv[0], "unplug") == 0)
+		return sim_unplug(cli, argc - 1, argv + 1);
 	if (strcmp(argv[0], "sync") == 0)
 		return sim_sync(argc - 1, argv + 1);
-	return usage_error("sim", "unknown sim command '%s': create, plug or "
-	    "sync", argv[0]);
+	return usage_error("sim", "unknown sim command '%s': create, plug, "
+	    "unplug or sync", argv[0]);
 }

@@ -1,6 +1,7 @@
 /* usbroute domain NAME check: every profile's ports exist and are
- * switchable here, the domain holds a controller for each, and its
- * default profile shares no port with another domain's. */
+ * switchable here, the domain holds a controller for each, its default
+ * profile shares no port with another domain's, and its toggle device
+ * is there and is a unix socket QEMU binds. */
 #include "config.h"
 
 #include <stdarg.h>
@@ -12,6 +13,8 @@
 #include <libvirt/libvirt.h>
 
 #include "domain.h"
+#include "claim.h"
+#include "meta.h"
 #include "portset.h"
 
 struct checker {
@@ -98,8 +101,8 @@ other_default(virDomainPtr dom, const struct ur_machine *m,
 	if (meta_read(dom, flags, &d, &found, &err) < 0 || !found ||
 	    d.default_profile < 0)
 		return 0;
-	if (ur_ports_parse(d.profile[d.default_profile].ports, m->cs, conf,
-	    m->present, m->switchable, &mask, &err) < 0)
+	if (ur_claim_fixed(m, &d.profile[d.default_profile], &mask,
+	    &err) < 0)
 		return 0;
 	snprintf(pname, len, "%s", d.profile[d.default_profile].name);
 	return mask;
@@ -139,6 +142,38 @@ check_overlap(struct checker *c, struct session *s, const char *pname,
 		virDomainFree(doms[i]);
 	free(doms);
 	return 0;
+}
+
+/*
+ * The toggle device: the serial, console or channel device with that
+ * alias, type='unix' with mode='bind', in the running domain (its live
+ * XML has the aliases libvirt gave) or, for a domain that is not running
+ * or with --persistent, in its definition (where libvirt's default
+ * aliases are implied by the devices' order).
+ */
+static void
+check_toggle(struct checker *c, const struct session *s,
+    const struct dopts *o, const char *alias)
+{
+	struct ur_err err;
+	char path[4096], *xml;
+	int live, rc;
+
+	live = !o->persistent && virDomainIsActive(s->dom) == 1;
+	xml = virDomainGetXMLDesc(s->dom, live ? 0 : VIR_DOMAIN_XML_INACTIVE);
+	if (xml == NULL) {
+		lverr(&err, "cannot read the domain XML");
+		problem(c, "toggle device '%s': %s", alias, err.msg);
+		return;
+	}
+	rc = (live ? ur_meta_channel : ur_meta_channel_defined)(xml,
+	    strlen(xml), alias, path, sizeof(path), &err);
+	free(xml);
+	if (rc < 0)
+		problem(c, "%s; the guest's toggle needs e.g. <serial "
+		    "type='unix'><source mode='bind' path='/run/usbroute/"
+		    "%s.sock'/></serial> (README: switching while the VM runs)",
+		    err.msg, s->name);
 }
 
 int
@@ -191,8 +226,7 @@ domain_check(struct cli *cli, const struct dopts *o)
 		    "00:1d.0, 00:1a.0 or 00:14.0 and no controllers=");
 	for (i = 0; i < d.nprofiles; i++) {
 		p = &d.profile[i];
-		if (ur_ports_parse(p->ports, m.cs, &cli->conf, m.present,
-		    m.switchable, &mask, &err) < 0) {
+		if (ur_claim_fixed(&m, p, &mask, &err) < 0) {
 			problem(&c, "profile '%s': %s", p->name, err.msg);
 			continue;
 		}
@@ -201,6 +235,8 @@ domain_check(struct cli *cli, const struct dopts *o)
 		if (i == d.default_profile)
 			dmask = mask;
 	}
+	if (d.toggle_device[0] != '\0')
+		check_toggle(&c, &s, o, d.toggle_device);
 	if (dmask != 0 && check_overlap(&c, &s,
 	    d.profile[d.default_profile].name, dmask, &m, &cli->conf,
 	    &err) < 0) {

@@ -22,6 +22,8 @@ edit_of(const struct dopts *o, struct ur_metaedit *e)
 	memset(e, 0, sizeof(*e));
 	e->profile = o->profile;
 	e->ports = o->ports;
+	e->devices = o->devices;
+	e->required = o->required ? 1 : o->no_required ? -1 : 0;
 	e->dflt = o->dflt ? 1 : o->no_dflt ? -1 : 0;
 	e->toggle = o->no_toggle ? "" : o->toggle;
 	e->set_ctrls = o->ctrls != NULL || o->no_ctrls;
@@ -103,10 +105,14 @@ rewrite(struct session *s, const struct dopts *o, unsigned flags, int unset,
 	if (unset)
 		printf("%s: profile '%s' removed\n", s->name, o->profile);
 	else if ((rc = ur_meta_find_profile(&d, pname)) >= 0 &&
-	    (o->ports != NULL || o->profile != NULL || o->dflt))
-		printf("%s: profile '%s'%s: %s\n", s->name, pname,
+	    (o->ports != NULL || o->devices != NULL || o->profile != NULL ||
+	    o->dflt))
+		printf("%s: profile '%s'%s: %s%s%s%s\n", s->name, pname,
 		    d.profile[rc].is_default ? " (default)" : "",
-		    d.profile[rc].ports);
+		    d.profile[rc].ports, d.profile[rc].ports[0] &&
+		    d.profile[rc].devices[0] ? ", " : "",
+		    d.profile[rc].devices[0] ? "devices " : "",
+		    d.profile[rc].devices);
 	else
 		printf("%s: usbroute metadata updated\n", s->name);
 	return 0;
@@ -142,11 +148,12 @@ domain_edit(struct cli *cli, const struct dopts *o, int unset)
 	unsigned targets[2];
 	int i, n = 0;
 
-	if (!unset && o->ports == NULL && o->profile == NULL && !o->dflt &&
+	if (!unset && o->ports == NULL && o->devices == NULL &&
+	    !o->required && !o->no_required && o->profile == NULL && !o->dflt &&
 	    !o->no_dflt && o->toggle == NULL && !o->no_toggle &&
 	    o->ctrls == NULL && !o->no_ctrls)
 		return usage_error("domain", "set: nothing to change; give "
-		    "--ports, --toggle or --controllers");
+		    "--ports, --devices, --toggle or --controllers");
 	if (o->ports != NULL && check_words(cli, o->ports, &err) < 0)
 		return fail(&err);
 	if (o->live)

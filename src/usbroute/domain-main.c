@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "domain.h"
 #include "usbroute.h"
 
 int
@@ -14,7 +15,7 @@ main(int argc, char **argv)
 {
 	struct cli_globals g;
 	struct cli cli;
-	int rc;
+	int i, rc;
 
 	memset(&cli, 0, sizeof(cli));
 	if ((rc = cli_globals(&argc, argv, &g)) != EXIT_OK)
@@ -25,5 +26,8 @@ main(int argc, char **argv)
 		    "'usbroute domain'");
 	if ((rc = cli_config(&cli, &g)) != EXIT_OK)
 		return rc;
+	for (i = 2; i < argc; i++)
+		if (strcmp(argv[i], "--complete-domains") == 0)
+			return domain_complete_names(&cli, argc - 2, argv + 2);
 	return cmd_domain(&cli, argc - 2, argv + 2);
 }

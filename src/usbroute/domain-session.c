@@ -142,3 +142,33 @@ xml_flags(const struct dopts *o)
 {
 	return o->persistent ? VIR_DOMAIN_XML_INACTIVE : 0;
 }
+
+int
+domain_complete_names(struct cli *cli, int argc, char **argv)
+{
+	const char *uri = NULL;
+	virConnectPtr conn;
+	virDomainPtr *doms = NULL;
+	int i, n;
+
+	for (i = 0; i + 1 < argc; i++)
+		if (strcmp(argv[i], "--connect") == 0 ||
+		    strcmp(argv[i], "-c") == 0)
+			uri = argv[i + 1];
+	if (uri == NULL)
+		uri = ur_conf_get(&cli->conf, "libvirt-uri");
+	if (uri == NULL || uri[0] == '\0')
+		uri = DEFAULT_URI;
+	virSetErrorFunc(NULL, silence);
+	/* Read-only: listing needs no more, and a user may complete. */
+	if ((conn = virConnectOpenReadOnly(uri)) == NULL)
+		return EXIT_OK;
+	n = virConnectListAllDomains(conn, &doms, 0);
+	for (i = 0; i < n; i++) {
+		printf("%s\n", virDomainGetName(doms[i]));
+		virDomainFree(doms[i]);
+	}
+	free(doms);
+	virConnectClose(conn);
+	return EXIT_OK;
+}

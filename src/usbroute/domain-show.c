@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "domain.h"
+#include "claim.h"
 #include "portset.h"
 #include "report.h"
 
@@ -51,8 +52,8 @@ resolve(const struct ur_profile *p, const struct ur_machine *m,
     const struct ur_conf *conf, uint16_t *mask, char *buf, size_t len,
     struct ur_err *err)
 {
-	if (ur_ports_parse(p->ports, m->cs, conf, m->present, m->switchable,
-	    mask, err) < 0)
+	(void)conf;	/* m->conf is the same configuration */
+	if (ur_claim_fixed(m, p, mask, err) < 0)
 		return -1;
 	ur_ports_format(*mask, m->cs, buf, len);
 	return 0;
@@ -77,7 +78,10 @@ show_text(const char *name, const char *what, const struct ur_domain *d,
 	for (i = 0; i < d->nprofiles; i++) {
 		p = &d->profile[i];
 		printf("  %s %s: %s\n", i == d->default_profile ? "*" : " ",
-		    p->name, p->ports);
+		    p->name, p->ports[0] ? p->ports : "(no ports)");
+		if (p->devices[0] != '\0')
+			printf("      devices %s%s\n", p->devices, p->required ?
+			    " (required)" : "");
 		if (m == NULL)
 			continue;
 		if (resolve(p, m, conf, &mask, ports, sizeof(ports), &err) < 0)
@@ -130,6 +134,9 @@ show_json(const char *name, const struct ur_domain *d, unsigned hostdev,
 		ur_json_string(stdout, p->name);
 		printf(", \"ports\": ");
 		ur_json_string(stdout, p->ports);
+		printf(", \"devices\": ");
+		ur_json_string(stdout, p->devices);
+		printf(", \"required\": %s", p->required ? "true" : "false");
 		printf(", \"default\": %s", i == d->default_profile ?
 		    "true" : "false");
 		if (m == NULL) {

@@ -15,13 +15,20 @@ struct dopts {
 	const char *name;
 	const char *sub;
 	const char *ports;
+	const char *devices;
 	const char *profile;
 	const char *toggle;
 	const char *ctrls;
 	unsigned ctrl_mask;	/* ctrls, parsed */
 	int dflt, no_dflt, no_toggle, no_ctrls;
+	int required, no_required;
 	int live, persistent;
 };
+
+/* usbroute domain [--connect URI] --complete-domains: the names of the
+ * domains libvirt knows, one a line, for the completion; nothing (and
+ * success) when libvirt cannot be reached. */
+int domain_complete_names(struct cli *cli, int argc, char **argv);
 
 /* domain-show.c, domain-check.c, domain-edit.c */
 int domain_show(struct cli *cli, const struct dopts *o);

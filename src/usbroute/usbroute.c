@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "suggest.h"
 #include "usbroute.h"
 
 static const struct cmd cmds[] = {
@@ -36,16 +37,25 @@ static const struct cmd cmds[] = {
 	  "usbrouted: a running domain's ports lent to the host" },
 	{ "profile", cmd_profile, "DOMAIN NAME",
 	  "usbrouted: switch a running domain to another profile" },
+	{ "map", cmd_map, "[--list]",
+	  "name the sockets: plug a device into each; Ctrl-D writes the map" },
 	{ "domain", NULL,
 	  "[--connect URI] NAME show|check|set|unset ...",
 	  "read, check and edit a domain's metadata ('usbroute domain help')" },
 	{ "sim", cmd_sim,
 	  "create DIR (--chipset NAME | --from-lspci FILE)\n"
-	  "           sim plug DIR PORT VID:PID [PRODUCT] | sim sync DIR",
+	  "           sim plug DIR PORT VID:PID [PRODUCT] [--serial S]\n"
+	  "                [--behind-hub | --superspeed N]\n"
+	  "           sim unplug DIR PORT | sim sync DIR",
 	  "make a simulated chipset to run usbroute against" },
 };
 
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
+
+/* The options that may stand anywhere, as usage shows them and the
+ * completion reads them. */
+static const char globals_usage[] =
+    "[--config FILE] [--sysfs-root DIR] [--state-dir DIR] [--json]";
 
 static void
 usage(FILE *out)
@@ -53,15 +63,16 @@ usage(FILE *out)
 	size_t i;
 
 	fprintf(out,
-	    "usage: usbroute [--config FILE] [--sysfs-root DIR] "
-	    "[--state-dir DIR] [--json]\n"
+	    "usage: usbroute %s\n"
 	    "                COMMAND [ARGS]\n\n"
 	    "Routes the USB2 ports of an Intel 7/8/9-series or X99 chipset "
 	    "between its\nxHCI and EHCI controllers, so a VM given one of "
-	    "them owns those ports.\n\ncommands:\n");
+	    "them owns those ports.\n\ncommands:\n", globals_usage);
+	/* No trailing blank after a command without arguments. */
 	for (i = 0; i < NCMDS; i++)
-		fprintf(out, "  %-8s %s\n           %s\n", cmds[i].name,
-		    cmds[i].args, cmds[i].help);
+		fprintf(out, "  %-*s%s%s\n           %s\n",
+		    cmds[i].args[0] ? 8 : 0, cmds[i].name,
+		    cmds[i].args[0] ? " " : "", cmds[i].args, cmds[i].help);
 	fprintf(out,
 	    "\nPORTS: words like ehci1.3, ehci2.1-6, p9, usbr, all, names from "
 	    "usbroute.conf,\nor a mask like 0x00ff; several separated by "
@@ -82,8 +93,8 @@ usage(FILE *out)
 static int
 cmd_help(const struct cmd *c)
 {
-	printf("usage: usbroute %s %s\n%s\nSee usbroute(1).\n", c->name,
-	    c->args, c->help);
+	printf("usage: usbroute %s%s%s\n%s\nSee usbroute(1).\n", c->name,
+	    c->args[0] ? " " : "", c->args, c->help);
 	return EXIT_OK;
 }
 
@@ -94,7 +105,7 @@ cmd_help(const struct cmd *c)
  * The one built beside this binary wins (a build tree), else the installed
  * one.
  */
-static int
+int
 exec_domain(char **argv)
 {
 	char self[4096], path[4096], *slash;
@@ -117,6 +128,32 @@ exec_domain(char **argv)
 	return EXIT_FAIL;
 }
 
+/* What is not a command: a mistyped option or command, said as such. */
+static int
+unknown(const char *word)
+{
+	static const char *const opts[] = { "--config", "--sysfs-root",
+	    "--state-dir", "--json", "--help", "--version" };
+	const char *names[NCMDS + 1], *near;
+	size_t i;
+
+	if (word[0] == '-') {
+		near = ur_suggest(word, opts, sizeof(opts) / sizeof(opts[0]));
+		if (near != NULL)
+			return usage_error(NULL, "unknown option '%s'; did you "
+			    "mean '%s'?", word, near);
+		return usage_error(NULL, "unknown option '%s'", word);
+	}
+	for (i = 0; i < NCMDS; i++)
+		names[i] = cmds[i].name;
+	names[NCMDS] = "help";
+	near = ur_suggest(word, names, NCMDS + 1);
+	if (near != NULL)
+		return usage_error(NULL, "unknown command '%s'; did you mean "
+		    "'%s'?", word, near);
+	return usage_error(NULL, "unknown command '%s'", word);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -134,6 +171,12 @@ main(int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	memcpy(orig, argv, (size_t)argc * sizeof(*orig));
+	/* Hidden: what the bash completion asks (complete.c). */
+	if (argc >= 2 && strcmp(argv[1], "--complete") == 0) {
+		rc = complete(cmds, NCMDS, globals_usage, argc - 2, argv + 2);
+		free(orig);
+		return rc;
+	}
 	memset(&cli, 0, sizeof(cli));
 	rc = cli_globals(&argc, argv, &g);
 	if (rc != EXIT_OK)
@@ -154,13 +197,15 @@ main(int argc, char **argv)
 		if (strcmp(cmds[i].name, argv[1]) == 0)
 			break;
 	if (i == NCMDS)
-		return usage_error(NULL, "unknown command '%s'", argv[1]);
+		return unknown(argv[1]);
 	for (j = 2; j < argc; j++)
 		if (strcmp(argv[j], "--help") == 0 || strcmp(argv[j], "-h") == 0)
 			return cmd_help(&cmds[i]);
 	if (cmds[i].run == NULL)
 		return exec_domain(orig);
 	free(orig);
+	/* map writes the config: on a first run there is none yet. */
+	g.config_may_be_new = cmds[i].run == cmd_map;
 	if ((rc = cli_config(&cli, &g)) != EXIT_OK)
 		return rc;
 	return cmds[i].run(&cli, argc - 2, argv + 2);

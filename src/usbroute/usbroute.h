@@ -23,6 +23,7 @@ struct cli_globals {
 	const char *root;
 	const char *state;
 	int json;
+	int config_may_be_new;	/* a missing --config is fine (map makes it) */
 };
 
 /* Takes the global options out of argv; EXIT_USAGE on a bad one. */
@@ -47,6 +48,7 @@ int cmd_claim(struct cli *, int, char **);
 int cmd_release(struct cli *, int, char **);
 int cmd_repair(struct cli *, int, char **);
 int cmd_sim(struct cli *, int, char **);
+int cmd_map(struct cli *, int, char **);
 int cmd_domain(struct cli *, int, char **);
 int cmd_toggle(struct cli *, int, char **);
 int cmd_guest(struct cli *, int, char **);
@@ -54,6 +56,15 @@ int cmd_host(struct cli *, int, char **);
 int cmd_profile(struct cli *, int, char **);
 int cmd_control(struct cli *cli, const char *verb, int argc, char **argv,
     int min, int max);
+
+/* Runs usbroute-domain with argv (the one beside this program, else the
+ * installed one); returns only on failure. */
+int exec_domain(char **argv);
+
+/* usbroute --complete WORD...: candidates for the last word, one a line
+ * (complete.c).  globals: the usage of the global options. */
+int complete(const struct cmd *cmds, size_t ncmds, const char *globals,
+    int argc, char **argv);
 
 /* Prints "usbroute: message" and returns EXIT_FAIL. */
 int fail(const struct ur_err *err);

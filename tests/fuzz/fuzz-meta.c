@@ -2,7 +2,9 @@
  * ur_meta_parse on arbitrary XML.  Invariants: a failure leaves the
  * struct as ur_meta_init makes it and a one-line message; a success is
  * well-formed (one default when there are profiles, names that are
- * names) and survives ur_meta_format -> ur_meta_parse unchanged; the
+ * names, ports or devices in every profile, device words that
+ * ur_devspec_list reads) and survives ur_meta_format -> ur_meta_parse
+ * unchanged; the
  * formatted element fits exactly strlen + 1 bytes and no fewer; each
  * profile's ports go through ur_ports_parse as the hook does, and a
  * raw mask (what mask= becomes) with bits that are ports resolves.
@@ -14,6 +16,7 @@
 #include <string.h>
 
 #include "chipset.h"
+#include "devspec.h"
 #include "fuzz.h"
 #include "meta.h"
 #include "portset.h"
@@ -33,6 +36,26 @@ static int
 is_name(const char *s)
 {
 	return s[0] != '\0' && strspn(s, NAME_CHARS) == strlen(s);
+}
+
+/* Ports, devices or both; devices that read back; required only with
+ * devices. */
+static void
+check_devices(const struct ur_profile *p)
+{
+	struct ur_devspec spec[UR_DEVSPEC_MAX];
+	struct ur_err err;
+	int n;
+
+	fuzz_err_init(&err);
+	FUZZ_CHECK(ur_devspec_list(p->devices, spec, UR_DEVSPEC_MAX, &n,
+	    &err) == 0);
+	FUZZ_CHECK((n == 0) == (p->devices[0] == '\0'));
+	if (p->devices[0] == '\0')
+		FUZZ_CHECK(strspn(p->ports, " \t\r\n,") != strlen(p->ports));
+	else if (p->ports[0] != '\0')
+		FUZZ_CHECK(strspn(p->ports, " \t\r\n,") != strlen(p->ports));
+	FUZZ_CHECK(p->required == 0 || (p->required == 1 && n > 0));
 }
 
 static void
@@ -58,8 +81,9 @@ check_domain(const struct ur_domain *d)
 		p = &d->profile[i];
 		FUZZ_CHECK(terminated(p->name, sizeof(p->name)));
 		FUZZ_CHECK(terminated(p->ports, sizeof(p->ports)));
+		FUZZ_CHECK(terminated(p->devices, sizeof(p->devices)));
 		FUZZ_CHECK(is_name(p->name));
-		FUZZ_CHECK(strspn(p->ports, " \t\r\n,") != strlen(p->ports));
+		check_devices(p);
 		FUZZ_CHECK(p->is_default == 0 || p->is_default == 1);
 		if (p->is_default) {
 			ndefault++;
@@ -87,6 +111,8 @@ same_element(const struct ur_domain *a, const struct ur_domain *b)
 	for (i = 0; i < a->nprofiles; i++)
 		if (strcmp(a->profile[i].name, b->profile[i].name) != 0 ||
 		    strcmp(a->profile[i].ports, b->profile[i].ports) != 0 ||
+		    strcmp(a->profile[i].devices, b->profile[i].devices) != 0 ||
+		    a->profile[i].required != b->profile[i].required ||
 		    a->profile[i].is_default != b->profile[i].is_default)
 			return 0;
 	return 1;
@@ -119,6 +145,8 @@ check_ports(const struct ur_domain *d)
 	cs = ur_chipset_by_key("8-series");
 	FUZZ_CHECK(cs != NULL);
 	for (i = 0; i < d->nprofiles; i++) {
+		if (d->profile[i].ports[0] == '\0')
+			continue;	/* devices only: no ports to resolve */
 		fuzz_err_init(&err);
 		rc = ur_ports_parse(d->profile[i].ports, cs, NULL,
 		    cs->port_mask, cs->port_mask, &mask, &err);

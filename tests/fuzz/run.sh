@@ -4,7 +4,7 @@
 #
 #   FUZZ_SECONDS   seconds per target (30)
 #   FUZZ_TARGETS   which targets ("lspci state meta channel conf portset
-#                  metascan")
+#                  metascan devspec keys")
 #   FUZZ_BUILDDIR  a configured build directory, for config.h (else the
 #                  source tree if configured in place, else a fresh
 #                  configure under FUZZ_OUT)
@@ -21,7 +21,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 seconds=${FUZZ_SECONDS:-30}
-targets=${FUZZ_TARGETS:-"lspci state meta channel conf portset metascan"}
+targets=${FUZZ_TARGETS:-"lspci state meta channel conf portset metascan devspec keys"}
 out=${FUZZ_OUT:-${TMPDIR:-/tmp}/usbroute-fuzz}
 
 if [ -z "${CC:-}" ]; then
@@ -29,7 +29,8 @@ if [ -z "${CC:-}" ]; then
 fi
 
 # The library modules the targets use (not the hardware or libvirt ones).
-libsrc="err chipset conf portset owners fileio state lspci meta metascan"
+libsrc="err chipset conf suggest portset owners fileio state lspci devspec meta \
+metascan keys"
 
 max_len() {
 	case $1 in

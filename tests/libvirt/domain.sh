@@ -63,7 +63,9 @@ has() { grep -qF -- "$1" "$T/$2"; }
 ehci2="<hostdev mode='subsystem' type='pci' managed='no'>
   <source><address domain='0x0000' bus='0x00' slot='0x1a' function='0x0'/></source>
 </hostdev>"
-check "define d1 with a <hostdev> of EHCI #2 (00:1a.0)" lv_define_domain d1 "$ehci2"
+check "define d1 with a <hostdev> of EHCI #2 (00:1a.0) and a serial port for the toggle" \
+	lv_define_domain d1 "$ehci2
+$(lv_serial_unix_xml "$LV_DIR/d1.sock")"
 check "libvirt kept the hostdev" eval 'lv_virsh dumpxml d1 | grep -q "slot=.0x1a"'
 check "define d2 (no hostdev)" lv_define_domain d2
 check "define d3 (hostdev of EHCI #2)" lv_define_domain d3 "$ehci2"
@@ -148,6 +150,39 @@ run 0 d2 set --ports ehci1.1-2 --controllers ehci1
 run 0 d1 check
 run 0 d2 check
 
+# --- the toggle device: there, and a unix socket QEMU binds
+run 0 d2 set --toggle serial0
+run 1 d2 check
+check "check: a toggle device the domain does not have" \
+	has "d2: no serial, console or channel device with alias 'serial0' in the defined domain; the guest's toggle needs e.g. <serial type='unix'><source mode='bind' path='/run/usbroute/d2.sock'/></serial>" out
+run 0 d2 set --no-toggle
+run 0 d2 check
+check "define d4 with a pty serial port" lv_define_domain d4 "<serial type='pty'/>"
+run 0 d4 set --ports ehci1.3 --controllers ehci1 --toggle serial0
+run 1 d4 check
+check "check: a toggle device that is no unix socket" \
+	has "d4: toggle device serial0 is type='pty'; it must be type='unix'" out
+run 0 d4 set --toggle ua-toggle
+run 1 d4 check
+check "check: a user alias that is not there" has "alias 'ua-toggle' in the defined domain" out
+# running: the live XML and the aliases libvirt gave
+check "start d4" lv_virsh start d4
+run 1 d4 check
+check "check of a running domain: its live devices" \
+	has "d4: no serial, console or channel device with alias 'ua-toggle' in the running domain" out
+run 0 d4 set --live --toggle serial0
+run 1 d4 check
+check "check of a running domain: serial0 as libvirt named it, a pty" has "d4: toggle device serial0 is type='pty'" out
+lv_virsh destroy d4 >/dev/null
+check "define d5 with a unix serial port" lv_define_domain d5 "$(lv_serial_unix_xml "$LV_DIR/d5.sock")"
+run 0 d5 set --ports ehci1.4 --controllers ehci1 --toggle serial0
+run 0 d5 check
+check "start d5" lv_virsh start d5
+run 0 d5 check
+check "check of a running domain with a good toggle device" has "d5: ok (" out
+lv_virsh destroy d5 >/dev/null
+check "undefine d4 and d5" eval 'lv_virsh undefine d4 >/dev/null && lv_virsh undefine d5 >/dev/null'
+
 # --- a bad port word changes nothing
 before=$(meta d1)
 run 1 d1 set --ports ehci3.1
@@ -216,6 +251,19 @@ eq "--live --persistent: both changed" \
 	"$(xq d2 '[p.get("name") for p in root]' ) $(meta d2 --config | python3 -c 'import sys, xml.etree.ElementTree as ET; print([p.get("name") for p in ET.fromstring(sys.stdin.read())])')" \
 	"['default', 'game', 'both'] ['default', 'both']"
 lv_virsh destroy d2 >/dev/null
+
+# --- devices: written as devices= and required=, read back by show
+run 0 d1 set --profile mine --devices '046d:c52b 04d9:0169/KB1' --required
+eq "set --devices: libvirt keeps devices= and required=" \
+	"$(xq d1 '[(p.get("devices"), p.get("required"), p.get("ports")) for p in root if p.get("name") == "mine"]')" \
+	"[('046d:c52b 04d9:0169/KB1', 'yes', None)]"
+run 0 d1 show --json
+eq "show --json: the devices and required" \
+	"$(jq '[(p["devices"], p["required"], p["resolved"]) for p in j["metadata"]["profiles"] if p["name"] == "mine"]')" \
+	"[('046d:c52b 04d9:0169/KB1', True, 'none')]"
+run 1 d1 set --profile mine --devices 'logitech'
+check "a bad device word: one line saying what a device is" has "is not VENDOR:PRODUCT in hex" err
+run 0 d1 unset --profile mine
 
 # --- unset of profiles
 run 0 d1 unset --profile kbd

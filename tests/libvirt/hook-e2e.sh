@@ -125,6 +125,30 @@ eq "delta claimed while it ran" "$start_d0" "00004fff"
 eq "delta powered itself off" "$(lv_virsh domstate delta)" "shut off"
 eq "guest shutdown restores its ports" "$(d0)" "00007fff"
 
+# Devices, not ports: a profile names a device; the hook finds the port it
+# is plugged into (placed with 'usbroute sim plug') and claims that port.
+USBROUTE_CONFIG=/dev/null "$USBROUTE" sim plug "$sim" ehci2.4 046d:c52b "USB Receiver" --behind-hub
+lv_define_domain devs "" "<usbroute:usbroute xmlns:usbroute='urn:usbroute:libvirt:domain:1' controllers='ehci2'><usbroute:profile name='desk' devices='046d:c52b 046d:c077'/></usbroute:usbroute>"
+lv_define_domain needs "" "<usbroute:usbroute xmlns:usbroute='urn:usbroute:libvirt:domain:1' controllers='ehci2' devices='046d:c077' required='yes'/>"
+lv_virsh start devs >/dev/null
+eq "devs started: the receiver's port (ehci2.4, behind a hub) on EHCI" "$(d0)" "000077ff"
+USBROUTE_CONFIG=/dev/null "$USBROUTE" --sysfs-root "$sim" --state-dir "$state" status >"$LV_DIR/status.txt"
+if grep -qx "  device 046d:c52b: holds ehci2.4" "$LV_DIR/status.txt" &&
+	grep -qx "  device 046d:c077: not plugged in" "$LV_DIR/status.txt"; then
+	pass "status: which port devs holds because of which device"
+else
+	fail "status: $(cat "$LV_DIR/status.txt")"
+fi
+out=$(lv_virsh start needs 2>&1)
+eq "a required device not plugged in: refused" "$(lv_virsh domstate needs)" "shut off"
+case $out in
+*"usbroute: cannot start needs: profile default requires device 046d:c077, which is not plugged in"*) pass "virsh names the device: $(echo "$out" | grep -o 'usbroute: .*')" ;;
+*) fail "required device message: $out" ;;
+esac
+lv_virsh destroy devs >/dev/null
+lv_wait 5 sh -c "[ \"\$(setpci -A linux-sysfs -O sysfs.path='$sim/bus/pci' -s 00:14.0 d0.l)\" = 00007fff ]"
+eq "devs stopped: the port is home" "$(d0)" "00007fff"
+
 eq "host's /etc/libvirt untouched" "$(test -e /etc/libvirt/hooks/qemu && echo present || echo absent)" "absent"
 echo "$npass passed, $nfail failed"
 [ "$nfail" -eq 0 ]

@@ -116,6 +116,32 @@ test_errors(void **state)
 	}
 }
 
+/* hotkey-device may be given on several lines; each adds one, and keys
+ * given once keep theirs. */
+static void
+test_multi(void **state)
+{
+	struct ur_conf c;
+	struct ur_err err;
+
+	(void)state;
+	assert_int_equal(load(
+	    "hook-helper = /x/run\n"
+	    "hotkey-device = /dev/input/a\n"
+	    "hotkey = KEY_LEFTCTRL+KEY_RIGHTCTRL\n"
+	    "hotkey-device = /dev/input/b\n"
+	    "hook-helper = /y/run\n", &c, &err), 0);
+	assert_string_equal(ur_conf_get(&c, "hook-helper"), "/y/run");
+	assert_string_equal(ur_conf_get(&c, "hotkey-device"), "/dev/input/a");
+	assert_string_equal(ur_conf_get_nth(&c, "hotkey-device", 0),
+	    "/dev/input/a");
+	assert_string_equal(ur_conf_get_nth(&c, "hotkey-device", 1),
+	    "/dev/input/b");
+	assert_null(ur_conf_get_nth(&c, "hotkey-device", 2));
+	assert_string_equal(ur_conf_get_nth(&c, "hook-helper", 0), "/y/run");
+	assert_null(ur_conf_get_nth(&c, "hook-helper", 1));
+}
+
 static void
 test_env_path(void **state)
 {
@@ -135,6 +161,7 @@ main(void)
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_env_path),
+		cmocka_unit_test(test_multi),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -131,6 +131,39 @@ test_ehci2_by_name(void **state)
 	assert_string_equal(d.toggle_device, "");
 }
 
+/* Profiles that name devices, with ports or without. */
+static void
+test_devices(void **state)
+{
+	struct ur_domain d;
+	struct ur_err err = { "" };
+
+	(void)state;
+	parse_ok("devices.xml", &d);
+	assert_int_equal(d.nprofiles, 2);
+	assert_profile(&d, 0, "desk", "ehci2.6");
+	assert_string_equal(d.profile[0].devices, "046d:c52b 046d:c077");
+	assert_int_equal(d.profile[0].required, 0);
+	assert_profile(&d, 1, "keyboard", "");
+	assert_string_equal(d.profile[1].devices, "04d9:0169/KB0042");
+	assert_int_equal(d.profile[1].required, 1);
+	assert_int_equal(parse_str("<usbroute xmlns='" UR_META_NS "' "
+	    "devices='046d:c52b' required='yes'/>", &d, &err), 0);
+	assert_profile(&d, 0, "default", "");
+	assert_string_equal(d.profile[0].devices, "046d:c52b");
+	assert_int_equal(d.profile[0].required, 1);
+	refuse_str("<usbroute xmlns='" UR_META_NS "'><profile name='a' "
+	    "devices=' , '/></usbroute>", "profile \"a\" has empty devices=");
+	refuse_str("<usbroute xmlns='" UR_META_NS "'><profile name='a' "
+	    "devices='1:1' required='maybe'/></usbroute>",
+	    "required=\"maybe\"; use required=\"yes\" or required=\"no\"");
+	refuse_str("<usbroute xmlns='" UR_META_NS "'><profile name='a' "
+	    "devices='1:1 0001:0001'/></usbroute>", "named twice");
+	refuse_str("<usbroute xmlns='" UR_META_NS "' devices='1:1'>"
+	    "<profile name='a' ports='p1'/></usbroute>",
+	    "devices= on <usbroute> and <profile> elements");
+}
+
 static void
 test_both_ehci(void **state)
 {
@@ -436,6 +469,9 @@ test_bad_examples(void **state)
 		{ "unknown-element.xml", "<profiel>" },
 		{ "doctype-entity.xml", "DOCTYPE" },
 		{ "malformed.xml", "domain XML line 7: " },
+		{ "required-no-devices.xml", "profile \"desk\": required=\"yes\" "
+		    "but no devices=" },
+		{ "bad-device.xml", "device 'logitech' is not VENDOR:PRODUCT" },
 	};
 	char name[256];
 	struct ur_domain d;
@@ -610,6 +646,10 @@ assert_same_meta(const struct ur_domain *a, const struct ur_domain *b)
 	for (i = 0; i < a->nprofiles; i++) {
 		assert_string_equal(a->profile[i].name, b->profile[i].name);
 		assert_string_equal(a->profile[i].ports, b->profile[i].ports);
+		assert_string_equal(a->profile[i].devices,
+		    b->profile[i].devices);
+		assert_int_equal(a->profile[i].required,
+		    b->profile[i].required);
 		assert_int_equal(a->profile[i].is_default,
 		    b->profile[i].is_default);
 	}
@@ -658,6 +698,7 @@ test_round_trip_examples(void **state)
 		"profiles-toggle-serial.xml", "virtio-serial.xml",
 		"short-form.xml", "controllers-attr.xml",
 		"prefixed-children.xml", "unprefixed-children.xml",
+		"devices.xml",
 	};
 	struct ur_domain d, back;
 	struct ur_err err = { "" };
@@ -736,12 +777,78 @@ test_mentions(void **state)
 	assert_true(ur_meta_mentions("<x/>\0" UR_META_NS, 5 + sizeof(ns) - 1));
 }
 
+/* The toggle device in a running domain (aliases as libvirt gave them)
+ * and in a definition (the default aliases implied by order). */
+static void
+test_channels(void **state)
+{
+	static const char live[] =
+	    "<domain><devices>"
+	    "<serial type='pty'><alias name='serial0'/></serial>"
+	    "<serial type='unix'><source mode='bind' path='/run/a.sock'/>"
+	    "<alias name='serial1'/></serial>"
+	    "<channel type='unix'><source mode='connect' path='/run/b'/>"
+	    "<alias name='channel0'/></channel>"
+	    "</devices></domain>";
+	static const char defined[] =
+	    "<domain><devices>"
+	    "<serial type='pty'/>"
+	    "<serial type='unix'><source mode='bind' path='/run/a.sock'/>"
+	    "</serial>"
+	    "<channel type='unix'><source mode='bind' path='/run/c'/>"
+	    "<alias name='ua-toggle'/></channel>"
+	    "<channel type='unix'><source mode='bind' path='/run/d'/>"
+	    "</channel>"
+	    "</devices></domain>";
+	struct ur_err err;
+	char path[64];
+
+	(void)state;
+	assert_int_equal(ur_meta_channel(live, strlen(live), "serial1", path,
+	    sizeof(path), &err), 0);
+	assert_string_equal(path, "/run/a.sock");
+	assert_int_equal(ur_meta_channel(live, strlen(live), "serial0", path,
+	    sizeof(path), &err), -1);
+	assert_non_null(strstr(err.msg, "type='pty'"));
+	assert_int_equal(ur_meta_channel(live, strlen(live), "channel0", path,
+	    sizeof(path), &err), -1);
+	assert_non_null(strstr(err.msg, "mode='connect'"));
+	assert_int_equal(ur_meta_channel(live, strlen(live), "serial2", path,
+	    sizeof(path), &err), -1);
+	assert_non_null(strstr(err.msg, "no serial, console or channel "
+	    "device with alias 'serial2' in the running domain"));
+	/* A definition has no aliases: a live lookup finds nothing. */
+	assert_int_equal(ur_meta_channel(defined, strlen(defined), "serial1",
+	    path, sizeof(path), &err), -1);
+
+	assert_int_equal(ur_meta_channel_defined(defined, strlen(defined),
+	    "serial1", path, sizeof(path), &err), 0);
+	assert_string_equal(path, "/run/a.sock");
+	assert_int_equal(ur_meta_channel_defined(defined, strlen(defined),
+	    "serial0", path, sizeof(path), &err), -1);
+	assert_non_null(strstr(err.msg, "type='pty'"));
+	/* A user alias; the device with one does not take a default one,
+	 * but counts in the order. */
+	assert_int_equal(ur_meta_channel_defined(defined, strlen(defined),
+	    "ua-toggle", path, sizeof(path), &err), 0);
+	assert_string_equal(path, "/run/c");
+	assert_int_equal(ur_meta_channel_defined(defined, strlen(defined),
+	    "channel0", path, sizeof(path), &err), -1);
+	assert_int_equal(ur_meta_channel_defined(defined, strlen(defined),
+	    "channel1", path, sizeof(path), &err), 0);
+	assert_string_equal(path, "/run/d");
+	assert_int_equal(ur_meta_channel_defined(defined, strlen(defined),
+	    "serial2", path, sizeof(path), &err), -1);
+	assert_non_null(strstr(err.msg, "in the defined domain"));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ehci2_by_name),
 		cmocka_unit_test(test_both_ehci),
+		cmocka_unit_test(test_devices),
 		cmocka_unit_test(test_xhci_passthrough),
 		cmocka_unit_test(test_profiles_toggle_serial),
 		cmocka_unit_test(test_virtio_serial),
@@ -763,6 +870,7 @@ main(void)
 		cmocka_unit_test(test_round_trip_examples),
 		cmocka_unit_test(test_format_refusals),
 		cmocka_unit_test(test_mentions),
+		cmocka_unit_test(test_channels),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -171,12 +171,12 @@ test_missing_profile(void **state)
 	(void)state;
 	three(&d);
 	set_refused(&d, edit("nosuch", NULL, 0), "vm has no profile "
-	    "'nosuch'; give --ports to create it");
+	    "'nosuch'; give --ports or --devices to create it");
 	set_refused(&d, edit("nosuch", NULL, 1), "vm has no profile "
-	    "'nosuch'; give --ports to create it");
+	    "'nosuch'; give --ports or --devices to create it");
 	empty(&d);
 	set_refused(&d, edit(NULL, NULL, 1), "vm has no profile "
-	    "'default'; give --ports to create it");
+	    "'default'; give --ports or --devices to create it");
 	/* Without a profile named, a toggle alone adds none. */
 	e = edit(NULL, NULL, 0);
 	e.toggle = "serial0";
@@ -335,6 +335,55 @@ test_refused_whole(void **state)
 	assert_string_equal(d.profile[0].ports, "ehci2.1-6");
 }
 
+/* --devices and --required: a profile of devices only, devices added
+ * to one with ports, and what cannot be. */
+static void
+test_devices(void **state)
+{
+	struct ur_metaedit e;
+	struct ur_domain d;
+	struct ur_err err;
+	char buf[2048];
+
+	(void)state;
+	empty(&d);
+	e = edit("kbd", NULL, 0);
+	e.devices = "046d:c52b 04d9:0169/K1";
+	e.required = 1;
+	set_ok(&d, e);
+	assert_string_equal(d.profile[0].ports, "");
+	assert_string_equal(d.profile[0].devices, "046d:c52b 04d9:0169/K1");
+	assert_int_equal(d.profile[0].required, 1);
+	assert_default(&d, "kbd");
+	/* what the hook will read back */
+	assert_int_equal(ur_meta_format(&d, buf, sizeof(buf), &err), 0);
+	assert_non_null(strstr(buf, "devices=\"046d:c52b 04d9:0169/K1\" "
+	    "required=\"yes\""));
+	assert_null(strstr(buf, "ports="));
+
+	e = edit("kbd", NULL, 0);
+	e.devices = "";
+	set_refused(&d, e, "profile 'kbd' would have no ports and no "
+	    "devices; give --ports or --devices, or remove it with unset "
+	    "--profile kbd");
+	e = edit("kbd", "ehci2.1", 0);
+	e.devices = "";
+	set_refused(&d, e, "profile 'kbd' names no devices, so it cannot "
+	    "require them; give --devices or --no-required");
+	e.required = -1;
+	set_ok(&d, e);
+	assert_string_equal(d.profile[0].devices, "");
+	assert_int_equal(d.profile[0].required, 0);
+	e = edit("kbd", NULL, 0);
+	e.devices = "logitech";
+	set_refused(&d, e, "device 'logitech' is not VENDOR:PRODUCT in hex "
+	    "as lsusb shows it, like 046d:c52b (or 046d:c52b/SERIAL)");
+	e = edit("nosuch", NULL, 0);
+	e.required = 1;
+	set_refused(&d, e, "vm has no profile 'nosuch'; give --ports or "
+	    "--devices to create it");
+}
+
 int
 main(void)
 {
@@ -349,6 +398,7 @@ main(void)
 		cmocka_unit_test(test_toggle_ctrls),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_refused_whole),
+		cmocka_unit_test(test_devices),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -202,6 +202,15 @@ machine_setup(void **state)
 	snprintf(o->id, sizeof(o->id), "bench \"A\"\\1");
 	o->ctrls = UR_CTRL_EHCI1;
 	o->ports = 0x0020;
+	/* win10 holds ehci2.1 because of its receiver; its mouse is not
+	 * plugged in. */
+	t.ndevs = 2;
+	snprintf(t.dev[0].owner, sizeof(t.dev[0].owner), OWNER_ID);
+	snprintf(t.dev[0].device, sizeof(t.dev[0].device), "046d:c52b");
+	t.dev[0].bit = 8;
+	snprintf(t.dev[1].owner, sizeof(t.dev[1].owner), OWNER_ID);
+	snprintf(t.dev[1].device, sizeof(t.dev[1].device), "046d:c077/X1");
+	t.dev[1].bit = -1;
 	t.pin_mask = 0x0004;
 	t.pin_xhci = 0;
 	snprintf(t.pm_saved, sizeof(t.pm_saved), "auto");
@@ -365,6 +374,8 @@ test_report_text(void **state)
 	check_line(sq, "usbr p14 - yes xhci host");
 	check_line(sq, "owner " OWNER_ID " win10 profile desk holds ehci2: "
 	    "ehci2.1-6");
+	check_line(sq, "device 046d:c52b: holds ehci2.1");
+	check_line(sq, "device 046d:c077/X1: not plugged in");
 	check_line(sq, "owner bench \"A\"\\1 profile - holds ehci1: ehci1.6");
 	check_line(sq, "drift: the register disagrees with the ownership "
 	    "table on ehci1.1 (table wants XUSB2PR bits 0x42db); "
@@ -424,10 +435,12 @@ test_report_json(void **state)
 	    "[3,8]");
 	check_json("d[\"owners\"]", "[{\"id\":\"" OWNER_ID "\","
 	    "\"name\":\"win10\",\"profile\":\"desk\",\"controllers\":\"ehci2\","
-	    "\"ports\":\"0x3f00\",\"lent\":\"0x0200\"},"
+	    "\"ports\":\"0x3f00\",\"lent\":\"0x0200\",\"devices\":["
+	    "{\"device\":\"046d:c52b\",\"port\":\"ehci2.1\",\"bit\":8},"
+	    "{\"device\":\"046d:c077/X1\",\"port\":null,\"bit\":null}]},"
 	    "{\"id\":\"bench \\\"A\\\"\\\\1\",\"name\":\"\",\"profile\":\"\","
 	    "\"controllers\":\"ehci1\",\"ports\":\"0x0020\","
-	    "\"lent\":\"0x0000\"}]");
+	    "\"lent\":\"0x0000\",\"devices\":[]}]");
 	check_json("sorted(d)", "[\"controller\",\"drift\",\"owners\","
 	    "\"ports\",\"registers\"]");
 }

@@ -80,6 +80,32 @@ test_plan_order(void **state)
 }
 
 static void
+test_plan_pssen_alone(void **state)
+{
+	/* Wires where the table wants them, terminations set back to
+	 * USB3PRM (firmware _WAK): only PSSEN is written. */
+	struct ur_regs r = regs(0x3efe, 0x3fff, 0x3f, 0x3f);
+	struct ur_plan p;
+	struct ur_err err;
+
+	(void)state;
+	assert_int_equal(ur_plan(&r, h, &pairs, 0x3fff, 0x3efe, &p, &err), 0);
+	assert_int_equal(p.nsteps, 1);
+	assert_int_equal(p.step[0].reg, UR_REG_PSSEN);
+	assert_int_equal(p.step[0].value, 0x36);
+	/* A termination off while its wire is on the xHCI goes back on. */
+	r = regs(0x3fff, 0x3fff, 0x36, 0x3f);
+	assert_int_equal(ur_plan(&r, h, &pairs, 0x3fff, 0x3fff, &p, &err), 0);
+	assert_int_equal(p.nsteps, 1);
+	assert_int_equal(p.step[0].value, 0x3f);
+	/* Ports outside `change` keep their terminations as read. */
+	r = regs(0x3efe, 0x3fff, 0x3f, 0x3f);
+	assert_int_equal(ur_plan(&r, h, &pairs, 0x0100, 0, &p, &err), 0);
+	assert_int_equal(p.nsteps, 1);
+	assert_int_equal(p.step[0].value, 0x37);
+}
+
+static void
 test_plan_keeps_other_bits(void **state)
 {
 	/* Bits above the field and SuperSpeed bits USB3PRM locks stay. */
@@ -233,6 +259,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plan_simple),
 		cmocka_unit_test(test_plan_order),
+		cmocka_unit_test(test_plan_pssen_alone),
 		cmocka_unit_test(test_plan_keeps_other_bits),
 		cmocka_unit_test(test_plan_firmware_extra_bits),
 		cmocka_unit_test_setup_teardown(test_commit_on_sim, sim_setup,

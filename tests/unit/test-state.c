@@ -51,6 +51,15 @@ sample(void)
 	snprintf(t.owner[1].id, sizeof(t.owner[1].id), "-");
 	t.owner[1].ctrls = 1;
 	t.owner[1].ports = 0x0004;
+	/* The first owner holds ehci2.1 because of a device; the second
+	 * names one that is not plugged in. */
+	t.ndevs = 2;
+	snprintf(t.dev[0].owner, sizeof(t.dev[0].owner), "%s", t.owner[0].id);
+	snprintf(t.dev[0].device, sizeof(t.dev[0].device), "046d:c52b/K%%1");
+	t.dev[0].bit = 8;
+	snprintf(t.dev[1].owner, sizeof(t.dev[1].owner), "-");
+	snprintf(t.dev[1].device, sizeof(t.dev[1].device), "1234:5678");
+	t.dev[1].bit = -1;
 	return t;
 }
 
@@ -64,6 +73,9 @@ test_round_trip(void **state)
 	(void)state;
 	assert_true(ur_state_format(&t, buf, sizeof(buf)) > 0);
 	assert_non_null(strstr(buf, "win%2010%20%25%20gaming"));
+	assert_non_null(strstr(buf, "\ndevice 4dea22b3-1d52-d8f3-2516-"
+	    "782e98ab3fa0 046d:c52b/K%251 8\n"));
+	assert_non_null(strstr(buf, "\ndevice %2d 1234:5678 -\n"));
 	assert_int_equal(ur_state_parse(buf, "x", &back, &err), 0);
 	assert_memory_equal(&t, &back, sizeof(t));
 	assert_int_equal(ur_state_save(dir, &t, &err), 0);
@@ -104,6 +116,18 @@ test_corrupt(void **state)
 		    "owner b b c 0x2 0x0100 0x0000\n",
 		"usbroute-state 1\nowner a b c 0x2 0x0100 0x0000\n"
 		    "owner a b c 0x2 0x0200 0x0000\n",
+		/* a device of no owner, on a port its owner does not hold,
+		 * past the last port, or with a field missing */
+		"usbroute-state 1\nowner a b c 0x2 0x0100 0x0000\n"
+		    "device z 046d:c52b 8\n",
+		"usbroute-state 1\nowner a b c 0x2 0x0100 0x0000\n"
+		    "device a 046d:c52b 9\n",
+		"usbroute-state 1\nowner a b c 0x2 0x0100 0x0000\n"
+		    "device a 046d:c52b 15\n",
+		"usbroute-state 1\nowner a b c 0x2 0x0100 0x0000\n"
+		    "device a 046d:c52b\n",
+		"usbroute-state 1\nowner a b c 0x2 0x0100 0x0000\n"
+		    "device a - 8\n",
 	};
 	struct ur_table t;
 	struct ur_err err;
