@@ -54,15 +54,15 @@ fi
 top_srcdir=$top top_builddir=$top
 . tests/libvirt/lv.sh
 lvdir=$(lv_tmpdir quickstart)
-trap 'lv_stop; rm -rf "$sim"' EXIT
+trap 'lv_stop; rm -rf "$sim" "$lvdir"' EXIT
 lv_init "$lvdir" >/dev/null
 cat >"$LV_DIR/etc/usbroute/usbroute.conf" <<CONF
 sysfs-root = $sim
 state-dir = $sim/run
-hook-helper = $top/src/hook/usbroute-hook-run
+hook-helper = $top/hooks/usbroute-hook-run
 port desk = ehci2.1-6
 CONF
-lv_install_hook src/hook/usbroute-hook qemu
+lv_install_hook hooks/usbroute-hook qemu
 lv_start 2>/dev/null
 export USBROUTE_CONFIG=$LV_DIR/etc/usbroute/usbroute.conf
 lv_define_domain win10 "" "<usbroute:usbroute xmlns:usbroute='urn:usbroute:libvirt:domain:1' controllers='ehci2'>

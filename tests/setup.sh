@@ -16,10 +16,13 @@ packages=(
 	libpci-dev libxml2-dev libvirt-dev libcmocka-dev
 	# tests: independent checks and the real libvirt + QEMU
 	pciutils libxml2-utils python3 binutils util-linux procps groff-base
+	netcat-openbsd
 	libvirt-daemon-system libvirt-clients libvirt-daemon-driver-qemu
 	qemu-system-x86 qemu-utils seabios
 	# tests/deb/package.sh: the Debian package from a clone
-	git debhelper dpkg-dev lintian bash-completion systemd
+	git build-essential debhelper dpkg-dev lintian bash-completion systemd
+	# the sanitizer pass of run-all.sh: clang with ASan + UBSan runtimes
+	clang libclang-rt-14-dev
 )
 
 as_root() {
@@ -33,10 +36,13 @@ for p in "${packages[@]}"; do
 done
 if [ "${#missing[@]}" -gt 0 ]; then
 	say "installing ${missing[*]} (apt-get; takes a minute)"
-	as_root apt-get update -q >/dev/null
+	# Another apt (unattended-upgrades on a fresh machine, a second run)
+	# may hold dpkg's lock: wait for it rather than fail at once.
+	apt=(apt-get -q -o DPkg::Lock::Timeout=300)
+	as_root "${apt[@]}" update >/dev/null
 	# A package's postinst must not start a system libvirtd: the tests
 	# run a private one and never touch the machine's.
-	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+	as_root env DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y \
 		--no-install-recommends "${missing[@]}" >/dev/null
 fi
 

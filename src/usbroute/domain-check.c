@@ -176,6 +176,40 @@ check_toggle(struct checker *c, const struct session *s,
 		    err.msg, s->name);
 }
 
+/*
+ * A profile's devices, as the hook will find them at the next start: a
+ * required one not plugged in, one on a port that cannot be switched, on
+ * a controller the domain does not hold, or on a port another running
+ * domain holds.  Only for a domain that is not running: a running one's
+ * devices may be on the guest's side, where the host cannot see them.
+ */
+static void
+check_devices(struct checker *c, const struct session *s,
+    struct ur_domain *d, unsigned hostdev, struct ur_machine *m)
+{
+	char uuid[VIR_UUID_STRING_BUFLEN];
+	struct ur_claim claim;
+	struct ur_table t;
+	struct ur_err err;
+	int i;
+
+	if (virDomainIsActive(s->dom) == 1)
+		return;
+	if (virDomainGetUUIDString(s->dom, uuid) < 0)
+		snprintf(uuid, sizeof(uuid), "%s", s->name);
+	if (ur_machine_table(m, &t, &err) < 0) {
+		problem(c, "devices not checked: %s", err.msg);
+		return;
+	}
+	d->hostdev_ctrls = hostdev;
+	for (i = 0; i < d->nprofiles; i++)
+		if (d->profile[i].devices[0] != '\0' &&
+		    ur_claim_build(m, &t, d, i, uuid, s->name, &claim,
+		    &err) < 0)
+			problem(c, "profile '%s': %s", d->profile[i].name,
+			    err.msg);
+}
+
 int
 domain_check(struct cli *cli, const struct dopts *o)
 {
@@ -235,6 +269,8 @@ domain_check(struct cli *cli, const struct dopts *o)
 		if (i == d.default_profile)
 			dmask = mask;
 	}
+	if (held != 0)
+		check_devices(&c, &s, &d, hostdev, &m);
 	if (d.toggle_device[0] != '\0')
 		check_toggle(&c, &s, o, d.toggle_device);
 	if (dmask != 0 && check_overlap(&c, &s,

@@ -154,29 +154,20 @@ unknown(const char *word)
 	return usage_error(NULL, "unknown command '%s'", word);
 }
 
-int
-main(int argc, char **argv)
+/* Everything after the copy of argv: globals, then the command.  One
+ * way back to main, which frees the copy whatever happened (LSan found
+ * it leaked on the unknown-command and CMD --help returns). */
+static int
+dispatch(int argc, char **argv, char **orig)
 {
 	struct cli_globals g;
 	struct cli cli;
-	char **orig;
 	size_t i;
 	int rc, j;
 
-	/* The globals are taken out of argv in place; usbroute-domain gets
-	 * the command line as it was. */
-	orig = calloc((size_t)argc + 1, sizeof(*orig));
-	if (orig == NULL) {
-		fprintf(stderr, "usbroute: out of memory\n");
-		return EXIT_FAIL;
-	}
-	memcpy(orig, argv, (size_t)argc * sizeof(*orig));
 	/* Hidden: what the bash completion asks (complete.c). */
-	if (argc >= 2 && strcmp(argv[1], "--complete") == 0) {
-		rc = complete(cmds, NCMDS, globals_usage, argc - 2, argv + 2);
-		free(orig);
-		return rc;
-	}
+	if (argc >= 2 && strcmp(argv[1], "--complete") == 0)
+		return complete(cmds, NCMDS, globals_usage, argc - 2, argv + 2);
 	memset(&cli, 0, sizeof(cli));
 	rc = cli_globals(&argc, argv, &g);
 	if (rc != EXIT_OK)
@@ -203,10 +194,28 @@ main(int argc, char **argv)
 			return cmd_help(&cmds[i]);
 	if (cmds[i].run == NULL)
 		return exec_domain(orig);
-	free(orig);
 	/* map writes the config: on a first run there is none yet. */
 	g.config_may_be_new = cmds[i].run == cmd_map;
 	if ((rc = cli_config(&cli, &g)) != EXIT_OK)
 		return rc;
 	return cmds[i].run(&cli, argc - 2, argv + 2);
+}
+
+int
+main(int argc, char **argv)
+{
+	char **orig;
+	int rc;
+
+	/* The globals are taken out of argv in place; usbroute-domain gets
+	 * the command line as it was. */
+	orig = calloc((size_t)argc + 1, sizeof(*orig));
+	if (orig == NULL) {
+		fprintf(stderr, "usbroute: out of memory\n");
+		return EXIT_FAIL;
+	}
+	memcpy(orig, argv, (size_t)argc * sizeof(*orig));
+	rc = dispatch(argc, argv, orig);
+	free(orig);
+	return rc;
 }

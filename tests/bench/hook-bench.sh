@@ -14,10 +14,10 @@ USBROUTE_CONFIG=/dev/null "$top_builddir/src/usbroute/usbroute" sim create "$T/s
 cat >"$T/usbroute.conf" <<CONF
 sysfs-root = $T/sim
 state-dir = $T/run
-hook-helper = $top_builddir/src/hook/usbroute-hook-run
+hook-helper = $top_builddir/hooks/usbroute-hook-run
 CONF
 export USBROUTE_CONFIG="$T/usbroute.conf" BENCH_SIM="$T/sim"
-HOOK="$top_builddir/src/hook/usbroute-hook"
+HOOK="$top_builddir/hooks/usbroute-hook"
 SHELL_HOOK="$top_srcdir/tests/bench/shell-hook.sh"
 plain="$top_srcdir/xml-examples/no-metadata.xml"
 # Ours and the shell hook's metadata on one domain: each reads its own.

@@ -24,7 +24,7 @@ skip() { (lv_skip "toggle-bench: $*"); exit 0; }
 (lv_require) || exit 0		# it printed the banner (root, libvirt, QEMU)
 
 USBROUTE="$top_builddir/src/usbroute/usbroute"
-HOOK="$top_builddir/src/hook/usbroute-hook"
+HOOK="$top_builddir/hooks/usbroute-hook"
 DAEMON="$top_builddir/src/daemon/usbrouted"
 for f in "$USBROUTE" "$HOOK" "$DAEMON"; do
 	[ -x "$f" ] || skip "$f is not built"
@@ -118,7 +118,7 @@ fi
 cat >"$CONF" <<EOF
 sysfs-root = $sim
 state-dir = $SHM/state
-hook-helper = $top_builddir/src/hook/usbroute-hook-run
+hook-helper = $top_builddir/hooks/usbroute-hook-run
 libvirt-uri = $LV_URI
 control-socket = $CTL
 listen-tcp = 127.0.0.1:$PORT

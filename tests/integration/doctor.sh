@@ -16,11 +16,11 @@ check "warns that the hook is missing" grep -qE "^  warn +hook +the libvirt hook
 doc --json >"$T/j"
 eq "--json parses, worst is warn" "$(python3 -c "import json; print(json.load(open('$T/j'))['worst'])")" "warn"
 
-cp "$top_builddir/src/hook/usbroute-hook" "$T/hooks/qemu"
+cp "$top_builddir/hooks/usbroute-hook" "$T/hooks/qemu"
 doc >"$T/out"
 check "finds our hook" grep -qE "^  ok +hook +the libvirt hook is installed" "$T/out"
 rm "$T/hooks/qemu"; mkdir "$T/hooks/qemu.d"
-cp "$top_builddir/src/hook/usbroute-hook" "$T/hooks/qemu.d/usbroute"
+cp "$top_builddir/hooks/usbroute-hook" "$T/hooks/qemu.d/usbroute"
 doc >"$T/out"
 check "finds our hook in qemu.d" grep -qE "^  ok +hook" "$T/out"
 printf '#!/bin/sh\nexit 0\n' >"$T/hooks/qemu.d/usbroute"

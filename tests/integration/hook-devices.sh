@@ -9,7 +9,7 @@
 # setpci.
 . "$top_srcdir/tests/lib.sh"
 
-HOOK="$top_builddir/src/hook/usbroute-hook"
+HOOK="$top_builddir/hooks/usbroute-hook"
 EX="$top_srcdir/xml-examples"
 
 fresh() {
@@ -18,7 +18,7 @@ fresh() {
 	{
 		echo "sysfs-root = $sim"
 		echo "state-dir = $sim/run"
-		echo "hook-helper = $top_builddir/src/hook/usbroute-hook-run"
+		echo "hook-helper = $top_builddir/hooks/usbroute-hook-run"
 	} >"$T/hook.conf"
 }
 hook() {	# hook DOMAIN OP SUB < xml; as libvirt runs it: no environment
@@ -144,6 +144,22 @@ plug ehci2.2 046d:c52b "USB Receiver" >/dev/null
 dom x 11111111-0000-4000-8000-0000000000aa "devices='046d:c52b'" >"$T/x.xml"
 refused "device on another domain's port" \
 	"device 046d:c52b is on port ehci2.2, held by alpha (profile desk); plug it into another port or stop alpha" <"$T/x.xml"
+
+# libvirtd restarted and the table was lost while the domain ran, its
+# required device out of sight (on the guest's side): reconnect claims
+# again what it can see and does not stop the domain.
+fresh
+plug ehci2.3 046d:c52b "USB Receiver" >/dev/null
+dom r 11111111-0000-4000-8000-000000000004 "ports='ehci2.6' devices='046d:c52b' required='yes'" >"$T/r.xml"
+hook r prepare begin <"$T/r.xml"
+eq "required device plugged in: starts" "$(d0)" "00005bff"
+rm "$sim/run/owners"
+ur "$sim" sim unplug "$sim" ehci2.3 >/dev/null
+hook r reconnect begin <"$T/r.xml"
+eq "reconnect without the table, the device out of sight: exit 0 ($(cat "$T/err"))" "$?" "0"
+ur "$sim" status >"$T/s"
+check "... the domain is in the table again, its device not plugged in" \
+	grep -qx "  device 046d:c52b: not plugged in" "$T/s"
 
 # Two of a kind: the serial tells them apart; without it, refused.
 fresh

@@ -6,7 +6,7 @@
 # and changes nothing.
 . "$top_srcdir/tests/lib.sh"
 
-HOOK="$top_builddir/src/hook/usbroute-hook"
+HOOK="$top_builddir/hooks/usbroute-hook"
 EX="$top_srcdir/xml-examples"
 
 if [ -n "${XMLLINT:-}" ] && [ -x "$XMLLINT" ]; then
@@ -25,7 +25,7 @@ fresh() {
 		grep -v '^sysfs-root\|^state-dir' "$EX/usbroute.conf.example"
 		echo "sysfs-root = $sim"
 		echo "state-dir = $sim/run"
-		echo "hook-helper = $top_builddir/src/hook/usbroute-hook-run"
+		echo "hook-helper = $top_builddir/hooks/usbroute-hook-run"
 	} >"$T/hook.conf"
 }
 hook() {	# hook DOMAIN OP SUB < xml; as libvirt runs it: no environment

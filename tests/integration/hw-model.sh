@@ -8,7 +8,7 @@
 # systemd-sleep hook run as systemd runs it, and by usbrouted.
 . "$top_srcdir/tests/lib.sh"
 
-HOOK="$top_builddir/src/hook/usbroute-hook"
+HOOK="$top_builddir/hooks/usbroute-hook"
 DAEMON="$top_builddir/src/daemon/usbrouted"
 status_row() { ur "$1" status | grep -E "^$2 "; }
 no_row() { ! ur "$1" status | grep -q "^$2 "; }
@@ -126,8 +126,8 @@ check "MacBook: doctor says 9cb1 is unverified" grep -q "warn  chipset  unverifi
 check "MacBook: doctor says EHCI #1 is not on the bus" grep -q "warn  ehci1 .*not on the PCI bus.*refuses" "$T/doctor"
 # The issue's case: 'route ehci1.3 --to ehci' wrote 0x7ff -> 0x7fb.
 refuse "MacBook: route ehci1.3 --to ehci refused (no EHCI)" "$sim" 1 \
-    "port ehci1.3 cannot go to the EHCI: EHCI #1 \(0000:00:1d.0\) is not on the PCI bus.*firmware" \
-    route ehci1.3 --to ehci
+    "port ehci1.3 cannot go to the EHCI: EHCI #1 \(0000:00:1d.0\) is not on the PCI bus.*firmware" route \
+    ehci1.3 --to ehci
 eq "MacBook: XUSB2PR still 0x7ff" "$(reg "$sim" d0)" "000007ff"
 refuse "MacBook: set 0x7fb refused too" "$sim" 1 "EHCI #1 .* is not on the PCI bus" set 0x7fb
 # The HP 500-502nj report (prose, USB2PRM 0): doctor's advice per the
@@ -150,7 +150,7 @@ rm "$sim/bus/pci/devices/0000:00:1a.0"
 	grep -v '^sysfs-root\|^state-dir' "$top_srcdir/xml-examples/usbroute.conf.example"
 	echo "sysfs-root = $sim"
 	echo "state-dir = $sim/run"
-	echo "hook-helper = $top_builddir/src/hook/usbroute-hook-run"
+	echo "hook-helper = $top_builddir/hooks/usbroute-hook-run"
 } >"$T/hook.conf"
 before=$(snapshot "$sim")
 env -i PATH=/usr/bin:/bin LC_ALL=C USBROUTE_CONFIG="$T/hook.conf" \

@@ -24,7 +24,7 @@ set -u
 lv_require
 
 USBROUTE="$top_builddir/src/usbroute/usbroute"
-HOOK="$top_builddir/src/hook/usbroute-hook"
+HOOK="$top_builddir/hooks/usbroute-hook"
 DAEMON="$top_builddir/src/daemon/usbrouted"
 for f in "$USBROUTE" "$HOOK" "$DAEMON"; do
 	[ -x "$f" ] || lv_skip "$f is not built"
@@ -70,7 +70,7 @@ fi
 cat >"$CONF" <<EOF2
 sysfs-root = $sim
 state-dir = $state
-hook-helper = $top_builddir/src/hook/usbroute-hook-run
+hook-helper = $top_builddir/hooks/usbroute-hook-run
 libvirt-uri = $LV_URI
 control-socket = $CTL
 drift-check-ms = 0

@@ -32,7 +32,7 @@ set -u
 lv_require
 
 USBROUTE="$top_builddir/src/usbroute/usbroute"
-HOOK="$top_builddir/src/hook/usbroute-hook"
+HOOK="$top_builddir/hooks/usbroute-hook"
 DAEMON="$top_builddir/src/daemon/usbrouted"
 GUEST="$top_srcdir/tests/guest/build.sh"
 for f in "$USBROUTE" "$HOOK" "$DAEMON"; do
@@ -51,14 +51,20 @@ t_start=$SECONDS
 
 # ---------------------------------------------------------------- setup
 
+# The hook reads its config at the path compiled into it: inside the
+# private namespace, that directory shows LV_DIR/etc/usbroute, whatever
+# --sysconfdir the build has.  Nothing is written outside LV_DIR.
 confpath=$("$HOOK" --config-path)
+LV_ETC_USBROUTE=$(dirname "$confpath")
 dpid=
 cleanup() {
+	local rc=$?
 	stop_daemon
 	lv_stop
-	[ -n "${outside_conf:-}" ] && rm -f "$confpath" && rmdir "$(dirname "$confpath")" 2>/dev/null
 	[ -n "${T:-}" ] && rm -rf "$T"
-	true
+	# keep the tree (logs) of a failed run
+	[ "$rc" -eq 0 ] && [ "${LV_KEEP:-0}" != 1 ] && rm -rf "$LV_DIR"
+	return "$rc"
 }
 trap cleanup EXIT
 lv_init "$(lv_tmpdir daemon)" || exit 1
@@ -75,23 +81,16 @@ XCFG=$sim/bus/pci/devices/0000:00:14.0/config
 # another program is possible but harmless: the daemon would say so).
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 
-# The hook (inside the namespace) and the daemon and CLI (outside) read
-# the same file: the hook at its compiled-in path, the others by --config.
-if [ "$confpath" = /etc/usbroute/usbroute.conf ]; then
-	CONF=$LV_DIR/etc/usbroute/usbroute.conf
-else
-	# a build configured elsewhere (make distcheck): its own sysconfdir
-	outside_conf=1
-	CONF=$confpath
-	mkdir -p "$(dirname "$CONF")"
-fi
+# The hook (inside the namespace, at its compiled-in path) and the daemon
+# and CLI (outside, by --config) read the same file.
+CONF=$LV_DIR/etc/usbroute/usbroute.conf
 # write_conf SPARE [EXTRA]: the configuration, with the port name "spare"
 # standing for SPARE (test 6 changes it)
 write_conf() {
 	cat >"$CONF.tmp" <<-EOF
 	sysfs-root = $sim
 	state-dir = $state
-	hook-helper = $top_builddir/src/hook/usbroute-hook-run
+	hook-helper = $top_builddir/hooks/usbroute-hook-run
 	libvirt-uri = $LV_URI
 	control-socket = $CTL
 	listen-tcp = 127.0.0.1:$PORT

@@ -261,6 +261,22 @@ run 0 d1 show --json
 eq "show --json: the devices and required" \
 	"$(jq '[(p["devices"], p["required"], p["resolved"]) for p in j["metadata"]["profiles"] if p["name"] == "mine"]')" \
 	"[('046d:c52b 04d9:0169/KB1', True, 'none')]"
+# check looks for them as the hook will at the next start
+run 1 d1 check
+check "check: a required device not plugged in" \
+	has "d1: profile 'mine': profile mine requires device 046d:c52b, which is not plugged in; plug it in, or drop required=\"yes\"" out
+"$USBROUTE" sim plug "$sim" ehci1.3 046d:c52b "USB Receiver" >/dev/null
+"$USBROUTE" sim plug "$sim" ehci1.4 04d9:0169 "Keyboard" --serial KB1 >/dev/null
+run 1 d1 check
+check "check: a device on a port of a controller d1 does not hold" \
+	has "d1: profile 'mine': device 046d:c52b is on port ehci1.3, but d1 holds neither EHCI #1 nor the xHCI; plug it into a port of a controller it holds" out
+"$USBROUTE" sim unplug "$sim" ehci1.3
+"$USBROUTE" sim unplug "$sim" ehci1.4
+"$USBROUTE" sim plug "$sim" ehci2.3 046d:c52b "USB Receiver" >/dev/null
+"$USBROUTE" sim plug "$sim" ehci2.4 04d9:0169 "Keyboard" --serial KB1 --behind-hub >/dev/null
+run 0 d1 check
+"$USBROUTE" sim unplug "$sim" ehci2.3
+"$USBROUTE" sim unplug "$sim" ehci2.4
 run 1 d1 set --profile mine --devices 'logitech'
 check "a bad device word: one line saying what a device is" has "is not VENDOR:PRODUCT in hex" err
 run 0 d1 unset --profile mine

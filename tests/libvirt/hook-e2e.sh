@@ -9,17 +9,23 @@ set -u
 lv_require
 
 USBROUTE="$top_builddir/src/usbroute/usbroute"
-HOOK="$top_builddir/src/hook/usbroute-hook"
+HOOK="$top_builddir/hooks/usbroute-hook"
 npass=0 nfail=0
 pass() { npass=$((npass + 1)); echo "ok - $*"; }
 fail() { nfail=$((nfail + 1)); echo "FAIL - $*"; }
 eq() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: got '$2', want '$3'"; fi; }
 
+# The hook reads its config at the path compiled into it: inside the
+# private namespace, that directory shows LV_DIR/etc/usbroute, whatever
+# --sysconfdir the build has.  Nothing is written outside LV_DIR.
 confpath=$("$HOOK" --config-path)
+LV_ETC_USBROUTE=$(dirname "$confpath")
 cleanup() {
+	local rc=$?
 	lv_stop
-	[ -n "${outside_conf:-}" ] && rm -f "$confpath" && rmdir "$(dirname "$confpath")" 2>/dev/null
-	true
+	# keep the tree (logs) of a failed run
+	[ "$rc" -eq 0 ] && [ "${LV_KEEP:-0}" != 1 ] && rm -rf "$LV_DIR"
+	return "$rc"
 }
 trap cleanup EXIT
 lv_init "$(lv_tmpdir hook)"
@@ -34,16 +40,9 @@ d0() { setpci -A linux-sysfs -O sysfs.path="$sim/bus/pci" -s 00:14.0 d0.l; }
 # the installed hook finds the simulation.
 conf="sysfs-root = $sim
 state-dir = $state
-hook-helper = $top_builddir/src/hook/usbroute-hook-run
+hook-helper = $top_builddir/hooks/usbroute-hook-run
 port desk = ehci2.1-6"
-if [ "$confpath" = /etc/usbroute/usbroute.conf ]; then
-	printf '%s\n' "$conf" >"$LV_DIR/etc/usbroute/usbroute.conf"
-else
-	# a build configured elsewhere (make distcheck): its own sysconfdir
-	outside_conf=1
-	mkdir -p "$(dirname "$confpath")"
-	printf '%s\n' "$conf" >"$confpath"
-fi
+printf '%s\n' "$conf" >"$LV_DIR/etc/usbroute/usbroute.conf"
 lv_install_hook "$HOOK" qemu
 lv_start
 

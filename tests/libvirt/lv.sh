@@ -20,9 +20,13 @@
 # lives as long as one process is in it; there is nothing to unmount.  The
 # host's /etc/libvirt, /run/libvirt and any system libvirtd are never touched
 # (virsh reaches ours with qemu:///system?socket=DIR/run/libvirt/libvirt-sock).
-# If /etc/usbroute does not exist on the host, /etc is first covered by an
-# overlay (upper layer in DIR/.etc-overlay) so that the mount point can be
-# made inside the namespace without creating anything in the real /etc.
+# A mount point the host does not have (/etc/usbroute, usually) is made
+# inside the namespace on an overlay of its nearest parent (upper layer in
+# DIR/.overlay/N): nothing is ever created on the host.  LV_ETC_USBROUTE
+# (set before lv_start) names one more directory that shows DIR/etc/usbroute
+# inside: the sysconfdir/usbroute of a build configured with another
+# --sysconfdir, so that its hook finds DIR/etc/usbroute/usbroute.conf at the
+# path compiled into it, and no config file is written outside DIR.
 #
 # Paths: a path under DIR is the same file inside and outside the namespace
 # (DIR must not be under /etc, /run or /var/*/libvirt), so a test may hand
@@ -79,13 +83,14 @@ lv_require() {
 	unshare -m --propagation private true 2>/dev/null || lv_skip "cannot create a mount namespace (unshare -m failed)"
 }
 
-# lv_tmpdir NAME: print a stable per-test directory name
-# (${TMPDIR:-/tmp}/usbroute-lv.NAME).  Stable on purpose: lv_init on the same
-# name cleans up what a killed earlier run left behind.
+# lv_tmpdir NAME: create and print a new private directory for one test's
+# tree, ${TMPDIR:-/tmp}/usbroute-lv.NAME.XXXXXX (mktemp).  A new name on
+# every call: two runs at once (two clones, or make -j) never share a tree,
+# and lv_init never finds, let alone kills, another run's processes.
 lv_tmpdir() {
 	local t=${TMPDIR:-/tmp}
 	case $t in /run/*|/var/run/*|/etc/*) t=/tmp ;; esac
-	echo "$t/usbroute-lv.$1"
+	mktemp -d "$t/usbroute-lv.$1.XXXXXX"
 }
 
 # lv_ns_pids [DIR]: print the PIDs of the live processes in DIR's namespace
@@ -211,7 +216,7 @@ lv_init() {
 		lv_log "stopping leftovers of an earlier run in $d"
 		lv__kill_ns "$d" || return 1
 	fi
-	rm -rf "${d:?}/etc" "${d:?}/run" "${d:?}/var" "$d/.etc-overlay" "$d/domains" "$d/pids" "$d/mntns" "$d/lv-ns.sh"
+	rm -rf "${d:?}/etc" "${d:?}/run" "${d:?}/var" "$d/.etc-overlay" "$d/.overlay" "$d/domains" "$d/pids" "$d/mntns" "$d/lv-ns.sh"
 
 	mkdir -p "$d/etc/libvirt/hooks" "$d/etc/libvirt/qemu" "$d/etc/usbroute" \
 		"$d/run/libvirt" "$d/run/usbroute" "$d/run/lock" \
@@ -285,20 +290,39 @@ lv_start() {
 	D='$d'
 	mount --make-rprivate /
 	stat -L -c %i /proc/self/ns/mnt >"\$D/mntns"
-	if [ ! -d /etc/usbroute ]; then
-		# Need a mount point that the host does not have: overlay /etc.
-		mkdir -p "\$D/.etc-overlay/upper" "\$D/.etc-overlay/work"
-		if mount -t overlay lv-etc -o "lowerdir=/etc,upperdir=\$D/.etc-overlay/upper,workdir=\$D/.etc-overlay/work" /etc; then
-			mkdir /etc/usbroute
-		else
-			echo "lv: WARNING: overlay on /etc failed; creating the real /etc/usbroute" >&2
-			mkdir /etc/usbroute
-		fi
-	fi
+	n=0
+	# mkpoint X: a directory X in this namespace only.  When the host has no
+	# X, its nearest existing parent is covered by an overlay whose upper
+	# layer is in DIR, and X is made there: nothing is created on the host.
+	mkpoint() {
+		local x=\$1 a
+		[ -d "\$x" ] && return 0
+		a=\$x
+		while [ ! -d "\$a" ]; do a=\$(dirname "\$a"); done
+		case \$a in
+		/) echo "lv: cannot make \$x: the host has none of its parents but /" >&2; return 1 ;;
+		esac
+		case \$D/ in
+		"\$a"/*) echo "lv: cannot make \$x: its parent \$a holds \$D" >&2; return 1 ;;
+		esac
+		n=\$((n + 1))
+		mkdir -p "\$D/.overlay/\$n/upper" "\$D/.overlay/\$n/work"
+		mount -t overlay lv-ov\$n -o "lowerdir=\$a,upperdir=\$D/.overlay/\$n/upper,workdir=\$D/.overlay/\$n/work" "\$a" ||
+			{ echo "lv: cannot overlay \$a to make \$x" >&2; return 1; }
+		mkdir -p "\$x"
+	}
+	# DIR/etc/usbroute is /etc/usbroute, and the usbroute config directory
+	# of the build under test if it has another (LV_ETC_USBROUTE).  All
+	# mount points first: an overlay would hide binds made under it.
+	E=$(printf '%q' "${LV_ETC_USBROUTE:-}")
+	for m in /etc/libvirt /etc/usbroute "\$E" /var/lib/libvirt /var/log/libvirt /var/cache/libvirt; do
+		[ -z "\$m" ] || mkpoint "\$m"
+	done
 	mount --bind "\$D/etc/libvirt" /etc/libvirt
-	mount --bind "\$D/etc/usbroute" /etc/usbroute
+	for e in /etc/usbroute "\$E"; do
+		[ -z "\$e" ] || mount --bind "\$D/etc/usbroute" "\$e"
+	done
 	for v in lib log; do
-		mkdir -p /var/\$v/libvirt 2>/dev/null || true
 		mount --bind "\$D/var/\$v/libvirt" /var/\$v/libvirt
 	done
 	mount --bind '$cache_src' /var/cache/libvirt

@@ -14,7 +14,7 @@
 # shellcheck source=SCRIPTDIR/lv.sh
 . "$top_srcdir/tests/libvirt/lv.sh"
 lv_require
-HOOK="$top_builddir/src/hook/usbroute-hook"
+HOOK="$top_builddir/hooks/usbroute-hook"
 DAEMON="$top_builddir/src/daemon/usbrouted"
 for t in python3 lspci setpci; do
 	command -v $t >/dev/null 2>&1 || lv_skip "'$t' not found"
@@ -47,7 +47,7 @@ cat >"$CONF" <<EOF
 # usbroute on a simulated chipset (the README path test)
 sysfs-root = $sim
 state-dir = $LV_DIR/state
-hook-helper = $top_builddir/src/hook/usbroute-hook-run
+hook-helper = $top_builddir/hooks/usbroute-hook-run
 libvirt-uri = $LV_URI
 control-socket = $LV_DIR/ctl
 EOF
@@ -119,9 +119,8 @@ eq "9. the ports are the host's" "$(d0)" "00007fff"
 check "9. usbroute toggle: back to the guest" usbroute toggle
 eq "9. the ports are the guest's" "$(d0)" "000040ff"
 
-# 10. the guest hotkey: a serial port, named as the toggle device
-check "virsh destroy win10 (step 10 changes its definition)" virsh destroy win10
-eq "stopped: all back on the xHCI" "$(d0)" "00007fff"
+# 10. the guest hotkey: a serial port, named as the toggle device, in
+# the definition of the running VM; it has them from its next start
 cat >"$T/serial.xml" <<'EOF'
 <serial type='unix'>
   <source mode='bind' path='/run/usbroute/win10.sock'/>
@@ -129,17 +128,21 @@ cat >"$T/serial.xml" <<'EOF'
 </serial>
 EOF
 check "10. virsh attach-device win10 serial.xml --config" virsh attach-device win10 "$T/serial.xml" --config
-check "10. set --toggle serial0" usbroute domain win10 set --toggle serial0
-# an edit of the stopped domain does not make the daemon think it runs
-usbroute toggle >/dev/null 2>"$T/err"
-eq "stopped win10 is nothing to toggle" "$?:$(cat "$T/err")" "1:usbroute: no running domain has usbroute metadata"
-usbroute domain win10 check >"$T/check"
-eq "10. check: exit 0" "$?" "0"
-check "10. check: the toggle device" grep -q "toggle serial0" "$T/check"
+check "10. set --toggle serial0 --persistent" usbroute domain win10 set --toggle serial0 --persistent
+usbroute domain win10 check --persistent >"$T/check"
+eq "10. check --persistent: exit 0" "$?" "0"
+check "10. check --persistent: the toggle device" grep -q "toggle serial0" "$T/check"
+# (no guest OS here to answer an ACPI shutdown: destroy stands in for it)
+check "10. the VM stops" virsh destroy win10
+eq "stopped: all back on the xHCI" "$(d0)" "00007fff"
 check "10. virsh start win10" virsh start win10
 usbroute domain win10 check >"$T/check"
 eq "10. check of the running domain: exit 0" "$?" "0"
 check "10. the daemon listens to the guest on its serial port" lv_wait 15 grep -q "win10: listening to the guest on serial0 (/run/usbroute/win10.sock)" "$LV_DIR/usbrouted.log"
 check "virsh destroy win10" virsh destroy win10
 eq "the end: all on the xHCI" "$(d0)" "00007fff"
+# an edit of a stopped domain does not make the daemon think it runs
+check "edit the stopped domain" usbroute domain win10 set --profile other --ports ehci2.2
+usbroute toggle >/dev/null 2>"$T/err"
+eq "stopped win10 is nothing to toggle" "$?:$(cat "$T/err")" "1:usbroute: no running domain has usbroute metadata"
 finish

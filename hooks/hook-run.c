@@ -265,6 +265,10 @@ reconnect(struct hook *h)
 		syslog(LOG_WARNING, "%s: running but missing from the "
 		    "ownership table; claiming profile %s again", h->dom,
 		    d.profile[d.default_profile].name);
+		/* A running guest's device may be on its side, where the
+		 * host cannot see it: not finding it is no reason to stop
+		 * the domain now. */
+		d.profile[d.default_profile].required = 0;
 		memset(&s, 0, sizeof(s));
 		s.h = h;
 		s.d = &d;
