@@ -5,7 +5,7 @@
 # libxml2 spends minutes on it.  Each check failed on the code before.
 . "$top_srcdir/tests/lib.sh"
 
-HOOK="$top_builddir/src/hook/usbroute-hook"
+HOOK="$top_builddir/hooks/usbroute-hook"
 EX="$top_srcdir/xml-examples"
 UA=6f1e6a3c-2b1d-4c5e-9a7f-0d4b8e2c1a01
 UB=11111111-2222-3333-4444-555555555555
@@ -17,7 +17,7 @@ fresh() {
 		grep -v '^sysfs-root\|^state-dir' "$EX/usbroute.conf.example"
 		echo "sysfs-root = $sim"
 		echo "state-dir = $sim/run"
-		echo "hook-helper = $top_builddir/src/hook/usbroute-hook-run"
+		echo "hook-helper = $top_builddir/hooks/usbroute-hook-run"
 	} >"$T/hook.conf"
 }
 hook() {	# hook DOMAIN OP SUB < xml; as libvirt runs it: no environment
