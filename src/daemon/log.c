@@ -12,7 +12,7 @@
 #include "usbrouted.h"
 
 void
-dlog(int prio, const char *fmt, ...)
+ud_log(int prio, const char *fmt, ...)
 {
 	char raw[1024], msg[1280];
 	va_list ap;
@@ -35,7 +35,7 @@ dlog(int prio, const char *fmt, ...)
 }
 
 double
-now(void)
+ud_now(void)
 {
 	struct timespec ts;
 

@@ -26,6 +26,7 @@ ur_machine_open(struct ur_machine *m, const struct ur_conf *conf,
 {
 	memset(m, 0, sizeof(*m));
 	m->conf = conf;
+	m->lock.fd = -1;
 	if (ur_xhci_open(conf->sysfs_root, &m->xhci, err) < 0)
 		return -1;
 	m->cs = ur_xhci_chipset(m->xhci);
@@ -77,25 +78,52 @@ ur_machine_check_ehci(const struct ur_machine *m, uint16_t ehci_side,
 	return 0;
 }
 
+int
+ur_machine_refresh(struct ur_machine *m, struct ur_err *err)
+{
+	return ur_xhci_read(m->xhci, &m->regs, err);
+}
+
 void
 ur_machine_close(struct ur_machine *m)
 {
+	ur_state_unlock(&m->lock);
 	ur_xhci_close(m->xhci);
 	m->xhci = NULL;
+}
+
+/* The state lock, on the kept file when m keeps it. */
+static int
+lock(struct ur_machine *m, struct ur_err *err)
+{
+	const struct ur_conf *c = m->conf;
+
+	if (m->keep_lock)
+		return ur_state_relock(c->state_dir, c->lock_timeout_ms,
+		    &m->lock, err);
+	return ur_state_lock(c->state_dir, c->lock_timeout_ms, &m->lock,
+	    err);
+}
+
+static void
+unlock(struct ur_machine *m)
+{
+	if (m->keep_lock)
+		ur_state_unlock_keep(&m->lock);
+	else
+		ur_state_unlock(&m->lock);
 }
 
 int
 ur_machine_table(struct ur_machine *m, struct ur_table *t,
     struct ur_err *err)
 {
-	struct ur_lock lk;
 	int rc;
 
-	if (ur_state_lock(m->conf->state_dir, m->conf->lock_timeout_ms, &lk,
-	    err) < 0)
+	if (lock(m, err) < 0)
 		return -1;
 	rc = ur_state_load(m->conf->state_dir, t, err);
-	ur_state_unlock(&lk);
+	unlock(m);
 	return rc;
 }
 
@@ -227,13 +255,11 @@ ur_commit(struct ur_machine *m, ur_edit_fn edit, void *arg,
 {
 	struct ur_table t;
 	struct ur_regs before;
-	struct ur_lock lk;
 	char old_pm[sizeof(t.pm_saved)];
 	uint16_t was;
 	int rc = -1;
 
-	if (ur_state_lock(m->conf->state_dir, m->conf->lock_timeout_ms, &lk,
-	    err) < 0)
+	if (lock(m, err) < 0)
 		return -1;
 	if (ur_state_load(m->conf->state_dir, &t, err) < 0)
 		goto out;
@@ -264,6 +290,6 @@ ur_commit(struct ur_machine *m, ur_edit_fn edit, void *arg,
 		*out = t;
 	rc = 0;
 out:
-	ur_state_unlock(&lk);
+	unlock(m);
 	return rc;
 }

@@ -9,6 +9,7 @@
 #include "owners.h"
 #include "pci.h"
 #include "route.h"
+#include "state.h"
 
 struct ur_machine {
 	const struct ur_conf *conf;
@@ -24,6 +25,10 @@ struct ur_machine {
 	uint8_t ss_present;		/* PSSEN bits the fuses leave */
 	unsigned ehcis;			/* EHCIs on the bus (enum ur_ctrl) */
 	struct ur_pairs pairs;
+	/* Set by a process that commits often (the daemon): the state
+	 * lock's file stays open between commits. */
+	int keep_lock;
+	struct ur_lock lock;
 };
 
 int ur_machine_open(struct ur_machine *m, const struct ur_conf *conf,
@@ -47,6 +52,10 @@ typedef int (*ur_edit_fn)(struct ur_table *t, struct ur_machine *m,
  */
 int ur_commit(struct ur_machine *m, ur_edit_fn edit, void *arg,
     struct ur_table *out, struct ur_err *err);
+
+/* Reads the registers again into m->regs: for a machine kept open (the
+ * daemon) whose registers others write too. */
+int ur_machine_refresh(struct ur_machine *m, struct ur_err *err);
 
 /* Reads the table under the lock (for status). */
 int ur_machine_table(struct ur_machine *m, struct ur_table *t,

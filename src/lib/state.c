@@ -71,13 +71,43 @@ open_lock(const char *path)
 	return open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 }
 
+/* The exclusive flock on fd within timeout_ms: 0, or -1 with errno
+ * (EWOULDBLOCK: someone held it all that time). */
+static int
+wait_flock(int fd, int timeout_ms)
+{
+	struct timespec nap = { 0, 10 * 1000 * 1000 };
+	int waited = 0;
+
+	for (;;) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return 0;
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return -1;
+		if (waited >= timeout_ms) {
+			errno = EWOULDBLOCK;
+			return -1;
+		}
+		nanosleep(&nap, NULL);
+		waited += 10;
+	}
+}
+
+static int
+lock_failed(const char *path, int timeout_ms, struct ur_err *err)
+{
+	if (errno == EWOULDBLOCK)
+		return ur_errf(err, "%s is locked by another usbroute for more "
+		    "than %d ms; try again, or see who holds it with "
+		    "'fuser -v %s'", path, timeout_ms, path);
+	return ur_errf(err, "cannot lock %s: %s", path, strerror(errno));
+}
+
 int
 ur_state_lock(const char *dir, int timeout_ms, struct ur_lock *lk,
     struct ur_err *err)
 {
-	struct timespec nap = { 0, 10 * 1000 * 1000 };
 	char path[4096];
-	int waited = 0;
 
 	lk->fd = -1;
 	if (ur_path(path, sizeof(path), "%s/lock", dir) < 0)
@@ -92,25 +122,45 @@ ur_state_lock(const char *dir, int timeout_ms, struct ur_lock *lk,
 		return ur_errf(err, "cannot open %s: %s%s", path,
 		    strerror(errno), errno == ELOOP ? " (a symbolic link: "
 		    "not followed; remove it)" : "");
-	for (;;) {
-		if (flock(lk->fd, LOCK_EX | LOCK_NB) == 0)
-			return 0;
-		if (errno != EWOULDBLOCK && errno != EINTR)
-			break;
-		if (waited >= timeout_ms) {
-			errno = EWOULDBLOCK;
-			break;
-		}
-		nanosleep(&nap, NULL);
-		waited += 10;
-	}
+	if (wait_flock(lk->fd, timeout_ms) == 0)
+		return 0;
 	close(lk->fd);
 	lk->fd = -1;
-	if (errno == EWOULDBLOCK)
-		return ur_errf(err, "%s is locked by another usbroute for more "
-		    "than %d ms; try again, or see who holds it with "
-		    "'fuser -v %s'", path, timeout_ms, path);
-	return ur_errf(err, "cannot lock %s: %s", path, strerror(errno));
+	return lock_failed(path, timeout_ms, err);
+}
+
+int
+ur_state_relock(const char *dir, int timeout_ms, struct ur_lock *lk,
+    struct ur_err *err)
+{
+	struct stat kept, now;
+	char path[4096];
+
+	if (lk->fd < 0)
+		return ur_state_lock(dir, timeout_ms, lk, err);
+	if (ur_path(path, sizeof(path), "%s/lock", dir) < 0)
+		return ur_errf(err, "state directory path too long: %s", dir);
+	/* The kept file must still be the one at the path: a lock on a
+	 * file someone removed or replaced excludes nobody. */
+	if (fstat(lk->fd, &kept) < 0 || lstat(path, &now) < 0 ||
+	    kept.st_dev != now.st_dev || kept.st_ino != now.st_ino) {
+		ur_state_unlock(lk);
+		return ur_state_lock(dir, timeout_ms, lk, err);
+	}
+	/* Trusted at the first lock; asked again, as a chmod since would
+	 * open the table to forgery just the same. */
+	if (ur_state_dir_trusted(dir, err) < 0)
+		return -1;
+	if (wait_flock(lk->fd, timeout_ms) == 0)
+		return 0;
+	return lock_failed(path, timeout_ms, err);
+}
+
+void
+ur_state_unlock_keep(struct ur_lock *lk)
+{
+	if (lk->fd >= 0)
+		(void)flock(lk->fd, LOCK_UN);
 }
 
 void

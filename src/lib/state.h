@@ -24,6 +24,14 @@ int ur_state_lock(const char *dir, int timeout_ms, struct ur_lock *lk,
     struct ur_err *err);
 void ur_state_unlock(struct ur_lock *lk);
 
+/* For a process that locks often (the daemon): ur_state_unlock_keep
+ * drops the lock but keeps the file open, and ur_state_relock takes it
+ * again on that file while it is still the one at the path (else opens
+ * it anew, as ur_state_lock).  lk->fd -1: nothing kept yet. */
+int ur_state_relock(const char *dir, int timeout_ms, struct ur_lock *lk,
+    struct ur_err *err);
+void ur_state_unlock_keep(struct ur_lock *lk);
+
 /* A missing file is an empty table; a malformed one is an error that
  * names the file and line. */
 int ur_state_load(const char *dir, struct ur_table *t, struct ur_err *err);

@@ -230,6 +230,43 @@ test_atomic_no_tmp_left(void **state)
 	assert_int_equal(access(path, F_OK), -1);
 }
 
+/* A kept lock file: dropped, the lock is free to others; taken again,
+ * it excludes them; once the file at the path is another, relock takes
+ * the new one (a lock on a removed file would exclude nobody). */
+static void
+test_relock_kept_file(void **state)
+{
+	struct ur_lock k = { -1 }, b;
+	struct ur_err err;
+	struct stat st1, st2;
+	char path[128];
+	pid_t pid;
+	int status;
+
+	(void)state;
+	assert_int_equal(ur_state_relock(dir, 0, &k, &err), 0);
+	ur_state_unlock_keep(&k);
+	assert_true(k.fd >= 0);
+	assert_int_equal(ur_state_lock(dir, 0, &b, &err), 0);
+	ur_state_unlock(&b);
+	assert_int_equal(ur_state_relock(dir, 0, &k, &err), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(ur_state_lock(dir, 30, &b, &err) == 0 ? 1 : 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	ur_state_unlock_keep(&k);
+	snprintf(path, sizeof(path), "%s/lock", dir);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(ur_state_relock(dir, 0, &k, &err), 0);
+	assert_int_equal(fstat(k.fd, &st1), 0);
+	assert_int_equal(stat(path, &st2), 0);
+	assert_true(st1.st_ino == st2.st_ino && st1.st_dev == st2.st_dev);
+	ur_state_unlock(&k);
+}
+
 int
 main(void)
 {
@@ -242,6 +279,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_untrusted_dir, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_atomic_no_tmp_left, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_relock_kept_file, setup,
 		    teardown),
 	};
 
