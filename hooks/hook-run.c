@@ -24,7 +24,7 @@
 #include "claim.h"
 #include "machine.h"
 #include "meta.h"
-#include "portset.h"
+#include "ports.h"
 #include "worker.h"
 
 /* A domain's default profile, claimed under the state lock: where its
@@ -228,27 +228,12 @@ migrate(struct hook *h)
 int
 main(int argc, char **argv)
 {
-	struct hook h;
-	int rc;
+	/* release is usbroute-hook-release's (hookop.c) */
+	static const hook_fn fns[HOOK_NOPS] = {
+		[HOOK_PREPARE] = prepare,
+		[HOOK_RECONNECT] = reconnect,
+		[HOOK_MIGRATE] = migrate,
+	};
 
-	if (hook_start(&h, argc, argv, &rc) < 0)
-		return rc;
-	switch (h.what->id) {
-	case HOOK_PREPARE:
-		rc = prepare(&h);
-		break;
-	case HOOK_RECONNECT:
-		rc = reconnect(&h);
-		break;
-	case HOOK_MIGRATE:
-		rc = migrate(&h);
-		break;
-	default:
-		/* release is usbroute-hook-release's (hookop.c) */
-		rc = hook_refuse(&h, "internal error: %s %s is not %s's work",
-		    h.op, h.what->sub, HOOK_RUN_NAME);
-		break;
-	}
-	hook_end(&h);
-	return rc;
+	return hook_main(argc, argv, fns);
 }

@@ -41,7 +41,7 @@ in_table(const struct ur_conf *conf, const char *xml, size_t len,
 	char uuid[64];
 	int rc;
 
-	if (ur_meta_identity(xml, len, name, uuid, sizeof(uuid), &err) < 0)
+	if (ur_metascan_identity(xml, len, name, uuid, sizeof(uuid), &err) < 0)
 		return 0;
 	rc = ur_state_holds(conf->state_dir, uuid, conf->lock_timeout_ms,
 	    &err);
@@ -138,7 +138,7 @@ main(int argc, char **argv)
 		    "%s\n", argv[1], strerror(errno));
 		return 1;
 	}
-	ours = ur_meta_mentions(xml, len);
+	ours = ur_metascan_mentions(xml, len);
 	if (!ours && !op->by_table) {
 		free(xml);
 		return 0;

@@ -25,7 +25,7 @@ ud_log(int prio, const char *fmt, ...)
 	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
 	/* Names from guests, XML and clients: one line, no escapes. */
-	ur_esc(raw, msg, sizeof(msg));
+	ur_err_esc(raw, msg, sizeof(msg));
 	if (journal) {
 		fprintf(stderr, "<%d>%s\n", prio, msg);
 		return;

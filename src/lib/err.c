@@ -7,7 +7,7 @@
 #include "err.h"
 
 const char *
-ur_esc(const char *s, char *buf, size_t len)
+ur_err_esc(const char *s, char *buf, size_t len)
 {
 	static const char hex[] = "0123456789abcdef";
 	size_t n = 0;
@@ -48,7 +48,7 @@ esc_msg(struct ur_err *err)
 	char raw[sizeof(err->msg)];
 
 	memcpy(raw, err->msg, sizeof(raw));
-	ur_esc(raw, err->msg, sizeof(err->msg));
+	ur_err_esc(raw, err->msg, sizeof(err->msg));
 }
 
 int

@@ -25,6 +25,6 @@ int ur_err_prefix(struct ur_err *err, const char *fmt, ...)
  * len.  Returns buf.  Every message usbroute prints goes through it
  * (ur_errf does it for every error).
  */
-const char *ur_esc(const char *s, char *buf, size_t len);
+const char *ur_err_esc(const char *s, char *buf, size_t len);
 
 #endif

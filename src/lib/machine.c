@@ -42,7 +42,7 @@ ur_machine_open(struct ur_machine *m, const struct ur_conf *conf,
 	m->present = (uint16_t)(m->fused | m->switchable);
 	m->ss_present = ur_chipset_ss_ports(m->cs, m->regs.usb3fus);
 	find_ehcis(m);
-	if (ur_pairs_resolve(conf, m->cs, m->ss_present, &m->pairs,
+	if (ur_route_pairs(conf, m->cs, m->ss_present, &m->pairs,
 	    err) < 0) {
 		ur_machine_close(m);
 		return -1;
@@ -138,7 +138,7 @@ ur_machine_drift(const struct ur_machine *m, const struct ur_table *t)
 	/* A paired termination must follow its wire's side. */
 	for (bit = 0; bit < UR_MAX_PORTS; bit++) {
 		uint16_t b = (uint16_t)(1u << bit);
-		uint32_t ss = ur_pairs_ss(&m->pairs, b) & ss_mask;
+		uint32_t ss = ur_route_pairs_ss(&m->pairs, b) & ss_mask;
 
 		if (!(m->switchable & b) || ss == 0)
 			continue;
@@ -181,14 +181,14 @@ realize(struct ur_machine *m, struct ur_table *t, uint16_t was,
 	const char *root = m->conf->sysfs_root;
 	uint16_t want = ur_table_compute(t, m->cs, m->switchable);
 	uint16_t away = ur_table_away(t, m->cs, m->switchable);
-	struct ur_plan plan;
+	struct ur_route_plan plan;
 	struct ur_err ignored;
 	int held = 0, i;
 
 	if (ur_machine_check_ehci(m, (uint16_t)(m->switchable & ~want &
 	    (was | m->regs.xusb2pr)), err) < 0)
 		return -1;
-	if (ur_plan(&m->regs, m->cs, &m->pairs, m->switchable, want, &plan,
+	if (ur_route_plan(&m->regs, m->cs, &m->pairs, m->switchable, want, &plan,
 	    err) < 0)
 		return -1;
 	/* Runtime PM off before ports leave the xHCI: a suspend in between
@@ -204,7 +204,7 @@ realize(struct ur_machine *m, struct ur_table *t, uint16_t was,
 		    err) < 0)
 			return -1;
 	}
-	if (ur_apply(m->xhci, &m->regs, &plan, err) < 0) {
+	if (ur_route_apply(m->xhci, &m->regs, &plan, err) < 0) {
 		if (held && ur_power_release(root, t->pm_saved, &ignored) == 0)
 			ur_state_pm_forget(m->conf->state_dir);
 		return -1;
@@ -292,4 +292,27 @@ ur_commit(struct ur_machine *m, ur_edit_fn edit, void *arg,
 out:
 	unlock(m);
 	return rc;
+}
+
+int
+ur_edit_claim(struct ur_table *t, struct ur_machine *m, void *arg,
+    struct ur_err *err)
+{
+	return ur_table_claim(t, arg, m->cs, err);
+}
+
+int
+ur_edit_release(struct ur_table *t, struct ur_machine *m, void *arg,
+    struct ur_err *err)
+{
+	struct ur_release *r = arg;
+
+	(void)m;
+	(void)err;
+	if (ur_table_find(t, r->id) == NULL) {
+		r->ports = 0;
+		return 1;
+	}
+	r->ports = ur_table_release(t, r->id);
+	return 0;
 }

@@ -751,7 +751,7 @@ ur_meta_parse(const char *xml, size_t len, struct ur_domain *d,
 	ur_meta_init(d);
 	if (xml == NULL || len == 0)
 		return ur_errf(err, "domain XML is empty");
-	if (ur_meta_bounded(xml, len, err) < 0)
+	if (ur_metascan_bounded(xml, len, err) < 0)
 		return -1;
 	if ((doc = read_doc(xml, len, err)) == NULL)
 		return one_line(err);
@@ -760,7 +760,7 @@ ur_meta_parse(const char *xml, size_t len, struct ur_domain *d,
 		rc = parse_domain(root, d, err);
 		/* The domain's identity as the hook's release finds it,
 		 * without this parser: one answer on every path. */
-		if (rc == 0 && ur_meta_uuid(xml, len, d->uuid,
+		if (rc == 0 && ur_metascan_uuid(xml, len, d->uuid,
 		    sizeof(d->uuid)) < 0)
 			rc = ur_errf(err, "domain <uuid> is not a UUID (hex "
 			    "digits and dashes, at most %zu); pass the XML "

@@ -175,7 +175,7 @@ named(const struct token *t, const char *name)
 }
 
 int
-ur_meta_mentions(const char *xml, size_t len)
+ur_metascan_mentions(const char *xml, size_t len)
 {
 	return xml != NULL &&
 	    memmem(xml, len, UR_META_NS, sizeof(UR_META_NS) - 1) != NULL;
@@ -226,7 +226,7 @@ uuid_text(struct scan *sc, char *uuid, size_t size)
 }
 
 int
-ur_meta_uuid(const char *xml, size_t len, char *uuid, size_t size)
+ur_metascan_uuid(const char *xml, size_t len, char *uuid, size_t size)
 {
 	struct scan sc = { xml, xml + len };
 	struct token t;
@@ -265,14 +265,14 @@ ur_meta_uuid(const char *xml, size_t len, char *uuid, size_t size)
 }
 
 int
-ur_meta_identity(const char *xml, size_t len, const char *name,
+ur_metascan_identity(const char *xml, size_t len, const char *name,
     char *id, size_t size, struct ur_err *err)
 {
 	size_t n = strlen(name);
 	char show[80];
 
-	ur_esc(name, show, sizeof(show));
-	switch (ur_meta_uuid(xml, len, id, size)) {
+	ur_err_esc(name, show, sizeof(show));
+	switch (ur_metascan_uuid(xml, len, id, size)) {
 	case 1:
 		return 0;
 	case 0:
@@ -293,7 +293,7 @@ ur_meta_identity(const char *xml, size_t len, const char *name,
 }
 
 int
-ur_meta_bounded(const char *xml, size_t len, struct ur_err *err)
+ur_metascan_bounded(const char *xml, size_t len, struct ur_err *err)
 {
 	struct scan sc = { xml, xml + len };
 	struct token t;
@@ -301,12 +301,12 @@ ur_meta_bounded(const char *xml, size_t len, struct ur_err *err)
 	if (xml == NULL)
 		return 0;
 	while (next(&sc, &t) != T_END && t.kind != T_BAD)
-		if (t.nattrs > UR_META_MAX_ATTRS)
+		if (t.nattrs > UR_METASCAN_MAX_ATTRS)
 			return ur_errf(err, "domain XML has an element <%.*s> "
 			    "with more than %d attributes; refused before "
 			    "parsing (libvirt writes a dozen at most, and "
 			    "libxml2 would take minutes)",
 			    (int)(t.n > 32 ? 32 : t.n), t.s,
-			    UR_META_MAX_ATTRS);
+			    UR_METASCAN_MAX_ATTRS);
 	return 0;
 }

@@ -12,10 +12,10 @@
 /* More attributes than this on one element: not a domain libvirt wrote
  * (its elements carry a dozen at most), and libxml2 2.9 checks them for
  * duplicates in time that grows with the square of their number. */
-#define UR_META_MAX_ATTRS 1000
+#define UR_METASCAN_MAX_ATTRS 1000
 
 /* Can this text hold our element at all (does it name our namespace)? */
-int ur_meta_mentions(const char *xml, size_t len);
+int ur_metascan_mentions(const char *xml, size_t len);
 
 /*
  * The text of /domain/uuid, as an XML parser reads it: the first <uuid>
@@ -27,7 +27,7 @@ int ur_meta_mentions(const char *xml, size_t len);
  * (empty, not hex digits and dashes, longer than size - 1), or if the
  * text cannot be read as XML up to it (a <!DOCTYPE>, an unclosed tag).
  */
-int ur_meta_uuid(const char *xml, size_t len, char *uuid, size_t size);
+int ur_metascan_uuid(const char *xml, size_t len, char *uuid, size_t size);
 
 /*
  * The one identity of a domain, the same on every path (claim, release,
@@ -35,11 +35,11 @@ int ur_meta_uuid(const char *xml, size_t len, char *uuid, size_t size);
  * its name (libvirt's argument) whole.  Never cut: a name that does not
  * fit, or a <uuid> that is no UUID, is refused.  Returns 0 or -1.
  */
-int ur_meta_identity(const char *xml, size_t len, const char *name,
+int ur_metascan_identity(const char *xml, size_t len, const char *name,
     char *id, size_t size, struct ur_err *err);
 
-/* Refuses (-1) XML with more than UR_META_MAX_ATTRS attributes on one
+/* Refuses (-1) XML with more than UR_METASCAN_MAX_ATTRS attributes on one
  * element, before any parser spends time on it. */
-int ur_meta_bounded(const char *xml, size_t len, struct ur_err *err);
+int ur_metascan_bounded(const char *xml, size_t len, struct ur_err *err);
 
 #endif

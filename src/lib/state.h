@@ -4,7 +4,7 @@
 #define UR_STATE_H
 
 #include "err.h"
-#include "owners.h"
+#include "table.h"
 
 struct ur_lock {
 	int fd;

@@ -131,7 +131,7 @@ check_against_libxml(const uint8_t *data, const char *xml, size_t size)
 	char mine[64], theirs[64];
 	int a, b;
 
-	a = ur_meta_uuid(xml, size, mine, sizeof(mine));
+	a = ur_metascan_uuid(xml, size, mine, sizeof(mine));
 	b = libxml_uuid(xml, size, theirs, sizeof(theirs));
 	if (b == -2)
 		return;
@@ -157,10 +157,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	memcpy(xml, data, size);
 
-	mentions = ur_meta_mentions(xml, size);
+	mentions = ur_metascan_mentions(xml, size);
 	FUZZ_CHECK(mentions == 0 || mentions == 1);
 
-	rc = ur_meta_uuid(xml, size, uuid, sizeof(uuid));
+	rc = ur_metascan_uuid(xml, size, uuid, sizeof(uuid));
 	FUZZ_CHECK(rc >= -1 && rc <= 1);
 	if (rc == 1) {
 		n = strnlen(uuid, sizeof(uuid));
@@ -168,14 +168,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(strspn(uuid, "0123456789abcdefABCDEF-") == n);
 		if ((small = malloc(n + 1)) == NULL)
 			abort();
-		FUZZ_CHECK(ur_meta_uuid(xml, size, small, n + 1) == 1);
+		FUZZ_CHECK(ur_metascan_uuid(xml, size, small, n + 1) == 1);
 		FUZZ_CHECK(strcmp(small, uuid) == 0);
-		FUZZ_CHECK(ur_meta_uuid(xml, size, small, n) == -1);
+		FUZZ_CHECK(ur_metascan_uuid(xml, size, small, n) == -1);
 		free(small);
 	}
 	check_against_libxml(data, xml, size);
 
-	if (ur_meta_bounded(xml, size, &err) == 0 &&
+	if (ur_metascan_bounded(xml, size, &err) == 0 &&
 	    ur_meta_parse(xml, size, &d, &err) == 0 && d.has_meta &&
 	    !mentions && plain_ascii(data, size))
 		FUZZ_CHECK(!is_domain(xml, size));

@@ -58,7 +58,7 @@ uuid_of(const char *s, char *out, size_t size)
 	char *p = exact(s, len);
 	int rc;
 
-	rc = ur_meta_uuid(p, len, out, size);
+	rc = ur_metascan_uuid(p, len, out, size);
 	free(p);
 	return rc;
 }
@@ -72,22 +72,22 @@ test_mentions(void **state)
 
 	(void)state;
 	p = exact(domain_xml, len);
-	assert_true(ur_meta_mentions(p, len));
+	assert_true(ur_metascan_mentions(p, len));
 	free(p);
-	assert_false(ur_meta_mentions(plain_xml, sizeof(plain_xml) - 1));
-	assert_false(ur_meta_mentions(NULL, 0));
-	assert_false(ur_meta_mentions("", 0));
+	assert_false(ur_metascan_mentions(plain_xml, sizeof(plain_xml) - 1));
+	assert_false(ur_metascan_mentions(NULL, 0));
+	assert_false(ur_metascan_mentions("", 0));
 	/* Only the first len bytes count: cut in the middle of the name. */
 	ns = strstr(domain_xml, UR_META_NS);
 	assert_non_null(ns);
 	len = (size_t)(ns - domain_xml) + sizeof(UR_META_NS) - 2;
 	p = exact(domain_xml, len);
-	assert_false(ur_meta_mentions(p, len));
+	assert_false(ur_metascan_mentions(p, len));
 	free(p);
-	assert_true(ur_meta_mentions(domain_xml, len + 1));
+	assert_true(ur_metascan_mentions(domain_xml, len + 1));
 	/* The namespace alone, and another version of it. */
-	assert_true(ur_meta_mentions(UR_META_NS, sizeof(UR_META_NS) - 1));
-	assert_false(ur_meta_mentions("urn:usbroute:libvirt:domain:",
+	assert_true(ur_metascan_mentions(UR_META_NS, sizeof(UR_META_NS) - 1));
+	assert_false(ur_metascan_mentions("urn:usbroute:libvirt:domain:",
 	    strlen("urn:usbroute:libvirt:domain:")));
 }
 
@@ -207,9 +207,9 @@ test_uuid_none(void **state)
 
 	/* The close tag past len is not there. */
 	len = strlen("<domain><uuid>" UUID "</uuid>") - 1;
-	assert_int_equal(ur_meta_uuid("<domain><uuid>" UUID "</uuid>", len,
+	assert_int_equal(ur_metascan_uuid("<domain><uuid>" UUID "</uuid>", len,
 	    uuid, sizeof(uuid)), -1);
-	assert_int_equal(ur_meta_uuid("<domain><uuid>" UUID "</uuid>", 0,
+	assert_int_equal(ur_metascan_uuid("<domain><uuid>" UUID "</uuid>", 0,
 	    uuid, sizeof(uuid)), -1);
 	assert_string_equal(uuid, "untouched");
 }
@@ -251,30 +251,30 @@ test_identity(void **state)
 
 	(void)state;
 	x = "<domain><uuid>" UUID "</uuid></domain>";
-	assert_int_equal(ur_meta_identity(x, strlen(x), "win10", id,
+	assert_int_equal(ur_metascan_identity(x, strlen(x), "win10", id,
 	    sizeof(id), &err), 0);
 	assert_string_equal(id, UUID);
 	x = "<domain><name>win10</name></domain>";
-	assert_int_equal(ur_meta_identity(x, strlen(x), "win10", id,
+	assert_int_equal(ur_metascan_identity(x, strlen(x), "win10", id,
 	    sizeof(id), &err), 0);
 	assert_string_equal(id, "win10");
 	/* Two long names with one 63-byte prefix were one owner. */
 	memset(name, 'n', 63);
 	strcpy(name + 63, "-a");
-	assert_int_equal(ur_meta_identity(x, strlen(x), name, id, sizeof(id),
+	assert_int_equal(ur_metascan_identity(x, strlen(x), name, id, sizeof(id),
 	    &err), -1);
 	assert_non_null(strstr(err.msg, "give it a <uuid>"));
 	name[64] = '\0';
-	assert_int_equal(ur_meta_identity(x, strlen(x), name, id, sizeof(id),
+	assert_int_equal(ur_metascan_identity(x, strlen(x), name, id, sizeof(id),
 	    &err), -1);
 	name[63] = '\0';	/* 63 bytes and the NUL fit whole */
-	assert_int_equal(ur_meta_identity(x, strlen(x), name, id, sizeof(id),
+	assert_int_equal(ur_metascan_identity(x, strlen(x), name, id, sizeof(id),
 	    &err), 0);
 	assert_string_equal(id, name);
 	/* A <uuid> that is no UUID is refused, not replaced by the name; a
 	 * name with an escape sequence is shown escaped. */
 	x = "<domain><uuid>zz</uuid></domain>";
-	assert_int_equal(ur_meta_identity(x, strlen(x), "a\033[2J\nb", id,
+	assert_int_equal(ur_metascan_identity(x, strlen(x), "a\033[2J\nb", id,
 	    sizeof(id), &err), -1);
 	assert_null(strchr(err.msg, '\033'));
 	assert_null(strchr(err.msg, '\n'));
@@ -286,7 +286,7 @@ test_identity(void **state)
 static void
 test_bounded(void **state)
 {
-	size_t cap = 64 + (UR_META_MAX_ATTRS + 1) * 16, n;
+	size_t cap = 64 + (UR_METASCAN_MAX_ATTRS + 1) * 16, n;
 	struct ur_err err;
 	char *x;
 	int i;
@@ -296,15 +296,15 @@ test_bounded(void **state)
 	assert_non_null(x);
 	for (int extra = 0; extra <= 1; extra++) {
 		n = (size_t)snprintf(x, cap, "<domain><devices");
-		for (i = 0; i < UR_META_MAX_ATTRS + extra; i++)
+		for (i = 0; i < UR_METASCAN_MAX_ATTRS + extra; i++)
 			n += (size_t)snprintf(x + n, cap - n, " a%d='%d'", i,
 			    i);
 		n += (size_t)snprintf(x + n, cap - n, "/></domain>");
 		assert_true(n < cap);
 		if (extra == 0) {
-			assert_int_equal(ur_meta_bounded(x, n, &err), 0);
+			assert_int_equal(ur_metascan_bounded(x, n, &err), 0);
 		} else {
-			assert_int_equal(ur_meta_bounded(x, n, &err), -1);
+			assert_int_equal(ur_metascan_bounded(x, n, &err), -1);
 			assert_non_null(strstr(err.msg, "<devices> with more "
 			    "than 1000 attributes"));
 		}
