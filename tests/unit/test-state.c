@@ -267,6 +267,28 @@ test_relock_kept_file(void **state)
 	ur_state_unlock(&k);
 }
 
+/* The hook front's question, "does this UUID hold ports?": no table
+ * yet is "no", and creates nothing (a domain that is none of ours must
+ * not make the state directory). */
+static void
+test_holds(void **state)
+{
+	struct ur_table t = sample();
+	struct ur_err err;
+	char sub[128];
+
+	(void)state;
+	snprintf(sub, sizeof(sub), "%s/not-yet", dir);
+	assert_int_equal(ur_state_holds(sub, "x", 0, &err), 0);
+	assert_int_equal(access(sub, F_OK), -1);
+	assert_int_equal(ur_state_save(dir, &t, &err), 0);
+	assert_int_equal(ur_state_holds(dir,
+	    "4dea22b3-1d52-d8f3-2516-782e98ab3fa0", 0, &err), 1);
+	/* a part of an id is not the id (the old lookup was a strstr) */
+	assert_int_equal(ur_state_holds(dir, "4dea22b3", 0, &err), 0);
+	assert_int_equal(ur_state_holds(dir, "desk", 0, &err), 0);
+}
+
 int
 main(void)
 {
@@ -282,6 +304,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_relock_kept_file, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_holds, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
