@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +23,101 @@
 #include "usbrouted.h"
 
 #define CONNECT_TRIES 20	/* every 500 ms: QEMU may still be starting */
+#define LOG_BURST 5		/* log lines about one guest at once, */
+#define LOG_PER_S 1.0		/* then this many a second */
+
+enum held { HELD_BINARY, HELD_LONG, HELD_OTHER };
 
 static void channel_read(int watch, int fd, int events, void *opaque);
+static int held_timer = -1;
+
+/* Whether a line about this guest may be logged now: a token bucket like
+ * the one for its switches, so that whatever a guest sends, the host's
+ * log gets a few lines a second about it. */
+static int
+log_room(struct channel *c)
+{
+	double t = now();
+
+	c->log_tokens += (t - c->log_last) * LOG_PER_S;
+	if (c->log_tokens > LOG_BURST)
+		c->log_tokens = LOG_BURST;
+	c->log_last = t;
+	if (c->log_tokens < 1.0)
+		return 0;
+	c->log_tokens -= 1.0;
+	return 1;
+}
+
+static unsigned
+held_total(const struct channel *c)
+{
+	return c->held[HELD_BINARY] + c->held[HELD_LONG] + c->held[HELD_OTHER];
+}
+
+/* One line for all that was held back (the caller has the room). */
+static void
+log_held(struct domain *d)
+{
+	struct channel *c = &d->chan;
+
+	dlog(LOG_WARNING, "%s: held back by the log rate limit: %u guest "
+	    "line(s) with binary bytes, %u over %d bytes, %u other "
+	    "message(s)", d->name, c->held[HELD_BINARY], c->held[HELD_LONG],
+	    MAX_LINE, c->held[HELD_OTHER]);
+	memset(c->held, 0, sizeof(c->held));
+}
+
+/* Once a second while something is held back: tell it when there is
+ * room, even if the guest has gone quiet. */
+static void
+held_tick(int timer, void *opaque)
+{
+	int i, pending = 0;
+
+	(void)timer;
+	(void)opaque;
+	for (i = 0; i < MAX_DOMAINS; i++) {
+		if (!D.dom[i].used || held_total(&D.dom[i].chan) == 0)
+			continue;
+		if (log_room(&D.dom[i].chan))
+			log_held(&D.dom[i]);
+		else
+			pending = 1;
+	}
+	if (!pending)
+		virEventUpdateTimeout(held_timer, -1);
+}
+
+static void
+guest_log(struct domain *d, enum held kind, int prio, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* A line about what the guest did, "NAME: ...", within the log rate
+ * limit; over it, counted by kind. */
+static void
+guest_log(struct domain *d, enum held kind, int prio, const char *fmt, ...)
+{
+	struct channel *c = &d->chan;
+	char msg[768];
+	va_list ap;
+
+	if (!log_room(c)) {
+		c->held[kind]++;
+		if (held_timer < 0)
+			held_timer = virEventAddTimeout(1000, held_tick, NULL,
+			    NULL);
+		else
+			virEventUpdateTimeout(held_timer, 1000);
+		return;
+	}
+	if (held_total(c) > 0)
+		log_held(d);
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	dlog(prio, "%s: %s", d->name, msg);
+}
 
 static void
 close_fd(struct channel *c)
@@ -69,6 +163,9 @@ try_attach(struct domain *d)
 	}
 	d->chan.tokens = D.guest_rate;
 	d->chan.last = now();
+	d->chan.log_tokens = LOG_BURST;
+	d->chan.log_last = d->chan.last;
+	memset(d->chan.held, 0, sizeof(d->chan.held));
 	dlog(LOG_INFO, "%s: listening to the guest on %s (%s)", d->name,
 	    d->meta.toggle_device, d->chan.path);
 	return 0;
@@ -129,8 +226,8 @@ rate_ok(struct domain *d)
 	/* A flood must not flood the log either: one line a second. */
 	c->limited++;
 	if (t - c->limited_logged >= 1.0) {
-		dlog(LOG_WARNING, "%s: guest over the rate limit (%.0f "
-		    "switches/s): %u request(s) refused", d->name,
+		guest_log(d, HELD_OTHER, LOG_WARNING, "guest over the rate "
+		    "limit (%.0f switches/s): %u request(s) refused",
 		    D.guest_rate, c->limited);
 		c->limited = 0;
 		c->limited_logged = t;
@@ -173,8 +270,8 @@ handle_line(struct domain *d, char *line, size_t n)
 	if (n == 0)
 		return;
 	if (!printable(line, n)) {
-		dlog(LOG_WARNING, "%s: guest sent a line with binary bytes; "
-		    "dropped", d->name);
+		guest_log(d, HELD_BINARY, LOG_WARNING, "guest sent a line "
+		    "with binary bytes; dropped");
 		return;
 	}
 	if (strcmp(line, "status") != 0 && !rate_ok(d)) {
@@ -183,8 +280,8 @@ handle_line(struct domain *d, char *line, size_t n)
 	}
 	action_guest(d, line, out, sizeof(out));
 	if (strncmp(out, "error", 5) == 0)
-		dlog(LOG_NOTICE, "%s: guest asked '%s': %s", d->name, line,
-		    out);
+		guest_log(d, HELD_OTHER, LOG_NOTICE, "guest asked '%s': %s",
+		    line, out);
 	reply(d, out);
 }
 
@@ -220,8 +317,8 @@ channel_read(int watch, int fd, int events, void *opaque)
 		if (c->discarding) {
 			c->discarding = 0;
 		} else if (c->len + (size_t)(nl - (buf + start)) > MAX_LINE) {
-			dlog(LOG_WARNING, "%s: guest sent a line over %d bytes; "
-			    "dropped", d->name, MAX_LINE);
+			guest_log(d, HELD_LONG, LOG_WARNING, "guest sent a "
+			    "line over %d bytes; dropped", MAX_LINE);
 		} else {
 			memcpy(c->buf + c->len, buf + start,
 			    (size_t)(nl - (buf + start)));
@@ -237,8 +334,8 @@ channel_read(int watch, int fd, int events, void *opaque)
 	/* keep the unfinished rest, unless it is already too long */
 	if (start < (size_t)r && !c->discarding) {
 		if (c->len + ((size_t)r - start) > MAX_LINE) {
-			dlog(LOG_WARNING, "%s: guest sent a line over %d bytes; "
-			    "dropped", d->name, MAX_LINE);
+			guest_log(d, HELD_LONG, LOG_WARNING, "guest sent a "
+			    "line over %d bytes; dropped", MAX_LINE);
 			c->discarding = 1;
 			c->len = 0;
 		} else {
