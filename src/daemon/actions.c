@@ -24,47 +24,16 @@ struct change {
 	uint16_t ports;		/* result: the domain's ports */
 };
 
-static const struct ur_profile *
-find_profile(const struct domain *d, const char *name)
-{
-	int i;
-
-	for (i = 0; i < d->meta.nprofiles; i++)
-		if (strcmp(d->meta.profile[i].name, name) == 0)
-			return &d->meta.profile[i];
-	return NULL;
-}
-
-static void
-profile_names(const struct domain *d, char *buf, size_t len)
-{
-	size_t n = 0;
-	int i;
-
-	buf[0] = '\0';
-	for (i = 0; i < d->meta.nprofiles && n < len; i++)
-		n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? ", " : "",
-		    d->meta.profile[i].name);
-}
-
 /* The domain claims a profile's ports, with the guest. */
 static int
 claim_profile(struct ur_table *t, struct ur_machine *m, struct change *c,
     const char *name, struct ur_err *err)
 {
-	const struct ur_profile *p = find_profile(c->d, name);
 	struct ur_claim claim;
-	char names[256];
 
-	if (p == NULL) {
-		profile_names(c->d, names, sizeof(names));
-		return ur_errf(err, "%s has no profile '%s' (it has: %s)",
-		    c->d->name, name, names[0] ? names : "none");
-	}
 	/* Its devices where they are plugged in now, as at start. */
-	if (ur_claim_build(m, t, &c->d->meta, (int)(p - c->d->meta.profile),
-	    c->d->uuid, c->d->name, &claim, err) < 0 ||
-	    ur_claim_apply(t, m, &claim, err) < 0)
+	if (ur_claim_profile(m, t, &c->d->meta, name, c->d->uuid, c->d->name,
+	    &claim, err) < 0)
 		return -1;
 	c->lent = 0;
 	c->ports = claim.owner.ports;

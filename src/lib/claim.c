@@ -188,6 +188,37 @@ ur_claim_apply(struct ur_table *t, const struct ur_machine *m,
 	return 0;
 }
 
+/* "a, b, c" of d's profile names, for a refusal. */
+static void
+profile_names(const struct ur_domain *d, char *buf, size_t len)
+{
+	size_t n = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < d->nprofiles && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? ", " : "",
+		    d->profile[i].name);
+}
+
+int
+ur_claim_profile(const struct ur_machine *m, struct ur_table *t,
+    const struct ur_domain *d, const char *profile, const char *id,
+    const char *name, struct ur_claim *c, struct ur_err *err)
+{
+	char names[256];
+	int idx = ur_meta_find_profile(d, profile);
+
+	if (idx < 0) {
+		profile_names(d, names, sizeof(names));
+		return ur_errf(err, "%s has no profile '%s' (it has: %s)",
+		    name, profile, names[0] ? names : "none");
+	}
+	if (ur_claim_build(m, t, d, idx, id, name, c, err) < 0)
+		return -1;
+	return ur_claim_apply(t, m, c, err);
+}
+
 /* The port owner id's record for device holds now, or -1. */
 static int
 held_bit(const struct ur_table *t, const char *id, const char *device)

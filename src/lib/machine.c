@@ -213,10 +213,17 @@ ur_commit(struct ur_machine *m, ur_edit_fn edit, void *arg,
 		goto out;
 	find_ehcis(m);
 	before = m->regs;
+	m->before = m->regs;
 	was = ur_table_compute(&t, m->cs, m->switchable);
 	memcpy(old_pm, t.pm_saved, sizeof(old_pm));
-	if (edit != NULL && edit(&t, m, arg, err) < 0)
+	if (edit != NULL && (rc = edit(&t, m, arg, err)) != 0) {
+		/* 1: nothing to do; the table and registers stay. */
+		if (rc > 0 && out != NULL)
+			*out = t;
+		rc = rc > 0 ? 1 : -1;
 		goto out;
+	}
+	rc = -1;
 	if (realize(m, &t, was, err) < 0)
 		goto out;
 	if (ur_state_save(m->conf->state_dir, &t, err) < 0) {

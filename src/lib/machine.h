@@ -15,6 +15,9 @@ struct ur_machine {
 	struct ur_xhci *xhci;
 	const struct ur_chipset *cs;
 	struct ur_regs regs;		/* as last read */
+	struct ur_regs before;		/* as the last ur_commit read them
+					 * under its lock, before writing:
+					 * what a log's "from" is */
 	uint16_t present;		/* ports: fuses, or USB2PRM says so */
 	uint16_t switchable;		/* USB2PRM: what the OS may move */
 	uint16_t fused;			/* ports the fuses leave */
@@ -27,7 +30,8 @@ int ur_machine_open(struct ur_machine *m, const struct ur_conf *conf,
     struct ur_err *err);
 void ur_machine_close(struct ur_machine *m);
 
-/* Changes the table; returning -1 aborts the whole transaction. */
+/* Changes the table; returning -1 aborts the whole transaction, 1 ends
+ * it with nothing changed (nothing to do: ur_commit returns 1). */
 typedef int (*ur_edit_fn)(struct ur_table *t, struct ur_machine *m,
     void *arg, struct ur_err *err);
 
@@ -37,7 +41,9 @@ typedef int (*ur_edit_fn)(struct ur_table *t, struct ur_machine *m,
  * ports are away from it, writes the registers, then saves the table.
  * Any failure leaves table, registers and power/control as they were.
  * With edit NULL it re-applies the table (drift repair).  *out, if not
- * NULL, gets the table as committed.
+ * NULL, gets the table as committed (or as read, when edit returned 1).
+ * m->before gets the registers as read under the lock.  Returns 0, 1
+ * when edit found nothing to do, -1 on an error.
  */
 int ur_commit(struct ur_machine *m, ur_edit_fn edit, void *arg,
     struct ur_table *out, struct ur_err *err);

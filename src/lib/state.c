@@ -422,3 +422,27 @@ ur_state_save(const char *dir, const struct ur_table *t, struct ur_err *err)
 		return ur_errf(err, "ownership table too large to save");
 	return ur_write_atomic(path, buf, (size_t)n, 0644, err);
 }
+
+int
+ur_state_holds(const char *dir, const char *id, int timeout_ms,
+    struct ur_err *err)
+{
+	struct ur_table t;
+	struct ur_lock lk;
+	char path[4096];
+	int rc;
+
+	/* No table file: nothing is held, and a domain that is none of
+	 * ours must not create the state directory. */
+	if (ur_path(path, sizeof(path), "%s/owners", dir) < 0)
+		return ur_errf(err, "state directory path too long: %s", dir);
+	if (access(path, F_OK) < 0 && errno == ENOENT)
+		return 0;
+	if (ur_state_lock(dir, timeout_ms, &lk, err) < 0)
+		return -1;
+	rc = ur_state_load(dir, &t, err);
+	ur_state_unlock(&lk);
+	if (rc < 0)
+		return -1;
+	return ur_table_find(&t, id) != NULL;
+}

@@ -21,6 +21,12 @@ int ur_state_load(const char *dir, struct ur_table *t, struct ur_err *err);
 int ur_state_save(const char *dir, const struct ur_table *t,
     struct ur_err *err);
 
+/* Does owner id hold anything in dir's table?  1 yes, 0 no (or no table
+ * yet: the directory is not created), -1 on an error.  Read under the
+ * lock; links libc only, for the hook's front. */
+int ur_state_holds(const char *dir, const char *id, int timeout_ms,
+    struct ur_err *err);
+
 /* Text form, for tests and the fuzzer. */
 int ur_state_parse(const char *text, const char *name, struct ur_table *t,
     struct ur_err *err);

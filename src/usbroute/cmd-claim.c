@@ -195,11 +195,11 @@ cmd_repair(struct cli *cli, int argc, char **argv)
 		    argv[0]);
 	if ((rc = open_machine(cli, &m)) != EXIT_OK)
 		return rc;
-	before = m.regs;
 	rc = ur_commit(&m, NULL, NULL, &t, &err);
 	ur_machine_close(&m);
 	if (rc < 0)
 		return fail(&err);
+	before = m.before;	/* read under the lock, not at the open */
 	if (before.xusb2pr == m.regs.xusb2pr && before.pssen == m.regs.pssen)
 		printf("routing matches the ownership table: XUSB2PR "
 		    "0x%08x USB3_PSSEN 0x%08x\n", before.xusb2pr, before.pssen);
