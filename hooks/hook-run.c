@@ -87,10 +87,8 @@ claimable(struct hook *h, const struct ur_domain *d, int *rc)
 	if (d->default_profile < 0)
 		return 0;
 	if (ur_meta_ctrls(d) == 0) {
-		*rc = hook_refuse(h, "cannot start %s: it holds no PCH USB "
-		    "controller; pass 00:1a.0 or 00:1d.0 (or 00:14.0) with "
-		    "<hostdev>, or name them in controllers= of its usbroute "
-		    "metadata", h->dom);
+		*rc = hook_refuse(h, "cannot start %s: it " UR_NO_CTRL,
+		    h->dom);
 		return -1;
 	}
 	return 1;

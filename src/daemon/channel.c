@@ -23,12 +23,14 @@
 #include "usbrouted.h"
 
 #define CONNECT_TRIES 20	/* every 500 ms: QEMU may still be starting */
+
+static void channel_read(int watch, int fd, int events, void *opaque);
+
 #define LOG_BURST 5		/* log lines about one guest at once, */
 #define LOG_PER_S 1.0		/* then this many a second */
 
 enum held { HELD_BINARY, HELD_LONG, HELD_OTHER };
 
-static void channel_read(int watch, int fd, int events, void *opaque);
 static int held_timer = -1;
 
 /* Whether a line about this guest may be logged now: a token bucket like
@@ -37,7 +39,7 @@ static int held_timer = -1;
 static int
 log_room(struct channel *c)
 {
-	double t = now();
+	double t = ud_now();
 
 	c->log_tokens += (t - c->log_last) * LOG_PER_S;
 	if (c->log_tokens > LOG_BURST)
@@ -61,7 +63,7 @@ log_held(struct domain *d)
 {
 	struct channel *c = &d->chan;
 
-	dlog(LOG_WARNING, "%s: held back by the log rate limit: %u guest "
+	ud_log(LOG_WARNING, "%s: held back by the log rate limit: %u guest "
 	    "line(s) with binary bytes, %u over %d bytes, %u other "
 	    "message(s)", d->name, c->held[HELD_BINARY], c->held[HELD_LONG],
 	    MAX_LINE, c->held[HELD_OTHER]);
@@ -78,10 +80,10 @@ held_tick(int timer, void *opaque)
 	(void)timer;
 	(void)opaque;
 	for (i = 0; i < MAX_DOMAINS; i++) {
-		if (!D.dom[i].used || held_total(&D.dom[i].chan) == 0)
+		if (!ud.dom[i].used || held_total(&ud.dom[i].chan) == 0)
 			continue;
-		if (log_room(&D.dom[i].chan))
-			log_held(&D.dom[i]);
+		if (log_room(&ud.dom[i].chan))
+			log_held(&ud.dom[i]);
 		else
 			pending = 1;
 	}
@@ -116,7 +118,7 @@ guest_log(struct domain *d, enum held kind, int prio, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	dlog(prio, "%s: %s", d->name, msg);
+	ud_log(prio, "%s: %s", d->name, msg);
 }
 
 static void
@@ -128,8 +130,7 @@ close_fd(struct channel *c)
 	if (c->fd >= 0)
 		close(c->fd);
 	c->fd = -1;
-	c->len = 0;
-	c->discarding = 0;
+	linebuf_reset(&c->line);
 }
 
 /* Finds the socket in the live XML and connects; 0 on success, -1 to
@@ -146,7 +147,7 @@ try_attach(struct domain *d)
 		if (ur_meta_channel(xml, strlen(xml), d->meta.toggle_device,
 		    d->chan.path, sizeof(d->chan.path), &err) < 0) {
 			free(xml);
-			dlog(LOG_ERR, "%s: %s; the guest cannot switch its "
+			ud_log(LOG_ERR, "%s: %s; the guest cannot switch its "
 			    "ports", d->name, err.msg);
 			return -2;
 		}
@@ -161,12 +162,12 @@ try_attach(struct domain *d)
 		close_fd(&d->chan);
 		return -2;
 	}
-	d->chan.tokens = D.guest_rate;
-	d->chan.last = now();
+	d->chan.tokens = ud.guest_rate;
+	d->chan.last = ud_now();
 	d->chan.log_tokens = LOG_BURST;
 	d->chan.log_last = d->chan.last;
 	memset(d->chan.held, 0, sizeof(d->chan.held));
-	dlog(LOG_INFO, "%s: listening to the guest on %s (%s)", d->name,
+	ud_log(LOG_INFO, "%s: listening to the guest on %s (%s)", d->name,
 	    d->meta.toggle_device, d->chan.path);
 	return 0;
 }
@@ -182,7 +183,7 @@ retry(int timer, void *opaque)
 	if (rc == -1 && ++d->retries < CONNECT_TRIES)
 		return;
 	if (rc == -1)
-		dlog(LOG_ERR, "%s: cannot connect to %s: %s; the guest cannot "
+		ud_log(LOG_ERR, "%s: cannot connect to %s: %s; the guest cannot "
 		    "switch its ports", d->name, d->chan.path[0] ?
 		    d->chan.path : d->meta.toggle_device, strerror(errno));
 	virEventRemoveTimeout(d->retry_timer);
@@ -213,11 +214,11 @@ static int
 rate_ok(struct domain *d)
 {
 	struct channel *c = &d->chan;
-	double t = now();
+	double t = ud_now();
 
-	c->tokens += (t - c->last) * D.guest_rate;
-	if (c->tokens > D.guest_rate)
-		c->tokens = D.guest_rate;
+	c->tokens += (t - c->last) * ud.guest_rate;
+	if (c->tokens > ud.guest_rate)
+		c->tokens = ud.guest_rate;
 	c->last = t;
 	if (c->tokens >= 1.0) {
 		c->tokens -= 1.0;
@@ -228,7 +229,7 @@ rate_ok(struct domain *d)
 	if (t - c->limited_logged >= 1.0) {
 		guest_log(d, HELD_OTHER, LOG_WARNING, "guest over the rate "
 		    "limit (%.0f switches/s): %u request(s) refused",
-		    D.guest_rate, c->limited);
+		    ud.guest_rate, c->limited);
 		c->limited = 0;
 		c->limited_logged = t;
 	}
@@ -260,29 +261,37 @@ reply(struct domain *d, const char *text)
 	(void)send(d->chan.fd, line, (size_t)n, MSG_NOSIGNAL);
 }
 
-static void
-handle_line(struct domain *d, char *line, size_t n)
+/* A line from the guest (NULL: one over MAX_LINE bytes, dropped). */
+static int
+handle_line(void *arg, char *line, size_t n)
 {
+	struct domain *d = arg;
 	char out[1024];
 
+	if (line == NULL) {
+		guest_log(d, HELD_LONG, LOG_WARNING, "guest sent a line over "
+		    "%d bytes; dropped", MAX_LINE);
+		return 0;
+	}
 	if (n > 0 && line[n - 1] == '\r')
 		line[--n] = '\0';
 	if (n == 0)
-		return;
+		return 0;
 	if (!printable(line, n)) {
 		guest_log(d, HELD_BINARY, LOG_WARNING, "guest sent a line "
 		    "with binary bytes; dropped");
-		return;
+		return 0;
 	}
 	if (strcmp(line, "status") != 0 && !rate_ok(d)) {
 		reply(d, "error: rate limit");
-		return;
+		return 0;
 	}
 	action_guest(d, line, out, sizeof(out));
 	if (strncmp(out, "error", 5) == 0)
 		guest_log(d, HELD_OTHER, LOG_NOTICE, "guest asked '%s': %s",
 		    line, out);
 	reply(d, out);
+	return d->chan.fd < 0;
 }
 
 static void
@@ -290,9 +299,8 @@ channel_read(int watch, int fd, int events, void *opaque)
 {
 	struct domain *d = opaque;
 	struct channel *c = &d->chan;
-	char buf[512], *nl;
+	char buf[512];
 	ssize_t r;
-	size_t i, start;
 
 	(void)watch;
 	(void)events;
@@ -310,37 +318,5 @@ channel_read(int watch, int fd, int events, void *opaque)
 		}
 		return;
 	}
-	for (start = 0, i = 0; i < (size_t)r; i++) {
-		if (buf[i] != '\n')
-			continue;
-		nl = buf + i;
-		if (c->discarding) {
-			c->discarding = 0;
-		} else if (c->len + (size_t)(nl - (buf + start)) > MAX_LINE) {
-			guest_log(d, HELD_LONG, LOG_WARNING, "guest sent a "
-			    "line over %d bytes; dropped", MAX_LINE);
-		} else {
-			memcpy(c->buf + c->len, buf + start,
-			    (size_t)(nl - (buf + start)));
-			c->len += (size_t)(nl - (buf + start));
-			c->buf[c->len] = '\0';
-			handle_line(d, c->buf, c->len);
-			if (c->fd < 0)
-				return;
-		}
-		c->len = 0;
-		start = i + 1;
-	}
-	/* keep the unfinished rest, unless it is already too long */
-	if (start < (size_t)r && !c->discarding) {
-		if (c->len + ((size_t)r - start) > MAX_LINE) {
-			guest_log(d, HELD_LONG, LOG_WARNING, "guest sent a "
-			    "line over %d bytes; dropped", MAX_LINE);
-			c->discarding = 1;
-			c->len = 0;
-		} else {
-			memcpy(c->buf + c->len, buf + start, (size_t)r - start);
-			c->len += (size_t)r - start;
-		}
-	}
+	(void)linebuf_feed(&c->line, buf, (size_t)r, handle_line, d);
 }

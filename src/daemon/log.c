@@ -12,7 +12,7 @@
 #include "usbrouted.h"
 
 void
-dlog(int prio, const char *fmt, ...)
+ud_log(int prio, const char *fmt, ...)
 {
 	char msg[1024];
 	va_list ap;
@@ -33,7 +33,7 @@ dlog(int prio, const char *fmt, ...)
 }
 
 double
-now(void)
+ud_now(void)
 {
 	struct timespec ts;
 

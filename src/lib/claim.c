@@ -70,8 +70,7 @@ may_take(const struct ur_machine *m, const struct ur_table *t,
     char *why, size_t len)
 {
 	const struct ur_owner *h = ur_table_holder(t, bit);
-	unsigned ehci = ur_port_ehci_ctrl(m->cs, bit);
-	char port[16];
+	char port[16], reach[256];
 
 	*held = 0;
 	ur_port_name(m->cs, bit, port, sizeof(port));
@@ -83,11 +82,10 @@ may_take(const struct ur_machine *m, const struct ur_table *t,
 		    label(h));
 		return -1;
 	}
-	if (!(ehci & o->ctrls) && !(o->ctrls & UR_CTRL_XHCI)) {
-		snprintf(why, len, "device %s is on port %s, but %s holds "
-		    "neither EHCI #%d nor the xHCI; plug it into a port of a "
-		    "controller it holds", dev, port, label(o),
-		    ehci == UR_CTRL_EHCI2 ? 2 : 1);
+	if (ur_owner_reach(o->ctrls, m->cs, bit, label(o), reach,
+	    sizeof(reach)) < 0) {
+		snprintf(why, len, "device %s is on port %s, but %s; plug it "
+		    "into a port of a controller it holds", dev, port, reach);
 		return -1;
 	}
 	return 0;

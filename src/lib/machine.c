@@ -77,6 +77,12 @@ ur_machine_check_ehci(const struct ur_machine *m, uint16_t ehci_side,
 	return 0;
 }
 
+int
+ur_machine_refresh(struct ur_machine *m, struct ur_err *err)
+{
+	return ur_xhci_read(m->xhci, &m->regs, err);
+}
+
 void
 ur_machine_close(struct ur_machine *m)
 {

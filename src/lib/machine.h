@@ -48,6 +48,10 @@ typedef int (*ur_edit_fn)(struct ur_table *t, struct ur_machine *m,
 int ur_commit(struct ur_machine *m, ur_edit_fn edit, void *arg,
     struct ur_table *out, struct ur_err *err);
 
+/* Reads the registers again into m->regs: for a machine kept open (the
+ * daemon) whose registers others write too. */
+int ur_machine_refresh(struct ur_machine *m, struct ur_err *err);
+
 /* Reads the table under the lock (for status). */
 int ur_machine_table(struct ur_machine *m, struct ur_table *t,
     struct ur_err *err);
