@@ -55,13 +55,13 @@ static int timer = -1;
 static void
 fire(const struct hkdev *h)
 {
-	const char *dom = ur_conf_get(&D.conf, "hotkey-domain");
+	const char *dom = ur_conf_get(&ud.conf, "hotkey-domain");
 	char line[MAX_LINE], reply[2048];
 
 	snprintf(line, sizeof(line), "toggle%s%s", dom != NULL ? " " : "",
 	    dom != NULL ? dom : "");
 	action_host(line, reply, sizeof(reply));
-	dlog(LOG_INFO, "hotkey on %s: %s", h->path, reply);
+	ud_log(LOG_INFO, "hotkey on %s: %s", h->path, reply);
 }
 
 static void
@@ -252,11 +252,11 @@ hotkey_start(struct ur_err *err)
 	int i, n;
 
 	/* A configuration that is wrong keeps the hotkey as it was. */
-	if (ur_conf_get(&D.conf, "hotkey-device") != NULL &&
-	    read_conf(&D.conf, &c, paths, &n, err) < 0)
+	if (ur_conf_get(&ud.conf, "hotkey-device") != NULL &&
+	    read_conf(&ud.conf, &c, paths, &n, err) < 0)
 		return -1;
 	hotkey_stop();
-	if (ur_conf_get(&D.conf, "hotkey-device") == NULL)
+	if (ur_conf_get(&ud.conf, "hotkey-device") == NULL)
 		return 0;
 	chord = c;
 	for (ndev = 0; ndev < n; ndev++) {
@@ -270,15 +270,15 @@ hotkey_start(struct ur_err *err)
 		return ur_errf(err, "cannot start the hotkey's timer");
 	for (i = 0; i < ndev; i++)
 		if (hk_open(&dev[i]) < 0 && !dev[i].said_missing++)
-			dlog(LOG_INFO, "hotkey device %s is not there (%s); "
+			ud_log(LOG_INFO, "hotkey device %s is not there (%s); "
 			    "it is opened when it appears", dev[i].path,
 			    strerror(errno));
 		else if (dev[i].regular)
 			(void)drain(&dev[i]);
 	ur_chord_format(&chord, show, sizeof(show));
-	dlog(LOG_INFO, "hotkey %s on %d device%s toggles %s", show, ndev,
-	    ndev == 1 ? "" : "s", ur_conf_get(&D.conf, "hotkey-domain") ?
-	    ur_conf_get(&D.conf, "hotkey-domain") : "the running domain");
+	ud_log(LOG_INFO, "hotkey %s on %d device%s toggles %s", show, ndev,
+	    ndev == 1 ? "" : "s", ur_conf_get(&ud.conf, "hotkey-domain") ?
+	    ur_conf_get(&ud.conf, "hotkey-domain") : "the running domain");
 	return 0;
 }
 

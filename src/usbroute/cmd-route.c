@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "portset.h"
+#include "ports.h"
 #include "usbroute.h"
 
 struct pin {
@@ -133,7 +133,7 @@ cmd_set(struct cli *cli, int argc, char **argv)
 	if (argc != 1)
 		return usage_error("set", "usage: usbroute set MASK (e.g. "
 		    "0x00ff: bit set = port on xHCI)");
-	if (ur_mask_parse(argv[0], &value, &err) < 0)
+	if (ur_ports_mask(argv[0], &value, &err) < 0)
 		return fail(&err);
 	if ((rc = open_machine(cli, &m)) != EXIT_OK)
 		return rc;
