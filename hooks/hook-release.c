@@ -5,7 +5,8 @@
  *
  * Gives the domain's ports back; safe if it never claimed (libvirt runs
  * release after a failed prepare too).  No XML parser: the domain is
- * found by the UUID in its XML, so release works even when the metadata
+ * found by its identity (/domain/uuid, found without a parser, as
+ * prepare finds it), so release works even when the metadata
  * has since become unparsable -- and this program does not load libxml2,
  * which is most of what a release would otherwise cost ('make bench').
  * Never calls the libvirt API (libvirtd is waiting for us).
@@ -17,47 +18,28 @@
 
 #include "machine.h"
 #include "metascan.h"
-#include "portset.h"
+#include "ports.h"
 #include "worker.h"
-
-struct gone {
-	const char *id;
-	uint16_t ports;		/* what the domain held */
-};
-
-/* Under the commit's lock: a domain that holds nothing ends the
- * commit untouched. */
-static int
-edit_release(struct ur_table *t, struct ur_machine *m, void *arg,
-    struct ur_err *err)
-{
-	struct gone *g = arg;
-
-	(void)m;
-	(void)err;
-	if (ur_table_find(t, g->id) == NULL)
-		return 1;
-	g->ports = ur_table_release(t, g->id);
-	return 0;
-}
 
 static int
 release(struct hook *h)
 {
 	struct ur_machine m;
 	struct ur_err err;
-	struct gone g;
-	char uuid[64], ports[128];
+	struct ur_release r;
+	char ports[128];
 	int rc;
 
-	if (ur_meta_uuid(h->xml, h->len, uuid, sizeof(uuid)) < 0)
-		snprintf(uuid, sizeof(uuid), "%s", h->dom);
-	g.id = uuid;
-	g.ports = 0;
+	/* The identity prepare used (hook_start, metascan.c); one that
+	 * cannot be found could not have claimed. */
+	if (h->id_rc < 0)
+		return 0;
+	r.id = h->id;
+	r.ports = 0;
 	if (ur_machine_open(&m, &h->conf, &err) < 0)
 		return hook_refuse(h, "cannot release the ports of %s: %s",
 		    h->dom, err.msg);
-	rc = ur_commit(&m, edit_release, &g, NULL, &err);
+	rc = ur_commit(&m, ur_edit_release, &r, NULL, &err);
 	if (rc < 0) {
 		ur_machine_close(&m);
 		return hook_refuse(h, "cannot release the ports of %s: %s",
@@ -65,7 +47,7 @@ release(struct hook *h)
 	}
 	/* rc 1: a domain whose prepare failed or never claimed. */
 	if (rc == 0) {
-		ur_ports_format(g.ports, m.cs, ports, sizeof(ports));
+		ur_ports_format(r.ports, m.cs, ports, sizeof(ports));
 		syslog(LOG_INFO, "%s: released %s: XUSB2PR 0x%08x -> 0x%08x%s%s",
 		    h->dom, ports, m.before.xusb2pr, m.regs.xusb2pr,
 		    h->extra[0] ? "; libvirt says: " : "", h->extra);
@@ -77,12 +59,7 @@ release(struct hook *h)
 int
 main(int argc, char **argv)
 {
-	struct hook h;
-	int rc;
+	static const hook_fn fns[HOOK_NOPS] = { [HOOK_RELEASE] = release };
 
-	if (hook_start(&h, argc, argv, &rc) < 0)
-		return rc;
-	rc = h.what->id == HOOK_RELEASE ? release(&h) : 0;
-	hook_end(&h);
-	return rc;
+	return hook_main(argc, argv, fns);
 }

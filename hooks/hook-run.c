@@ -24,7 +24,7 @@
 #include "claim.h"
 #include "machine.h"
 #include "meta.h"
-#include "portset.h"
+#include "ports.h"
 #include "worker.h"
 
 /* A domain's default profile, claimed under the state lock: where its
@@ -38,10 +38,12 @@ struct start {
 				 * controller to claim its ports on */
 };
 
+/* The identity hook_start found (metascan.c), as release finds it. */
 static const char *
 domain_id(const struct hook *h, const struct ur_domain *d)
 {
-	return d->uuid[0] ? d->uuid : h->dom;
+	(void)d;
+	return h->id;
 }
 
 static int
@@ -86,6 +88,13 @@ claimable(struct hook *h, const struct ur_domain *d, int *rc)
 {
 	if (d->default_profile < 0)
 		return 0;
+	/* Never a cut name, never a <uuid> another path would read
+	 * otherwise. */
+	if (h->id_rc < 0) {
+		*rc = hook_refuse(h, "cannot start %s: %s", h->dom,
+		    h->id_err.msg);
+		return -1;
+	}
 	if (ur_meta_ctrls(d) == 0) {
 		*rc = hook_refuse(h, "cannot start %s: it " UR_NO_CTRL,
 		    h->dom);
@@ -145,6 +154,8 @@ edit_reconnect(struct ur_table *t, struct ur_machine *m, void *arg,
 {
 	struct start *s = arg;
 
+	if (s->h->id_rc < 0)
+		return ur_errf(err, "%s", s->h->id_err.msg);
 	s->known = ur_table_find(t, domain_id(s->h, s->d)) != NULL;
 	if (s->known)
 		return 0;
@@ -217,27 +228,12 @@ migrate(struct hook *h)
 int
 main(int argc, char **argv)
 {
-	struct hook h;
-	int rc;
+	/* release is usbroute-hook-release's (hookop.c) */
+	static const hook_fn fns[HOOK_NOPS] = {
+		[HOOK_PREPARE] = prepare,
+		[HOOK_RECONNECT] = reconnect,
+		[HOOK_MIGRATE] = migrate,
+	};
 
-	if (hook_start(&h, argc, argv, &rc) < 0)
-		return rc;
-	switch (h.what->id) {
-	case HOOK_PREPARE:
-		rc = prepare(&h);
-		break;
-	case HOOK_RECONNECT:
-		rc = reconnect(&h);
-		break;
-	case HOOK_MIGRATE:
-		rc = migrate(&h);
-		break;
-	default:
-		/* release is usbroute-hook-release's (hookop.c) */
-		rc = hook_refuse(&h, "internal error: %s %s is not %s's work",
-		    h.op, h.what->sub, HOOK_RUN_NAME);
-		break;
-	}
-	hook_end(&h);
-	return rc;
+	return hook_main(argc, argv, fns);
 }

@@ -12,6 +12,7 @@ enum hook_op_id {
 	HOOK_RELEASE,		/* give them back (safe if never claimed) */
 	HOOK_RECONNECT,		/* libvirtd restarted: claim still held? */
 	HOOK_MIGRATE,		/* refused: physical ports cannot follow */
+	HOOK_NOPS
 };
 
 struct hook_op {

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "claim.h"
-#include "portset.h"
+#include "ports.h"
 #include "report.h"
 #include "usbrouted.h"
 
@@ -162,9 +162,9 @@ status_json(char *reply, size_t len)
 		if (!ud.dom[i].used)
 			continue;
 		fprintf(f, "%s{\"name\": ", first ? "" : ", ");
-		ur_json_string(f, ud.dom[i].name);
+		ur_report_json_string(f, ud.dom[i].name);
 		fprintf(f, ", \"uuid\": ");
-		ur_json_string(f, ud.dom[i].uuid);
+		ur_report_json_string(f, ud.dom[i].uuid);
 		fprintf(f, ", \"channel\": %s}",
 		    ud.dom[i].chan.fd >= 0 ? "true" : "false");
 		first = 0;
@@ -287,7 +287,6 @@ drift_check(void)
 	struct ur_table t;
 	struct ur_err err;
 	uint16_t drift;
-	struct ur_regs before;
 	char ports[128];
 
 	if (!ud.machine_open)
@@ -300,7 +299,6 @@ drift_check(void)
 	drift = ur_machine_drift(&ud.machine, &t);
 	if (drift == 0)
 		return;
-	before = ud.machine.regs;
 	ur_ports_format(drift, ud.machine.cs, ports, sizeof(ports));
 	if (ur_commit(&ud.machine, NULL, NULL, NULL, &err) < 0) {
 		ud_log(LOG_ERR, "routing of %s drifted and cannot be "
@@ -310,6 +308,7 @@ drift_check(void)
 	}
 	ud_log(LOG_WARNING, "routing of %s drifted (Linux re-routes on xHCI "
 	    "resume); repaired XUSB2PR 0x%08x -> 0x%08x, USB3_PSSEN 0x%08x -> "
-	    "0x%08x", ports, before.xusb2pr, ud.machine.regs.xusb2pr,
-	    before.pssen, ud.machine.regs.pssen);
+	    "0x%08x", ports, ud.machine.before.xusb2pr,
+	    ud.machine.regs.xusb2pr, ud.machine.before.pssen,
+	    ud.machine.regs.pssen);
 }

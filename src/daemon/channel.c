@@ -153,7 +153,7 @@ try_attach(struct domain *d)
 		}
 		free(xml);
 	}
-	d->chan.fd = ur_unix_connect(d->chan.path, SOCK_NONBLOCK);
+	d->chan.fd = ur_sock_connect(d->chan.path, SOCK_NONBLOCK);
 	if (d->chan.fd < 0)
 		return -1;
 	d->chan.watch = virEventAddHandle(d->chan.fd,

@@ -292,7 +292,7 @@ claim_path(const char *path, struct ur_err *err)
 		return ur_errf(err, "control-socket %s exists and is not a "
 		    "socket; remove it or set control-socket to another "
 		    "path", path);
-	fd = ur_unix_connect(path, 0);
+	fd = ur_sock_connect(path, 0);
 	if (fd >= 0) {
 		close(fd);
 		return ur_errf(err, "another usbrouted is serving %s; stop it "
@@ -326,7 +326,7 @@ unix_open(struct listeners *l, struct ur_err *err)
 	struct stat st;
 	mode_t old;
 
-	if (ur_unix_addr(&sa, l->unix_path) < 0)
+	if (ur_sock_addr(&sa, l->unix_path) < 0)
 		return ur_errf(err, "control-socket %s: path too long",
 		    l->unix_path);
 	snprintf(dir, sizeof(dir), "%s", l->unix_path);

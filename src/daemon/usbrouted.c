@@ -93,6 +93,8 @@ adopt(void)
 	ud.conf = S.conf;
 	ud.machine = S.machine;
 	ud.machine.conf = &ud.conf;	/* it pointed at S.conf */
+	/* Every toggle takes the state lock: open its file once. */
+	ud.machine.keep_lock = 1;
 	ud.machine_open = 1;
 	ud.guest_rate = (double)S.rate;
 	ud.drift_ms = (int)S.drift;

@@ -5,7 +5,7 @@
 
 #include "claim.h"
 #include "metaedit.h"
-#include "portset.h"
+#include "ports.h"
 #include "usbfind.h"
 
 /* Messages are one line of virsh's error or of the daemon's log. */

@@ -10,7 +10,7 @@
 #include "devspec.h"
 #include "machine.h"
 #include "meta.h"
-#include "owners.h"
+#include "table.h"
 
 struct ur_claimdev {
 	char device[96];	/* canonical: "046d:c52b[/SERIAL]" */

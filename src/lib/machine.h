@@ -6,9 +6,10 @@
 
 #include "conf.h"
 #include "err.h"
-#include "owners.h"
-#include "pci.h"
+#include "table.h"
+#include "xhci.h"
 #include "route.h"
+#include "state.h"
 
 struct ur_machine {
 	const struct ur_conf *conf;
@@ -24,6 +25,10 @@ struct ur_machine {
 	uint8_t ss_present;		/* PSSEN bits the fuses leave */
 	unsigned ehcis;			/* EHCIs on the bus (enum ur_ctrl) */
 	struct ur_pairs pairs;
+	/* Set by a process that commits often (the daemon): the state
+	 * lock's file stays open between commits. */
+	int keep_lock;
+	struct ur_lock lock;
 };
 
 int ur_machine_open(struct ur_machine *m, const struct ur_conf *conf,
@@ -51,6 +56,23 @@ int ur_commit(struct ur_machine *m, ur_edit_fn edit, void *arg,
 /* Reads the registers again into m->regs: for a machine kept open (the
  * daemon) whose registers others write too. */
 int ur_machine_refresh(struct ur_machine *m, struct ur_err *err);
+
+/* The edits every program makes, for ur_commit. */
+
+/* arg: const struct ur_owner *: it holds exactly its ports now
+ * (ur_table_claim).  An owner from a domain's profile: ur_claim_profile. */
+int ur_edit_claim(struct ur_table *t, struct ur_machine *m, void *arg,
+    struct ur_err *err);
+
+/* arg: struct ur_release *: the owner gives its ports back; ports gets
+ * what it held.  An owner that holds nothing ends the commit untouched
+ * (ur_commit returns 1; *out, if asked for, is the table as read). */
+struct ur_release {
+	const char *id;
+	uint16_t ports;
+};
+int ur_edit_release(struct ur_table *t, struct ur_machine *m, void *arg,
+    struct ur_err *err);
 
 /* Reads the table under the lock (for status). */
 int ur_machine_table(struct ur_machine *m, struct ur_table *t,

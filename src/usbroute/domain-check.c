@@ -15,7 +15,7 @@
 #include "domain.h"
 #include "claim.h"
 #include "meta.h"
-#include "portset.h"
+#include "ports.h"
 
 struct checker {
 	const char *name;

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "owners.h"
+#include "table.h"
 
 void
 ur_table_init(struct ur_table *t)

@@ -1,8 +1,8 @@
 /* The ownership table: who holds each switchable port, and which side
  * that puts it on.  Pure data and pure functions; the file behind it is
  * state.c, the registers are route.c. */
-#ifndef UR_OWNERS_H
-#define UR_OWNERS_H
+#ifndef UR_TABLE_H
+#define UR_TABLE_H
 
 #include <stdint.h>
 
