@@ -5,7 +5,8 @@
  *
  * Gives the domain's ports back; safe if it never claimed (libvirt runs
  * release after a failed prepare too).  No XML parser: the domain is
- * found by the UUID in its XML, so release works even when the metadata
+ * found by its identity (/domain/uuid, found without a parser, as
+ * prepare finds it), so release works even when the metadata
  * has since become unparsable -- and this program does not load libxml2,
  * which is most of what a release would otherwise cost ('make bench').
  * Never calls the libvirt API (libvirtd is waiting for us).
@@ -26,12 +27,14 @@ release(struct hook *h)
 	struct ur_machine m;
 	struct ur_err err;
 	struct ur_release r;
-	char uuid[64], ports[128];
+	char ports[128];
 	int rc;
 
-	if (ur_metascan_uuid(h->xml, h->len, uuid, sizeof(uuid)) < 0)
-		snprintf(uuid, sizeof(uuid), "%s", h->dom);
-	r.id = uuid;
+	/* The identity prepare used (hook_start, metascan.c); one that
+	 * cannot be found could not have claimed. */
+	if (h->id_rc < 0)
+		return 0;
+	r.id = h->id;
 	r.ports = 0;
 	if (ur_machine_open(&m, &h->conf, &err) < 0)
 		return hook_refuse(h, "cannot release the ports of %s: %s",

@@ -38,10 +38,12 @@ struct start {
 				 * controller to claim its ports on */
 };
 
+/* The identity hook_start found (metascan.c), as release finds it. */
 static const char *
 domain_id(const struct hook *h, const struct ur_domain *d)
 {
-	return d->uuid[0] ? d->uuid : h->dom;
+	(void)d;
+	return h->id;
 }
 
 static int
@@ -86,6 +88,13 @@ claimable(struct hook *h, const struct ur_domain *d, int *rc)
 {
 	if (d->default_profile < 0)
 		return 0;
+	/* Never a cut name, never a <uuid> another path would read
+	 * otherwise. */
+	if (h->id_rc < 0) {
+		*rc = hook_refuse(h, "cannot start %s: %s", h->dom,
+		    h->id_err.msg);
+		return -1;
+	}
 	if (ur_meta_ctrls(d) == 0) {
 		*rc = hook_refuse(h, "cannot start %s: it " UR_NO_CTRL,
 		    h->dom);
@@ -145,6 +154,8 @@ edit_reconnect(struct ur_table *t, struct ur_machine *m, void *arg,
 {
 	struct start *s = arg;
 
+	if (s->h->id_rc < 0)
+		return ur_errf(err, "%s", s->h->id_err.msg);
 	s->known = ur_table_find(t, domain_id(s->h, s->d)) != NULL;
 	if (s->known)
 		return 0;

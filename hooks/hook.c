@@ -30,16 +30,18 @@
 #endif
 #define HOOK_DIR LIBEXECDIR "/usbroute"
 
-/* Does the domain's UUID hold ports in the ownership table?  Read under
- * the lock, through state.c (libc only). */
+/* Does the domain hold ports in the ownership table?  Its identity as
+ * the workers find it (metascan.c); read under the lock, through
+ * state.c (libc only). */
 static int
-in_table(const struct ur_conf *conf, const char *xml, size_t len)
+in_table(const struct ur_conf *conf, const char *xml, size_t len,
+    const char *name)
 {
 	struct ur_err err;
 	char uuid[64];
 	int rc;
 
-	if (ur_metascan_uuid(xml, len, uuid, sizeof(uuid)) < 0)
+	if (ur_metascan_identity(xml, len, name, uuid, sizeof(uuid), &err) < 0)
 		return 0;
 	rc = ur_state_holds(conf->state_dir, uuid, conf->lock_timeout_ms,
 	    &err);
@@ -148,7 +150,7 @@ main(int argc, char **argv)
 	}
 	/* A domain without our element can still hold ports: its metadata
 	 * may have been removed with `virsh metadata --live` while it ran. */
-	if (!ours && !in_table(&conf, xml, len)) {
+	if (!ours && !in_table(&conf, xml, len, argv[1])) {
 		free(xml);
 		return 0;
 	}

@@ -8,17 +8,20 @@
 #include <syslog.h>
 
 #include "fileio.h"
+#include "metascan.h"
 #include "worker.h"
 
 int
 hook_refuse(const struct hook *h, const char *fmt, ...)
 {
-	char msg[768];
+	char raw[768], msg[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
+	/* One line whatever the names in it hold. */
+	ur_err_esc(raw, msg, sizeof(msg));
 	fprintf(stderr, "usbroute: %s\n", msg);
 	syslog(LOG_ERR, "%s %s: %s", h->dom, h->op, msg);
 	return 1;
@@ -37,7 +40,8 @@ hook_start(struct hook *h, int argc, char **argv, int *rc)
 		return -1;
 	}
 	memset(h, 0, sizeof(*h));
-	h->dom = argv[1];
+	h->name = argv[1];
+	h->dom = ur_err_esc(argv[1], h->dom_show, sizeof(h->dom_show));
 	h->op = argv[2];
 	if ((h->what = hook_op_find(argv[2], argv[3])) == NULL) {
 		*rc = 0;
@@ -61,6 +65,8 @@ hook_start(struct hook *h, int argc, char **argv, int *rc)
 		    h->dom, strerror(errno));
 		return -1;
 	}
+	h->id_rc = ur_metascan_identity(h->xml, h->len, h->name, h->id,
+	    sizeof(h->id), &h->id_err);
 	return 0;
 }
 

@@ -9,7 +9,16 @@
 #include "hookop.h"
 
 struct hook {
-	const char *dom;	/* domain name, from libvirt's arguments */
+	const char *name;	/* domain name, from libvirt's arguments */
+	const char *dom;	/* ... with control characters escaped: what
+				 * every message shows */
+	char dom_show[160];
+	/* The domain's one identity (ur_metascan_identity: its /domain/uuid,
+	 * else its whole name), the same for every operation; id_rc -1 and
+	 * id_err say why there is none. */
+	char id[64];
+	int id_rc;
+	struct ur_err id_err;
 	const char *op;
 	const struct hook_op *what;	/* NULL: not an operation of ours */
 	char extra[256];	/* what libvirt passed after the sub-operation */
@@ -30,7 +39,8 @@ typedef int (*hook_fn)(struct hook *h);
 int hook_main(int argc, char **argv, const hook_fn fns[HOOK_NOPS]);
 
 /* One line on stderr (virsh shows it inside "Hook script execution
- * failed") and in syslog; returns 1, the exit status. */
+ * failed") and in syslog, control characters escaped; returns 1, the
+ * exit status. */
 int hook_refuse(const struct hook *h, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 

@@ -149,6 +149,26 @@ ur_machine_drift(const struct ur_machine *m, const struct ur_table *t)
 	return drift;
 }
 
+/*
+ * The power/control value to put back goes to disk (STATE_DIR/pm-saved)
+ * before "on" is written: kept only in the table, saved after "on", a
+ * kill -9 in between lost it for good (issue 7: 17 of 100 kills).
+ */
+static int
+record_pm(struct ur_machine *m, struct ur_table *t, struct ur_err *err)
+{
+	const struct ur_conf *c = m->conf;
+
+	switch (ur_power_read(c->sysfs_root, t->pm_saved,
+	    sizeof(t->pm_saved), err)) {
+	case -1:
+		return -1;
+	case 0:
+		return 0;
+	}
+	return ur_state_pm_record(c->state_dir, t->pm_saved, err);
+}
+
 /* Registers, then power/control, are made to match t; on failure both
  * are as they were.  `was` is what the table wanted before this commit's
  * edit: only ports newly sent to an EHCI (by the edit, or by a repair of a
@@ -156,7 +176,7 @@ ur_machine_drift(const struct ur_machine *m, const struct ur_table *t)
  * release or a repair elsewhere goes on beside a port already stranded. */
 static int
 realize(struct ur_machine *m, struct ur_table *t, uint16_t was,
-    struct ur_err *err)
+    const char *old_pm, struct ur_err *err)
 {
 	const char *root = m->conf->sysfs_root;
 	uint16_t want = ur_table_compute(t, m->cs, m->switchable);
@@ -174,15 +194,19 @@ realize(struct ur_machine *m, struct ur_table *t, uint16_t was,
 	/* Runtime PM off before ports leave the xHCI: a suspend in between
 	 * would have Linux put them back. */
 	if (away != 0) {
-		held = t->pm_saved[0] == '\0';
+		/* pm_saved may be freshly recorded (record_pm): held
+		 * means "this commit began holding it". */
+		held = old_pm[0] == '\0';
+		if (held && record_pm(m, t, err) < 0)
+			return -1;
 		/* Every time: a power tool may have set it back to auto. */
 		if (ur_power_hold(root, t->pm_saved, sizeof(t->pm_saved),
 		    err) < 0)
 			return -1;
 	}
 	if (ur_route_apply(m->xhci, &m->regs, &plan, err) < 0) {
-		if (held)
-			(void)ur_power_release(root, t->pm_saved, &ignored);
+		if (held && ur_power_release(root, t->pm_saved, &ignored) == 0)
+			ur_state_pm_forget(m->conf->state_dir);
 		return -1;
 	}
 	/* Every step was read back equal: that is what the registers hold. */
@@ -194,8 +218,13 @@ realize(struct ur_machine *m, struct ur_table *t, uint16_t was,
 	}
 	/* The routing is home now; a power/control we cannot put back is
 	 * reported, and the next commit tries again (pm_saved is kept). */
-	if (away == 0 && ur_power_release(root, t->pm_saved, err) < 0)
-		return -1;
+	if (away == 0 && t->pm_saved[0] != '\0') {
+		if (ur_power_release(root, t->pm_saved, err) < 0)
+			return -1;
+		/* Before the table is saved: a crash in between leaves the
+		 * value in the table, which is still true. */
+		ur_state_pm_forget(m->conf->state_dir);
+	}
 	return 0;
 }
 
@@ -228,7 +257,7 @@ ur_commit(struct ur_machine *m, ur_edit_fn edit, void *arg,
 	struct ur_regs before;
 	char old_pm[sizeof(t.pm_saved)];
 	uint16_t was;
-	int rc = -1;
+	int rc = -1, nothing;
 
 	if (lock(m, err) < 0)
 		return -1;
@@ -243,14 +272,20 @@ ur_commit(struct ur_machine *m, ur_edit_fn edit, void *arg,
 	was = ur_table_compute(&t, m->cs, m->switchable);
 	memcpy(old_pm, t.pm_saved, sizeof(old_pm));
 	if (edit != NULL && (rc = edit(&t, m, arg, err)) != 0) {
-		/* 1: nothing to do; the table and registers stay. */
+		/* 1: nothing to do; the table and registers stay -- unless
+		 * a claim killed after holding runtime PM left it held with
+		 * no port away: then this commit puts it back. */
 		if (rc > 0 && out != NULL)
 			*out = t;
-		rc = rc > 0 ? 1 : -1;
-		goto out;
+		if (rc < 0 || t.pm_saved[0] == '\0' ||
+		    ur_table_away(&t, m->cs, m->switchable) != 0) {
+			rc = rc > 0 ? 1 : -1;
+			goto out;
+		}
 	}
+	nothing = rc > 0;
 	rc = -1;
-	if (realize(m, &t, was, err) < 0)
+	if (realize(m, &t, was, old_pm, err) < 0)
 		goto out;
 	if (ur_state_save(m->conf->state_dir, &t, err) < 0) {
 		undo(m, &before, old_pm, &t);
@@ -259,7 +294,7 @@ ur_commit(struct ur_machine *m, ur_edit_fn edit, void *arg,
 	}
 	if (out != NULL)
 		*out = t;
-	rc = 0;
+	rc = nothing ? 1 : 0;
 out:
 	unlock(m);
 	return rc;

@@ -120,6 +120,7 @@ ur_report_text(FILE *out, const struct ur_machine *m,
 	const struct ur_owner *o;
 	struct row r;
 	char pm[16], devtext[192], owner[160], line[512], fuses[128];
+	char shown[1024];
 	size_t n;
 	int bit, i;
 
@@ -164,7 +165,9 @@ ur_report_text(FILE *out, const struct ur_machine *m,
 		n = strlen(line);
 		while (n > 0 && line[n - 1] == ' ')
 			line[--n] = '\0';
-		fprintf(out, "%s\n", line);
+		/* Names from domain XML and USB product strings (a device
+		 * chooses its own) reach the terminal escaped. */
+		fprintf(out, "%s\n", ur_err_esc(line, shown, sizeof(shown)));
 	}
 	for (i = 0; i < t->nowners; i++) {
 		char ports[128], ctrls[32];
@@ -172,9 +175,11 @@ ur_report_text(FILE *out, const struct ur_machine *m,
 		o = &t->owner[i];
 		ur_ports_format(o->ports, m->cs, ports, sizeof(ports));
 		ur_ctrl_format(o->ctrls, ctrls, sizeof(ctrls));
-		fprintf(out, "%sowner %s%s%s profile %s holds %s: %s\n",
-		    i == 0 ? "\n" : "", o->id, o->name[0] ? " " : "",
-		    o->name, o->profile[0] ? o->profile : "-", ctrls, ports);
+		snprintf(line, sizeof(line), "owner %s%s%s profile %s holds "
+		    "%s: %s", o->id, o->name[0] ? " " : "", o->name,
+		    o->profile[0] ? o->profile : "-", ctrls, ports);
+		fprintf(out, "%s%s\n", i == 0 ? "\n" : "",
+		    ur_err_esc(line, shown, sizeof(shown)));
 		text_devices(out, m, t, o);
 	}
 	if (drift != 0) {

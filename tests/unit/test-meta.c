@@ -608,7 +608,7 @@ test_oversize(void **state)
 	snprintf(xml, sizeof(xml), "<domain><name>%s</name></domain>", big);
 	refuse_str(xml, "longer than the 127");
 	snprintf(xml, sizeof(xml), "<domain><uuid>%s</uuid></domain>", big);
-	refuse_str(xml, "longer than the 39");
+	refuse_str(xml, "is not a UUID (hex digits and dashes, at most 39)");
 
 	/* UR_META_MAX_PROFILES fit, one more does not. */
 	for (i = 0; i <= UR_META_MAX_PROFILES; i++) {

@@ -170,6 +170,53 @@ test_lock_excludes(void **state)
 	ur_state_unlock(&b);
 }
 
+/* The hostile cases issue 7 found: a state directory someone else can
+ * write, one that is a link, and a planted lock symlink with O_CREAT. */
+static void
+test_untrusted_dir(void **state)
+{
+	char path[128], target[128];
+	struct ur_lock lk;
+	struct ur_err err;
+	struct stat st;
+
+	(void)state;
+	assert_int_equal(chmod(dir, 0777), 0);
+	assert_int_equal(ur_state_lock(dir, 0, &lk, &err), -1);
+	assert_non_null(strstr(err.msg, "writable by everyone (mode 0777)"));
+	assert_int_equal(chmod(dir, 0770), 0);
+	assert_int_equal(ur_state_dir_trusted(dir, &err), -1);
+	assert_non_null(strstr(err.msg, "writable by its group"));
+	assert_int_equal(chmod(dir, 0755), 0);
+	assert_int_equal(ur_state_dir_trusted(dir, &err), 0);
+	/* Owned by someone else (root can make that case; as another user
+	 * the directory is already someone else's to that user). */
+	if (geteuid() == 0) {
+		assert_int_equal(chown(dir, 65534, 65534), 0);
+		assert_int_equal(ur_state_lock(dir, 0, &lk, &err), -1);
+		assert_non_null(strstr(err.msg, "belongs to uid 65534, neither "
+		    "root nor you"));
+		assert_int_equal(chown(dir, 0, 0), 0);
+	}
+	/* The directory itself a link to a good one. */
+	snprintf(path, sizeof(path), "%s/sub", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(target, sizeof(target), "%s/link", dir);
+	assert_int_equal(symlink(path, target), 0);
+	assert_int_equal(ur_state_lock(target, 0, &lk, &err), -1);
+	assert_non_null(strstr(err.msg, "not a link"));
+	/* A planted lock link: refused, its target never created. */
+	snprintf(path, sizeof(path), "%s/lock", dir);
+	snprintf(target, sizeof(target), "%s/created-through-link", dir);
+	assert_int_equal(symlink(target, path), 0);
+	assert_int_equal(ur_state_lock(dir, 0, &lk, &err), -1);
+	assert_non_null(strstr(err.msg, "a symbolic link: not followed"));
+	assert_int_equal(lstat(target, &st), -1);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(ur_state_lock(dir, 0, &lk, &err), 0);
+	ur_state_unlock(&lk);
+}
+
 static void
 test_atomic_no_tmp_left(void **state)
 {
@@ -250,6 +297,8 @@ main(void)
 		cmocka_unit_test(test_missing_is_empty),
 		cmocka_unit_test(test_corrupt),
 		cmocka_unit_test_setup_teardown(test_lock_excludes, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_untrusted_dir, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_atomic_no_tmp_left, setup,
 		    teardown),
