@@ -80,7 +80,7 @@ USBROUTE_CONFIG=/dev/null "$USBROUTE" sim create "$sim" --chipset 8-series >/dev
 XCFG=$sim/bus/pci/devices/0000:00:14.0/config
 # A free loopback port for the TCP listener (the kernel picks; a race with
 # another program is possible but harmless: the daemon would say so).
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+PORT=$(python3 "$top_srcdir/tests/free-port.py")
 
 # The hook (inside the namespace, at its compiled-in path) and the daemon
 # and CLI (outside, by --config) read the same file.
