@@ -19,6 +19,7 @@
 
 #include <libvirt/libvirt.h>
 
+#include "metachan.h"
 #include "sock.h"
 #include "usbrouted.h"
 
@@ -144,7 +145,7 @@ try_attach(struct domain *d)
 	if (d->chan.path[0] == '\0') {
 		if (lv_domain_xml(d, &xml) < 0)
 			return -1;
-		if (ur_meta_channel(xml, strlen(xml), d->meta.toggle_device,
+		if (ur_metachan_path(xml, strlen(xml), d->meta.toggle_device,
 		    d->chan.path, sizeof(d->chan.path), &err) < 0) {
 			free(xml);
 			ud_log(LOG_ERR, "%s: %s; the guest cannot switch its "

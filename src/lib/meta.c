@@ -17,6 +17,7 @@
 #include "err.h"
 #include "meta.h"
 #include "metascan.h"
+#include "xmlread.h"
 
 /*
  * Every message below ends up inside libvirt's "Hook script execution
@@ -32,263 +33,11 @@
 
 #define SHOW_MAX 24	/* how much of an oversize value a message quotes */
 
-/* What the parser callbacks learn while libxml2 runs. */
-struct parse_state {
-	int saw_doctype;
-	int have_error;
-	int line;
-	char msg[256];
-};
 
 unsigned
 ur_meta_ctrls(const struct ur_domain *d)
 {
 	return d->hostdev_ctrls | d->attr_ctrls;
-}
-
-/* ---------------------------------------------------------- libxml2 */
-
-/*
- * libxml2 may report more errors after the first fatal one ("Premature
- * end of data" after a tag mismatch); the first is the one that points
- * at the mistake, so keep only that.
- */
-#if LIBXML_VERSION >= 21200
-typedef const xmlError *error_ptr;	/* 2.12 made the callback's const */
-#else
-typedef xmlErrorPtr error_ptr;
-#endif
-
-static void
-on_error(void *data, error_ptr e)
-{
-	xmlParserCtxtPtr ctxt = data;
-	struct parse_state *st;
-	size_t n;
-
-	if (ctxt == NULL || e == NULL || e->level < XML_ERR_ERROR)
-		return;
-	st = ctxt->_private;
-	if (st == NULL || st->have_error)
-		return;
-	st->have_error = 1;
-	st->line = e->line;
-	snprintf(st->msg, sizeof(st->msg), "%s",
-	    e->message != NULL ? e->message : "malformed XML");
-	n = strlen(st->msg);
-	while (n > 0 && isspace((unsigned char)st->msg[n - 1]))
-		st->msg[--n] = '\0';
-}
-
-/*
- * libvirt never writes a DOCTYPE, and an internal subset is where entity
- * bombs live: stop at the declaration, before any of it is processed.
- */
-static void
-on_doctype(void *data, const xmlChar *name, const xmlChar *extid,
-    const xmlChar *sysid)
-{
-	xmlParserCtxtPtr ctxt = data;
-	struct parse_state *st;
-
-	(void)name;
-	(void)extid;
-	(void)sysid;
-	st = ctxt->_private;
-	if (st != NULL)
-		st->saw_doctype = 1;
-	xmlStopParser(ctxt);
-}
-
-static xmlDocPtr
-read_doc(const char *xml, size_t len, struct ur_err *err)
-{
-	struct parse_state st;
-	xmlParserCtxtPtr ctxt;
-	xmlDocPtr doc;
-	int opts;
-
-	if (len > INT_MAX) {
-		ur_errf(err, "domain XML is %zu bytes, too large to parse",
-		    len);
-		return NULL;
-	}
-	memset(&st, 0, sizeof(st));
-	ctxt = xmlNewParserCtxt();
-	if (ctxt == NULL) {
-		ur_errf(err, "domain XML: out of memory creating the parser");
-		return NULL;
-	}
-	ctxt->_private = &st;
-	ctxt->sax->serror = on_error;
-	ctxt->sax->internalSubset = on_doctype;
-
-	/* No XML_PARSE_NOENT, DTDLOAD, DTDATTR or DTDVALID: nothing is
-	 * fetched, expanded or validated. */
-	opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
-	doc = xmlCtxtReadMemory(ctxt, xml, (int)len, NULL, NULL, opts);
-
-	if (st.saw_doctype) {
-		ur_errf(err, "domain XML has a <!DOCTYPE>: refused, libvirt "
-		    "never writes one and it can declare entity bombs; "
-		    "remove it");
-		goto fail;
-	}
-	if (doc == NULL && !st.have_error) {
-		/* Should a libxml2 version not pass errors to serror under
-		 * XML_PARSE_NOERROR, its last error still has the line. */
-		on_error(ctxt, xmlCtxtGetLastError(ctxt));
-	}
-	if (doc == NULL || st.have_error) {
-		if (st.have_error)
-			ur_errf(err, "domain XML line %d: %s", st.line, st.msg);
-		else
-			ur_errf(err, "domain XML is not well-formed");
-		goto fail;
-	}
-	if (xmlDocGetRootElement(doc) == NULL) {
-		ur_errf(err, "domain XML is empty");
-		goto fail;
-	}
-	xmlFreeParserCtxt(ctxt);
-	return doc;
-fail:
-	if (doc != NULL)
-		xmlFreeDoc(doc);
-	xmlFreeParserCtxt(ctxt);
-	return NULL;
-}
-
-/* ------------------------------------------------------------ helpers */
-
-/*
- * A message is one line of libvirt's error or of a log: libxml2's second
- * line ("Bytes: 0x..") and control characters quoted from the XML
- * ("&#10;" in a value) become spaces.  Returns -1.
- */
-static int
-one_line(struct ur_err *err)
-{
-	char *p;
-
-	if (err == NULL)
-		return -1;
-	for (p = err->msg; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = ' ';
-	return -1;
-}
-
-static int
-is_named(xmlNodePtr n, const char *name)
-{
-	return n->type == XML_ELEMENT_NODE &&
-	    xmlStrcmp(n->name, (const xmlChar *)name) == 0;
-}
-
-static int
-in_our_ns(xmlNodePtr n)
-{
-	return n->ns != NULL && n->ns->href != NULL &&
-	    xmlStrcmp(n->ns->href, (const xmlChar *)UR_META_NS) == 0;
-}
-
-/* Our children: in our namespace, or in none (hand-written files put
- * only the root in the namespace). */
-static int
-is_ours_or_plain(xmlNodePtr n)
-{
-	return n->ns == NULL || in_our_ns(n);
-}
-
-/* An element of libvirt's own vocabulary (which has no namespace). */
-static xmlNodePtr
-plain_child(xmlNodePtr parent, const char *name)
-{
-	xmlNodePtr c;
-
-	for (c = parent->children; c != NULL; c = c->next)
-		if (is_named(c, name) && c->ns == NULL)
-			return c;
-	return NULL;
-}
-
-/* "abcdef..." for messages about values too long to quote whole. */
-static const char *
-shorten(const char *s, char *buf, size_t len)
-{
-	if (strlen(s) < len) {
-		snprintf(buf, len, "%s", s);
-		return buf;
-	}
-	snprintf(buf, len, "%.*s...", (int)(len - 4), s);
-	return buf;
-}
-
-/*
- * Unknown attributes are refused rather than ignored: a typo such as
- * prots= would otherwise route nothing and say nothing.
- */
-static int
-check_attrs(xmlNodePtr n, const char *what, const char *const *known,
-    const char *hint, struct ur_err *err)
-{
-	xmlAttrPtr a;
-	size_t i;
-
-	for (a = n->properties; a != NULL; a = a->next) {
-		if (a->ns != NULL && !(a->ns->href != NULL &&
-		    xmlStrcmp(a->ns->href, (const xmlChar *)UR_META_NS) == 0))
-			continue;	/* someone else's attribute */
-		if (a->ns != NULL)
-			return ur_errf(err, PFX "%s: attribute %s:%s has a "
-			    "namespace prefix; write it as %s=", what,
-			    a->ns->prefix != NULL ?
-			    (const char *)a->ns->prefix : "",
-			    (const char *)a->name, (const char *)a->name);
-		for (i = 0; known[i] != NULL; i++)
-			if (xmlStrcmp(a->name, (const xmlChar *)known[i]) == 0)
-				break;
-		if (known[i] == NULL)
-			return ur_errf(err, PFX "%s: unknown attribute %s=; "
-			    "use %s", what, (const char *)a->name, hint);
-	}
-	return 0;
-}
-
-/*
- * Copies attribute `name` into dst.  *present says whether it was there;
- * a value that does not fit is an error, never silently cut.
- */
-static int
-get_attr(xmlNodePtr n, const char *name, char *dst, size_t size,
-    int *present, const char *what, struct ur_err *err)
-{
-	char show[SHOW_MAX];
-	xmlChar *v;
-	size_t len;
-
-	*present = 0;
-	dst[0] = '\0';
-	if (xmlHasNsProp(n, (const xmlChar *)name, NULL) == NULL)
-		return 0;
-	v = xmlGetNoNsProp(n, (const xmlChar *)name);
-	if (v == NULL)
-		return ur_errf(err, PFX "%s: out of memory reading %s=", what,
-		    name);
-	len = strlen((const char *)v);
-	if (len >= size) {
-		ur_errf(err, PFX "%s: %s=\"%s\" is %zu bytes, longer than the "
-		    "%zu allowed; shorten it", what, name,
-		    shorten((const char *)v, show, sizeof(show)), len,
-		    size - 1);
-		xmlFree(v);
-		return -1;
-	}
-	memcpy(dst, v, len + 1);
-	xmlFree(v);
-	*present = 1;
-	return 0;
 }
 
 static int
@@ -333,7 +82,7 @@ parse_controllers(const char *text, unsigned *ctrls, struct ur_err *err)
 		    "ehci2 or xhci, or remove the attribute");
 	return ur_errf(err, PFX "controllers=\"%s\": unknown controller "
 	    "\"%s%s\"; use ehci1, ehci2 or xhci",
-	    shorten(text, show, sizeof(show)), bad,
+	    ur_xml_shorten(text, show, sizeof(show)), bad,
 	    strlen(bad) == sizeof(bad) - 1 ? "..." : "");
 }
 
@@ -346,7 +95,7 @@ get_yesno(xmlNodePtr n, const char *name, int *v, const char *what,
 	int have;
 
 	*v = 0;
-	if (get_attr(n, name, buf, sizeof(buf), &have, what, err) == -1)
+	if (ur_xml_get_attr(n, name, buf, sizeof(buf), &have, what, err) == -1)
 		return -1;
 	if (!have || strcmp(buf, "no") == 0)
 		return 0;
@@ -367,7 +116,7 @@ parse_devices(xmlNodePtr n, struct ur_profile *p, const char *what,
 	struct ur_err why;
 	int count;
 
-	if (get_attr(n, "devices", p->devices, sizeof(p->devices), have,
+	if (ur_xml_get_attr(n, "devices", p->devices, sizeof(p->devices), have,
 	    what, err) == -1)
 		return -1;
 	if (*have && ur_devspec_list(p->devices, spec, UR_DEVSPEC_MAX,
@@ -401,7 +150,7 @@ parse_profile(xmlNodePtr n, struct ur_domain *d, struct ur_err *err)
 	memset(p, 0, sizeof(*p));
 	snprintf(what, sizeof(what), "profile #%d", d->nprofiles + 1);
 
-	if (get_attr(n, "name", p->name, sizeof(p->name), &have_name, what,
+	if (ur_xml_get_attr(n, "name", p->name, sizeof(p->name), &have_name, what,
 	    err) == -1)
 		return -1;
 	if (!have_name || p->name[0] == '\0')
@@ -412,7 +161,7 @@ parse_profile(xmlNodePtr n, struct ur_domain *d, struct ur_err *err)
 		    "other than letters, digits, '_', '.' and '-'; rename it",
 		    p->name);
 	snprintf(what, sizeof(what), "profile \"%s\"", p->name);
-	if (check_attrs(n, what, known,
+	if (ur_xml_check_attrs(n, what, known,
 	    "name=, ports= (or mask=), devices=, required= and default=",
 	    err) == -1)
 		return -1;
@@ -421,10 +170,10 @@ parse_profile(xmlNodePtr n, struct ur_domain *d, struct ur_err *err)
 			return ur_errf(err, PFX "two profiles are named "
 			    "\"%s\"; rename one", p->name);
 
-	if (get_attr(n, "ports", p->ports, sizeof(p->ports), &have_ports,
+	if (ur_xml_get_attr(n, "ports", p->ports, sizeof(p->ports), &have_ports,
 	    what, err) == -1)
 		return -1;
-	if (get_attr(n, "mask", mask, sizeof(mask), &have_mask, what,
+	if (ur_xml_get_attr(n, "mask", mask, sizeof(mask), &have_mask, what,
 	    err) == -1)
 		return -1;
 	if (have_ports && have_mask)
@@ -452,7 +201,7 @@ parse_profile(xmlNodePtr n, struct ur_domain *d, struct ur_err *err)
 		    "like ports=\"ehci2.1-6\"", what);
 	}
 
-	if (get_attr(n, "default", dflt, sizeof(dflt), &have_dflt, what,
+	if (ur_xml_get_attr(n, "default", dflt, sizeof(dflt), &have_dflt, what,
 	    err) == -1)
 		return -1;
 	if (have_dflt) {
@@ -475,9 +224,9 @@ parse_toggle(xmlNodePtr n, struct ur_domain *d, struct ur_err *err)
 	if (d->toggle_device[0] != '\0')
 		return ur_errf(err, PFX "more than one <toggle>; a domain has "
 		    "one toggle device, keep one");
-	if (check_attrs(n, "<toggle>", known, "device=", err) == -1)
+	if (ur_xml_check_attrs(n, "<toggle>", known, "device=", err) == -1)
 		return -1;
-	if (get_attr(n, "device", d->toggle_device, sizeof(d->toggle_device),
+	if (ur_xml_get_attr(n, "device", d->toggle_device, sizeof(d->toggle_device),
 	    &have, "<toggle>", err) == -1)
 		return -1;
 	if (!have || d->toggle_device[0] == '\0')
@@ -537,27 +286,27 @@ parse_ours(xmlNodePtr root, struct ur_domain *d, struct ur_err *err)
 	int have_ctrls, have_ports, have_devs;
 	struct ur_profile *p;
 
-	if (!is_named(root, UR_META_KEY))
+	if (!ur_xml_is_named(root, UR_META_KEY))
 		return ur_errf(err, PFX "element <%s> in namespace %s; the "
 		    "element is <usbroute>", (const char *)root->name,
 		    UR_META_NS);
 	d->has_meta = 1;
-	if (check_attrs(root, "<usbroute>", known,
+	if (ur_xml_check_attrs(root, "<usbroute>", known,
 	    "controllers=, ports=, devices= and required=", err) == -1)
 		return -1;
-	if (get_attr(root, "controllers", ctrls, sizeof(ctrls), &have_ctrls,
+	if (ur_xml_get_attr(root, "controllers", ctrls, sizeof(ctrls), &have_ctrls,
 	    "<usbroute>", err) == -1)
 		return -1;
 	if (have_ctrls && parse_controllers(ctrls, &d->attr_ctrls, err) == -1)
 		return -1;
 
 	for (c = root->children; c != NULL; c = c->next) {
-		if (c->type != XML_ELEMENT_NODE || !is_ours_or_plain(c))
+		if (c->type != XML_ELEMENT_NODE || !ur_xml_is_ours_or_plain(c))
 			continue;
-		if (is_named(c, "profile")) {
+		if (ur_xml_is_named(c, "profile")) {
 			if (parse_profile(c, d, err) == -1)
 				return -1;
-		} else if (is_named(c, "toggle")) {
+		} else if (ur_xml_is_named(c, "toggle")) {
 			if (parse_toggle(c, d, err) == -1)
 				return -1;
 		} else {
@@ -578,7 +327,7 @@ parse_ours(xmlNodePtr root, struct ur_domain *d, struct ur_err *err)
 			    NULL) != NULL ? "ports" : "devices");
 		p = &d->profile[0];
 		memset(p, 0, sizeof(*p));
-		if (get_attr(root, "ports", p->ports, sizeof(p->ports),
+		if (ur_xml_get_attr(root, "ports", p->ports, sizeof(p->ports),
 		    &have_ports, "<usbroute>", err) == -1 ||
 		    parse_devices(root, p, "<usbroute>", &have_devs,
 		    err) == -1)
@@ -645,8 +394,8 @@ hostdev_ctrl(xmlNodePtr hostdev)
 	xmlFree(type);
 	if (!pci)
 		return 0;
-	if ((src = plain_child(hostdev, "source")) == NULL ||
-	    (addr = plain_child(src, "address")) == NULL)
+	if ((src = ur_xml_plain_child(hostdev, "source")) == NULL ||
+	    (addr = ur_xml_plain_child(src, "address")) == NULL)
 		return 0;
 	if (get_hex(addr, "domain", 0, &dom) == -1 ||
 	    get_hex(addr, "bus", ULONG_MAX, &bus) == -1 ||
@@ -678,7 +427,7 @@ get_text(xmlNodePtr parent, const char *name, char *dst, size_t size,
 	size_t len;
 
 	dst[0] = '\0';
-	if ((n = plain_child(parent, name)) == NULL)
+	if ((n = ur_xml_plain_child(parent, name)) == NULL)
 		return 0;
 	if ((v = xmlNodeGetContent(n)) == NULL)
 		return ur_errf(err, "domain XML: out of memory reading <%s>",
@@ -691,7 +440,7 @@ get_text(xmlNodePtr parent, const char *name, char *dst, size_t size,
 	if (len >= size) {
 		ur_errf(err, "domain <%s>%s</%s> is %zu bytes, longer than "
 		    "the %zu usbroute handles; shorten it", name,
-		    shorten(s, show, sizeof(show)), name, len, size - 1);
+		    ur_xml_shorten(s, show, sizeof(show)), name, len, size - 1);
 		xmlFree(v);
 		return -1;
 	}
@@ -711,15 +460,15 @@ parse_domain(xmlNodePtr dom, struct ur_domain *d, struct ur_err *err)
 	if (get_text(dom, "name", d->name, sizeof(d->name), err) == -1)
 		return -1;
 
-	if ((devs = plain_child(dom, "devices")) != NULL)
+	if ((devs = ur_xml_plain_child(dom, "devices")) != NULL)
 		for (c = devs->children; c != NULL; c = c->next)
-			if (is_named(c, "hostdev") && c->ns == NULL)
+			if (ur_xml_is_named(c, "hostdev") && c->ns == NULL)
 				d->hostdev_ctrls |= hostdev_ctrl(c);
 
-	if ((meta = plain_child(dom, "metadata")) == NULL)
+	if ((meta = ur_xml_plain_child(dom, "metadata")) == NULL)
 		return 0;
 	for (c = meta->children; c != NULL; c = c->next) {
-		if (c->type != XML_ELEMENT_NODE || !in_our_ns(c))
+		if (c->type != XML_ELEMENT_NODE || !ur_xml_in_our_ns(c))
 			continue;
 		/* libvirt keeps one element per namespace; two means the
 		 * XML was not written by libvirt, and we will not guess. */
@@ -753,10 +502,10 @@ ur_meta_parse(const char *xml, size_t len, struct ur_domain *d,
 		return ur_errf(err, "domain XML is empty");
 	if (ur_metascan_bounded(xml, len, err) < 0)
 		return -1;
-	if ((doc = read_doc(xml, len, err)) == NULL)
-		return one_line(err);
+	if ((doc = ur_xml_read(xml, len, err)) == NULL)
+		return ur_xml_one_line(err);
 	root = xmlDocGetRootElement(doc);
-	if (is_named(root, "domain") && root->ns == NULL) {
+	if (ur_xml_is_named(root, "domain") && root->ns == NULL) {
 		rc = parse_domain(root, d, err);
 		/* The domain's identity as the hook's release finds it,
 		 * without this parser: one answer on every path. */
@@ -766,9 +515,9 @@ ur_meta_parse(const char *xml, size_t len, struct ur_domain *d,
 			    "digits and dashes, at most %zu); pass the XML "
 			    "libvirt wrote", sizeof(d->uuid) - 1);
 	}
-	else if (is_named(root, UR_META_KEY) && is_ours_or_plain(root))
+	else if (ur_xml_is_named(root, UR_META_KEY) && ur_xml_is_ours_or_plain(root))
 		rc = parse_ours(root, d, err);
-	else if (in_our_ns(root))
+	else if (ur_xml_in_our_ns(root))
 		rc = parse_ours(root, d, err);	/* names the wrong element */
 	else
 		rc = ur_errf(err, "XML root is <%s>, neither a libvirt "
@@ -779,7 +528,7 @@ ur_meta_parse(const char *xml, size_t len, struct ur_domain *d,
 	if (rc == -1) {
 		/* Half a result is no result: callers may not peek. */
 		ur_meta_init(d);
-		one_line(err);
+		ur_xml_one_line(err);
 	}
 	return rc;
 }
@@ -900,133 +649,4 @@ ur_meta_format(const struct ur_domain *d, char *buf, size_t len,
 		return -1;
 	}
 	return 0;
-}
-
-/* ------------------------------------------------------ guest channels */
-
-static int
-has_alias(xmlNodePtr dev, const char *alias)
-{
-	xmlNodePtr c;
-	xmlChar *name;
-	int match;
-
-	for (c = dev->children; c != NULL; c = c->next) {
-		if (c->type != XML_ELEMENT_NODE || !is_named(c, "alias"))
-			continue;
-		name = xmlGetProp(c, (const xmlChar *)"name");
-		match = name != NULL && strcmp((const char *)name, alias) == 0;
-		xmlFree(name);
-		if (match)
-			return 1;
-	}
-	return 0;
-}
-
-/* The unix socket path of a serial/console/channel device, or an error
- * saying why it cannot be used as a toggle device. */
-static int
-channel_path(xmlNodePtr dev, const char *alias, char *path, size_t size,
-    struct ur_err *err)
-{
-	xmlChar *type, *mode = NULL, *p = NULL;
-	xmlNodePtr src;
-	int rc = -1;
-
-	type = xmlGetProp(dev, (const xmlChar *)"type");
-	src = plain_child(dev, "source");
-	if (src != NULL) {
-		mode = xmlGetProp(src, (const xmlChar *)"mode");
-		p = xmlGetProp(src, (const xmlChar *)"path");
-	}
-	if (type == NULL || strcmp((const char *)type, "unix") != 0)
-		ur_errf(err, "toggle device %s is type='%s'; it must be "
-		    "type='unix' with <source mode='bind' path=...>", alias,
-		    type ? (const char *)type : "");
-	else if (mode == NULL || strcmp((const char *)mode, "bind") != 0)
-		ur_errf(err, "toggle device %s has mode='%s'; it must be "
-		    "mode='bind' (QEMU listens, so the VM starts without the "
-		    "daemon)", alias, mode ? (const char *)mode : "");
-	else if (p == NULL || *p == '\0')
-		ur_errf(err, "toggle device %s has no socket path", alias);
-	else if (strlen((const char *)p) >= size)
-		ur_errf(err, "toggle device %s: socket path too long", alias);
-	else {
-		memcpy(path, p, strlen((const char *)p) + 1);
-		rc = 0;
-	}
-	xmlFree(type);
-	xmlFree(mode);
-	xmlFree(p);
-	return rc;
-}
-
-/*
- * Whether dev carries alias.  In a defined (inactive) domain a device
- * without an <alias> gets libvirt's default one when the domain starts:
- * its kind and its index among the devices of that kind ("serial0",
- * "channel1"); implied says to count those.
- */
-static int
-matches(xmlNodePtr dev, const char *alias, int implied, int index)
-{
-	char name[32];
-	xmlNodePtr c;
-
-	if (has_alias(dev, alias))
-		return 1;
-	if (!implied)
-		return 0;
-	for (c = dev->children; c != NULL; c = c->next)
-		if (c->type == XML_ELEMENT_NODE && is_named(c, "alias"))
-			return 0;
-	snprintf(name, sizeof(name), "%s%d", (const char *)dev->name, index);
-	return strcmp(name, alias) == 0;
-}
-
-static int
-find_channel(const char *xml, size_t len, const char *alias, int implied,
-    char *path, size_t size, struct ur_err *err)
-{
-	static const char *const kinds[] = { "serial", "console", "channel" };
-	int index[3] = { 0, 0, 0 };
-	xmlNodePtr root, devices, dev;
-	xmlDocPtr doc;
-	int rc = 1, k;
-
-	if ((doc = read_doc(xml, len, err)) == NULL)
-		return one_line(err);
-	root = xmlDocGetRootElement(doc);
-	devices = is_named(root, "domain") ? plain_child(root, "devices") : NULL;
-	for (dev = devices ? devices->children : NULL; dev != NULL;
-	    dev = dev->next) {
-		if (dev->type != XML_ELEMENT_NODE)
-			continue;
-		for (k = 0; k < 3 && !is_named(dev, kinds[k]); k++)
-			;
-		if (k == 3 || !matches(dev, alias, implied, index[k]++))
-			continue;
-		rc = channel_path(dev, alias, path, size, err);
-		break;
-	}
-	if (rc == 1)
-		ur_errf(err, "no serial, console or channel device with alias "
-		    "'%s' in the %s domain", alias, implied ? "defined" :
-		    "running");
-	xmlFreeDoc(doc);
-	return rc == 0 ? 0 : one_line(err);
-}
-
-int
-ur_meta_channel(const char *xml, size_t len, const char *alias, char *path,
-    size_t size, struct ur_err *err)
-{
-	return find_channel(xml, len, alias, 0, path, size, err);
-}
-
-int
-ur_meta_channel_defined(const char *xml, size_t len, const char *alias,
-    char *path, size_t size, struct ur_err *err)
-{
-	return find_channel(xml, len, alias, 1, path, size, err);
 }

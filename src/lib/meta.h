@@ -48,18 +48,6 @@ void ur_meta_init(struct ur_domain *d);
 /* The controllers the domain holds: hostdev_ctrls | attr_ctrls. */
 unsigned ur_meta_ctrls(const struct ur_domain *d);
 
-/* The unix socket path of the live domain's serial, console or channel
- * device with this alias (type='unix', mode='bind'); an error says why
- * a device found cannot serve as a toggle device. */
-int ur_meta_channel(const char *xml, size_t len, const char *alias,
-    char *path, size_t size, struct ur_err *err);
-
-/* The same in a defined (inactive) domain's XML, where a device without
- * an <alias> is known by the one libvirt will give it at start (serial0:
- * the first <serial>, channel1: the second <channel>, ...). */
-int ur_meta_channel_defined(const char *xml, size_t len, const char *alias,
-    char *path, size_t size, struct ur_err *err);
-
 /* Our element as XML text, for virDomainSetMetadata. */
 int ur_meta_format(const struct ur_domain *d, char *buf, size_t len,
     struct ur_err *err);

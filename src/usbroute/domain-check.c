@@ -15,6 +15,7 @@
 #include "domain.h"
 #include "claim.h"
 #include "meta.h"
+#include "metachan.h"
 #include "ports.h"
 
 struct checker {
@@ -167,7 +168,7 @@ check_toggle(struct checker *c, const struct session *s,
 		problem(c, "toggle device '%s': %s", alias, err.msg);
 		return;
 	}
-	rc = (live ? ur_meta_channel : ur_meta_channel_defined)(xml,
+	rc = (live ? ur_metachan_path : ur_metachan_path_defined)(xml,
 	    strlen(xml), alias, path, sizeof(path), &err);
 	free(xml);
 	if (rc < 0)

@@ -1,5 +1,5 @@
 /*
- * ur_meta_channel on arbitrary XML, for the toggle device its metadata
+ * ur_metachan_path on arbitrary XML, for the toggle device its metadata
  * names as usbrouted does (else one of the aliases the examples use,
  * picked by the last byte).  Invariants: a success gives a non-empty socket path that fits,
  * and fits again in exactly strlen + 1 bytes but not in strlen; a
@@ -13,6 +13,7 @@
 
 #include "fuzz.h"
 #include "meta.h"
+#include "metachan.h"
 
 #define PATH_MAX_SUN 108	/* sizeof(sun_path) */
 
@@ -27,7 +28,7 @@ channel(const char *xml, size_t size, const char *alias, char *path,
 	int rc;
 
 	fuzz_err_init(err);
-	rc = ur_meta_channel(xml, size, alias, path, len, err);
+	rc = ur_metachan_path(xml, size, alias, path, len, err);
 	FUZZ_CHECK(rc == 0 || rc == -1);
 	if (rc == -1)
 		fuzz_check_msg(err);

@@ -13,6 +13,7 @@
 #include "chipset.h"
 #include "err.h"
 #include "meta.h"
+#include "metachan.h"
 #include "metascan.h"
 
 #ifndef TEST_DATADIR
@@ -804,40 +805,40 @@ test_channels(void **state)
 	char path[64];
 
 	(void)state;
-	assert_int_equal(ur_meta_channel(live, strlen(live), "serial1", path,
+	assert_int_equal(ur_metachan_path(live, strlen(live), "serial1", path,
 	    sizeof(path), &err), 0);
 	assert_string_equal(path, "/run/a.sock");
-	assert_int_equal(ur_meta_channel(live, strlen(live), "serial0", path,
+	assert_int_equal(ur_metachan_path(live, strlen(live), "serial0", path,
 	    sizeof(path), &err), -1);
 	assert_non_null(strstr(err.msg, "type='pty'"));
-	assert_int_equal(ur_meta_channel(live, strlen(live), "channel0", path,
+	assert_int_equal(ur_metachan_path(live, strlen(live), "channel0", path,
 	    sizeof(path), &err), -1);
 	assert_non_null(strstr(err.msg, "mode='connect'"));
-	assert_int_equal(ur_meta_channel(live, strlen(live), "serial2", path,
+	assert_int_equal(ur_metachan_path(live, strlen(live), "serial2", path,
 	    sizeof(path), &err), -1);
 	assert_non_null(strstr(err.msg, "no serial, console or channel "
 	    "device with alias 'serial2' in the running domain"));
 	/* A definition has no aliases: a live lookup finds nothing. */
-	assert_int_equal(ur_meta_channel(defined, strlen(defined), "serial1",
+	assert_int_equal(ur_metachan_path(defined, strlen(defined), "serial1",
 	    path, sizeof(path), &err), -1);
 
-	assert_int_equal(ur_meta_channel_defined(defined, strlen(defined),
+	assert_int_equal(ur_metachan_path_defined(defined, strlen(defined),
 	    "serial1", path, sizeof(path), &err), 0);
 	assert_string_equal(path, "/run/a.sock");
-	assert_int_equal(ur_meta_channel_defined(defined, strlen(defined),
+	assert_int_equal(ur_metachan_path_defined(defined, strlen(defined),
 	    "serial0", path, sizeof(path), &err), -1);
 	assert_non_null(strstr(err.msg, "type='pty'"));
 	/* A user alias; the device with one does not take a default one,
 	 * but counts in the order. */
-	assert_int_equal(ur_meta_channel_defined(defined, strlen(defined),
+	assert_int_equal(ur_metachan_path_defined(defined, strlen(defined),
 	    "ua-toggle", path, sizeof(path), &err), 0);
 	assert_string_equal(path, "/run/c");
-	assert_int_equal(ur_meta_channel_defined(defined, strlen(defined),
+	assert_int_equal(ur_metachan_path_defined(defined, strlen(defined),
 	    "channel0", path, sizeof(path), &err), -1);
-	assert_int_equal(ur_meta_channel_defined(defined, strlen(defined),
+	assert_int_equal(ur_metachan_path_defined(defined, strlen(defined),
 	    "channel1", path, sizeof(path), &err), 0);
 	assert_string_equal(path, "/run/d");
-	assert_int_equal(ur_meta_channel_defined(defined, strlen(defined),
+	assert_int_equal(ur_metachan_path_defined(defined, strlen(defined),
 	    "serial2", path, sizeof(path), &err), -1);
 	assert_non_null(strstr(err.msg, "in the defined domain"));
 }
