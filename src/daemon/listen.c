@@ -3,6 +3,18 @@
  * control-group) and, if configured, a TCP listener -- loopback only
  * unless allow-remote-listen says otherwise, because whoever reaches it
  * can take the host's keyboard away.
+ *
+ * Connections are held in two pools with limits of their own, so that
+ * whatever is done to the TCP listener (which any local user reaches)
+ * the control socket keeps room; a few more control-socket places are
+ * kept for root's peers alone.  A connection that has not finished a
+ * request line within client-timeout-ms is closed: idle holders and
+ * byte-at-a-time senders give their place back.
+ *
+ * A reload opens what the new configuration names beside what serves
+ * now (reusing a socket whose address did not change), and only when
+ * all of it opened are the old ones closed: a reload that fails leaves
+ * the daemon serving as before.
  */
 #include "config.h"
 
@@ -25,20 +37,45 @@
 #include "sock.h"
 #include "usbrouted.h"
 
-#define MAX_CLIENTS 32
+#define MAX_CLIENTS 256		/* all pools together, reserve included */
+#define ROOT_RESERVE 8		/* control-socket places for uid 0 only */
+
+enum pool { POOL_CONTROL, POOL_TCP, NPOOLS };
+static const char *const pool_name[NPOOLS] = { "control socket", "tcp" };
 
 struct client {
 	int fd;
 	int watch;
+	enum pool pool;
+	double since;		/* when the pending request line began */
 	char buf[MAX_LINE + 1];
 	size_t len;
 	int discarding;		/* inside an overlong line */
 };
 
+/* The sockets one configuration names, and its limits. */
+struct listeners {
+	int unix_fd, unix_watch;
+	char unix_path[108];
+	dev_t unix_dev;		/* the socket file we bound: only it is */
+	ino_t unix_ino;		/* ever removed */
+	int grouped;
+	gid_t gid;
+	char group[64];
+	int tcp_fd, tcp_watch;
+	struct sockaddr_storage tcp_ss;
+	socklen_t tcp_len;
+	char tcp_text[128];
+	int remote;		/* allow-remote-listen = yes */
+	int max[NPOOLS];
+	int timeout_ms;
+};
+
 static struct client clients[MAX_CLIENTS];
-static int unix_fd = -1, unix_watch = -1;
-static int tcp_fd = -1, tcp_watch = -1;
-static char unix_path[108];
+static struct listeners cur = { .unix_fd = -1, .unix_watch = -1,
+	.tcp_fd = -1, .tcp_watch = -1 };
+static struct listeners next;
+static int sweep_timer = -1;
 
 static void
 client_close(struct client *c)
@@ -53,7 +90,8 @@ client_close(struct client *c)
 }
 
 /* One send: a reply split in two waits for the peer's delayed ACK
- * (Nagle), 40 ms on TCP. */
+ * (Nagle), 40 ms on TCP.  A peer that does not read its replies fills
+ * its socket buffer and is closed, never waited for. */
 static void
 client_reply(struct client *c, const char *text)
 {
@@ -79,11 +117,35 @@ client_reply(struct client *c, const char *text)
 	}
 }
 
+/* One complete line (its '\n' replaced by NUL; n bytes before it). */
+static void
+client_line(struct client *c, char *line, size_t n)
+{
+	char out[16384];
+
+	if (n > 0 && line[n - 1] == '\r')
+		line[--n] = '\0';
+	if (c->discarding) {
+		c->discarding = 0;	/* the end of the long one */
+		return;
+	}
+	/* A NUL would end the string action_host sees: say so rather
+	 * than act on a part of the line. */
+	if (memchr(line, '\0', n) != NULL) {
+		client_reply(c, "error: request line has a NUL byte; "
+		    "requests are lines of text");
+		return;
+	}
+	action_host(line, out, sizeof(out));
+	client_reply(c, out);
+}
+
 static void
 client_read(int watch, int fd, int events, void *opaque)
 {
 	struct client *c = opaque;
-	char out[16384], *nl;
+	char *nl;
+	size_t used;
 	ssize_t r;
 
 	(void)watch;
@@ -96,24 +158,21 @@ client_read(int watch, int fd, int events, void *opaque)
 		return;
 	}
 	c->len += (size_t)r;
-	c->buf[c->len] = '\0';
-	while (c->fd >= 0 && (nl = strchr(c->buf, '\n')) != NULL) {
+	/* memchr, not strchr: the bytes may hold NULs. */
+	while ((nl = memchr(c->buf, '\n', c->len)) != NULL) {
 		*nl = '\0';
-		if (nl > c->buf && nl[-1] == '\r')
-			nl[-1] = '\0';
-		if (c->discarding)
-			c->discarding = 0;	/* the end of the long one */
-		else {
-			action_host(c->buf, out, sizeof(out));
-			client_reply(c, out);
-		}
-		c->len -= (size_t)(nl + 1 - c->buf);
-		memmove(c->buf, nl + 1, c->len + 1);
+		used = (size_t)(nl + 1 - c->buf);
+		client_line(c, c->buf, used - 1);
+		if (c->fd < 0)
+			return;
+		c->len -= used;
+		memmove(c->buf, nl + 1, c->len);
+		c->since = now();
 	}
 	/* Too long for a request: say so once and skip to its end.  Not a
 	 * close: unread input would turn it into a reset that loses the
 	 * reply. */
-	if (c->fd >= 0 && c->len >= MAX_LINE) {
+	if (c->len >= MAX_LINE) {
 		if (!c->discarding)
 			client_reply(c, "error: request line too long");
 		c->discarding = 1;
@@ -121,33 +180,88 @@ client_read(int watch, int fd, int events, void *opaque)
 	}
 }
 
+/* Idle connections and lines that never end give their place back. */
+static void
+sweep(int timer, void *opaque)
+{
+	char msg[128];
+	double t = now();
+	int i;
+
+	(void)timer;
+	(void)opaque;
+	snprintf(msg, sizeof(msg), "error: no complete request line in "
+	    "%d ms; closing", cur.timeout_ms);
+	for (i = 0; i < MAX_CLIENTS; i++)
+		if (clients[i].fd >= 0 &&
+		    (t - clients[i].since) * 1000 >= cur.timeout_ms) {
+			client_reply(&clients[i], msg);
+			client_close(&clients[i]);
+		}
+}
+
+static int
+pool_count(enum pool p)
+{
+	int i, n = 0;
+
+	for (i = 0; i < MAX_CLIENTS; i++)
+		if (clients[i].fd >= 0 && clients[i].pool == p)
+			n++;
+	return n;
+}
+
+/* Whether a new connection to pool p may stay: within the pool's limit,
+ * or root's on the control socket within the reserve. */
+static int
+may_join(int fd, enum pool p)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	int n = pool_count(p);
+
+	if (n < cur.max[p])
+		return 1;
+	if (p != POOL_CONTROL || n >= cur.max[p] + ROOT_RESERVE)
+		return 0;
+	return getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0 &&
+	    cred.uid == 0;
+}
+
 static void
 accept_one(int watch, int fd, int events, void *opaque)
 {
+	enum pool p = (enum pool)(long)opaque;
 	struct client *c = NULL;
 	int cfd, i, one = 1;
 
 	(void)watch;
 	(void)events;
-	(void)opaque;
 	cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (cfd < 0)
 		return;
-	for (i = 0; i < MAX_CLIENTS; i++)
-		if (clients[i].fd < 0) {
-			c = &clients[i];
-			break;
-		}
+	if (may_join(cfd, p))
+		for (i = 0; i < MAX_CLIENTS; i++)
+			if (clients[i].fd < 0) {
+				c = &clients[i];
+				break;
+			}
 	if (c == NULL) {
-		(void)send(cfd, "error: too many clients\n", 24, MSG_NOSIGNAL);
+		char msg[128];
+		int n = snprintf(msg, sizeof(msg), "error: too many clients on "
+		    "the %s; try again later\n", pool_name[p]);
+
+		(void)send(cfd, msg, (size_t)n, MSG_NOSIGNAL);
 		close(cfd);
 		return;
 	}
 	/* Replies are single small writes; send each at once. */
-	if (fd == tcp_fd)
+	if (p == POOL_TCP)
 		(void)setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one,
 		    sizeof(one));
 	c->fd = cfd;
+	c->pool = p;
+	c->since = now();
 	c->len = 0;
 	c->discarding = 0;
 	c->watch = virEventAddHandle(cfd, VIR_EVENT_HANDLE_READABLE,
@@ -156,13 +270,40 @@ accept_one(int watch, int fd, int events, void *opaque)
 		client_close(c);
 }
 
+/* Only the socket file we bound is ever removed: never a file someone
+ * put at that path since, never one that is not a socket. */
+static void
+unlink_ours(const struct listeners *l)
+{
+	struct stat st;
+
+	if (l->unix_path[0] == '\0' || lstat(l->unix_path, &st) < 0)
+		return;
+	if (S_ISSOCK(st.st_mode) && st.st_dev == l->unix_dev &&
+	    st.st_ino == l->unix_ino)
+		(void)unlink(l->unix_path);
+}
+
 /* A socket file left by a daemon that died is removed; a live one means
- * another usbrouted runs. */
+ * another usbrouted runs; anything else at the path is not ours to
+ * remove. */
 static int
 claim_path(const char *path, struct ur_err *err)
 {
-	int fd = ur_unix_connect(path, 0);
+	struct stat st;
+	int fd;
 
+	if (lstat(path, &st) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return ur_errf(err, "control-socket %s: %s", path,
+		    strerror(errno));
+	}
+	if (!S_ISSOCK(st.st_mode))
+		return ur_errf(err, "control-socket %s exists and is not a "
+		    "socket; remove it or set control-socket to another "
+		    "path", path);
+	fd = ur_unix_connect(path, 0);
 	if (fd >= 0) {
 		close(fd);
 		return ur_errf(err, "another usbrouted is serving %s; stop it "
@@ -175,51 +316,71 @@ claim_path(const char *path, struct ur_err *err)
 }
 
 static int
-start_unix(struct ur_err *err)
+unix_perms(const char *path, int grouped, gid_t gid, const char *group,
+    struct ur_err *err)
 {
-	const char *path = ur_conf_control_socket(&D.conf);
-	const char *group = ur_conf_get(&D.conf, "control-group");
+	if (grouped && chown(path, (uid_t)-1, gid) < 0)
+		return ur_errf(err, "cannot give %s to group %s: %s", path,
+		    group, strerror(errno));
+	if (chmod(path, grouped ? 0660 : 0600) < 0)
+		return ur_errf(err, "cannot set the mode of %s: %s", path,
+		    strerror(errno));
+	return 0;
+}
+
+/* A new control socket at l->unix_path, listening, with its mode. */
+static int
+unix_open(struct listeners *l, struct ur_err *err)
+{
 	char dir[4096], *slash;
 	struct sockaddr_un sa;
-	struct group *gr = NULL;
+	struct stat st;
 	mode_t old;
 
-	if (ur_unix_addr(&sa, path) < 0)
-		return ur_errf(err, "control-socket %s: path too long", path);
-	if (group != NULL && (gr = getgrnam(group)) == NULL)
-		return ur_errf(err, "control-group %s: no such group", group);
-	snprintf(dir, sizeof(dir), "%s", path);
+	if (ur_unix_addr(&sa, l->unix_path) < 0)
+		return ur_errf(err, "control-socket %s: path too long",
+		    l->unix_path);
+	snprintf(dir, sizeof(dir), "%s", l->unix_path);
 	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
 		*slash = '\0';
 		if (ur_mkdirs(dir, 0755, err) < 0)
 			return -1;
 	}
-	if (claim_path(path, err) < 0)
+	if (claim_path(l->unix_path, err) < 0)
 		return -1;
-	unix_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (unix_fd < 0)
+	l->unix_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC |
+	    SOCK_NONBLOCK, 0);
+	if (l->unix_fd < 0)
 		return ur_errf(err, "socket: %s", strerror(errno));
 	/* Never a moment when others may connect. */
 	old = umask(0117);
-	if (bind(unix_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+	if (bind(l->unix_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		umask(old);
-		return ur_errf(err, "cannot bind %s: %s", path,
+		ur_errf(err, "cannot bind %s: %s", l->unix_path,
 		    strerror(errno));
+		goto fail_fd;
 	}
 	umask(old);
-	if (gr != NULL && chown(path, (uid_t)-1, gr->gr_gid) < 0)
-		return ur_errf(err, "cannot give %s to group %s: %s", path,
-		    group, strerror(errno));
-	if (chmod(path, gr != NULL ? 0660 : 0600) < 0 ||
-	    listen(unix_fd, 16) < 0)
-		return ur_errf(err, "cannot listen on %s: %s", path,
+	if (lstat(l->unix_path, &st) < 0) {
+		ur_errf(err, "%s: %s", l->unix_path, strerror(errno));
+		goto fail_fd;
+	}
+	l->unix_dev = st.st_dev;
+	l->unix_ino = st.st_ino;
+	if (unix_perms(l->unix_path, l->grouped, l->gid, l->group, err) < 0)
+		goto fail_file;
+	if (listen(l->unix_fd, 16) < 0) {
+		ur_errf(err, "cannot listen on %s: %s", l->unix_path,
 		    strerror(errno));
-	snprintf(unix_path, sizeof(unix_path), "%s", path);
-	unix_watch = virEventAddHandle(unix_fd, VIR_EVENT_HANDLE_READABLE,
-	    accept_one, NULL, NULL);
-	if (unix_watch < 0)
-		return ur_errf(err, "cannot watch %s", path);
+		goto fail_file;
+	}
 	return 0;
+fail_file:
+	unlink_ours(l);
+fail_fd:
+	close(l->unix_fd);
+	l->unix_fd = -1;
+	return -1;
 }
 
 /* "127.0.0.1:4000", "[::1]:4000" */
@@ -270,43 +431,138 @@ bad:
 }
 
 static int
-start_tcp(struct ur_err *err)
+tcp_open(struct listeners *l, struct ur_err *err)
 {
-	const char *addr = ur_conf_get(&D.conf, "listen-tcp");
-	const char *remote = ur_conf_get(&D.conf, "allow-remote-listen");
-	struct sockaddr_storage ss;
-	socklen_t len = 0;
-	int loopback = 0, one = 1;
+	int one = 1;
 
+	l->tcp_fd = socket(l->tcp_ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC |
+	    SOCK_NONBLOCK, 0);
+	if (l->tcp_fd < 0)
+		return ur_errf(err, "socket: %s", strerror(errno));
+	(void)setsockopt(l->tcp_fd, SOL_SOCKET, SO_REUSEADDR, &one,
+	    sizeof(one));
+	if (bind(l->tcp_fd, (struct sockaddr *)&l->tcp_ss, l->tcp_len) < 0 ||
+	    listen(l->tcp_fd, 16) < 0) {
+		ur_errf(err, "cannot listen on %s: %s", l->tcp_text,
+		    strerror(errno));
+		close(l->tcp_fd);
+		l->tcp_fd = -1;
+		return -1;
+	}
+	return 0;
+}
+
+/* What conf asks for, checked, before anything is opened. */
+static int
+read_conf(const struct ur_conf *conf, struct listeners *l,
+    struct ur_err *err)
+{
+	const char *group = ur_conf_get(conf, "control-group");
+	const char *addr = ur_conf_get(conf, "listen-tcp");
+	const char *remote = ur_conf_get(conf, "allow-remote-listen");
+	struct group *gr;
+	long v[3];
+	int loopback = 0;
+
+	memset(l, 0, sizeof(*l));
+	l->unix_fd = l->unix_watch = l->tcp_fd = l->tcp_watch = -1;
+	if (conf_number(conf, "max-clients-control", 32, 1, 128, &v[0],
+	    err) < 0 ||
+	    conf_number(conf, "max-clients-tcp", 16, 1, 120, &v[1], err) < 0 ||
+	    conf_number(conf, "client-timeout-ms", 10000, 100, 3600000, &v[2],
+	    err) < 0)
+		return -1;
+	l->max[POOL_CONTROL] = (int)v[0];
+	l->max[POOL_TCP] = (int)v[1];
+	l->timeout_ms = (int)v[2];
+	snprintf(l->unix_path, sizeof(l->unix_path), "%s",
+	    ur_conf_control_socket(conf));
+	if (strlen(ur_conf_control_socket(conf)) >= sizeof(l->unix_path))
+		return ur_errf(err, "control-socket %s: path too long",
+		    ur_conf_control_socket(conf));
+	if (group != NULL) {
+		if ((gr = getgrnam(group)) == NULL)
+			return ur_errf(err, "control-group %s: no such group",
+			    group);
+		l->grouped = 1;
+		l->gid = gr->gr_gid;
+		snprintf(l->group, sizeof(l->group), "%s", group);
+	}
+	l->remote = remote != NULL && strcmp(remote, "yes") == 0;
 	if (addr == NULL || *addr == '\0')
 		return 0;
-	if (parse_addr(addr, &ss, &len, &loopback, err) < 0)
+	snprintf(l->tcp_text, sizeof(l->tcp_text), "%s", addr);
+	if (parse_addr(addr, &l->tcp_ss, &l->tcp_len, &loopback, err) < 0)
 		return -1;
-	if (!loopback) {
-		if (remote == NULL || strcmp(remote, "yes") != 0)
-			return ur_errf(err, "listen-tcp = %s is not a loopback "
-			    "address: anyone who reaches it could move the "
-			    "host's ports; use 127.0.0.1, or set "
-			    "allow-remote-listen = yes", addr);
+	if (!loopback && !l->remote)
+		return ur_errf(err, "listen-tcp = %s is not a loopback "
+		    "address: anyone who reaches it could move the host's "
+		    "ports; use 127.0.0.1, or set allow-remote-listen = yes",
+		    addr);
+	return 0;
+}
+
+static int
+same_tcp(const struct listeners *a, const struct listeners *b)
+{
+	return a->tcp_fd >= 0 && a->tcp_len == b->tcp_len &&
+	    memcmp(&a->tcp_ss, &b->tcp_ss, a->tcp_len) == 0;
+}
+
+/* Closes what n opened that cur does not use. */
+static void
+drop_new(struct listeners *n)
+{
+	if (n->tcp_fd >= 0 && n->tcp_fd != cur.tcp_fd) {
+		if (n->tcp_watch >= 0)
+			virEventRemoveHandle(n->tcp_watch);
+		close(n->tcp_fd);
 	}
-	tcp_fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC |
-	    SOCK_NONBLOCK, 0);
-	if (tcp_fd < 0)
-		return ur_errf(err, "socket: %s", strerror(errno));
-	(void)setsockopt(tcp_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(tcp_fd, (struct sockaddr *)&ss, len) < 0 ||
-	    listen(tcp_fd, 16) < 0)
-		return ur_errf(err, "cannot listen on %s: %s", addr,
-		    strerror(errno));
-	tcp_watch = virEventAddHandle(tcp_fd, VIR_EVENT_HANDLE_READABLE,
-	    accept_one, NULL, NULL);
-	if (tcp_watch < 0)
-		return ur_errf(err, "cannot watch %s", addr);
+	if (n->unix_fd >= 0 && n->unix_fd != cur.unix_fd) {
+		if (n->unix_watch >= 0)
+			virEventRemoveHandle(n->unix_watch);
+		close(n->unix_fd);
+		unlink_ours(n);
+	}
+	n->unix_fd = n->unix_watch = n->tcp_fd = n->tcp_watch = -1;
+}
+
+/* The unix socket first: it is how a second daemon learns of the first. */
+static int
+open_new(struct listeners *n, struct ur_err *err)
+{
+	if (cur.unix_fd >= 0 && strcmp(cur.unix_path, n->unix_path) == 0) {
+		n->unix_fd = cur.unix_fd;
+		n->unix_watch = cur.unix_watch;
+		n->unix_dev = cur.unix_dev;
+		n->unix_ino = cur.unix_ino;
+	} else {
+		if (unix_open(n, err) < 0)
+			return -1;
+		n->unix_watch = virEventAddHandle(n->unix_fd,
+		    VIR_EVENT_HANDLE_READABLE, accept_one,
+		    (void *)(long)POOL_CONTROL, NULL);
+		if (n->unix_watch < 0)
+			return ur_errf(err, "cannot watch %s", n->unix_path);
+	}
+	if (n->tcp_len == 0)
+		return 0;
+	if (same_tcp(&cur, n)) {
+		n->tcp_fd = cur.tcp_fd;
+		n->tcp_watch = cur.tcp_watch;
+		return 0;
+	}
+	if (tcp_open(n, err) < 0)
+		return -1;
+	n->tcp_watch = virEventAddHandle(n->tcp_fd, VIR_EVENT_HANDLE_READABLE,
+	    accept_one, (void *)(long)POOL_TCP, NULL);
+	if (n->tcp_watch < 0)
+		return ur_errf(err, "cannot watch %s", n->tcp_text);
 	return 0;
 }
 
 int
-listen_start(struct ur_err *err)
+listen_prepare(const struct ur_conf *conf, struct ur_err *err)
 {
 	static int ready;
 	int i;
@@ -318,27 +574,73 @@ listen_start(struct ur_err *err)
 		}
 		ready = 1;
 	}
-	/* The unix socket first: it is how a second daemon learns of the
-	 * first.  Nothing is logged until both are up, so a refusal is the
-	 * only line. */
-	if (start_unix(err) < 0 || start_tcp(err) < 0) {
-		listen_stop();
+	if (read_conf(conf, &next, err) < 0)
+		return -1;
+	if (open_new(&next, err) < 0) {
+		drop_new(&next);
 		return -1;
 	}
-	dlog(LOG_INFO, "control socket %s (%s)", unix_path,
-	    ur_conf_get(&D.conf, "control-group") ?
-	    ur_conf_get(&D.conf, "control-group") : "root only");
-	if (tcp_fd >= 0) {
-		const char *remote = ur_conf_get(&D.conf, "allow-remote-listen");
-
-		dlog(remote != NULL && strcmp(remote, "yes") == 0 ?
-		    LOG_WARNING : LOG_INFO, "listening on tcp %s%s",
-		    ur_conf_get(&D.conf, "listen-tcp"),
-		    remote != NULL && strcmp(remote, "yes") == 0 ?
-		    " (allow-remote-listen = yes): anyone who reaches it "
-		    "beyond this machine can move the host's ports" : "");
+	/* A socket kept from before gets the new group and mode; if that
+	 * fails, it keeps the old ones. */
+	if (next.unix_fd == cur.unix_fd &&
+	    (next.grouped != cur.grouped || next.gid != cur.gid) &&
+	    unix_perms(next.unix_path, next.grouped, next.gid, next.group,
+	    err) < 0) {
+		(void)unix_perms(cur.unix_path, cur.grouped, cur.gid,
+		    cur.group, NULL);
+		drop_new(&next);
+		return -1;
 	}
 	return 0;
+}
+
+void
+listen_abort(void)
+{
+	drop_new(&next);
+}
+
+static void
+log_serving(void)
+{
+	dlog(LOG_INFO, "control socket %s (%s; up to %d clients, %d more "
+	    "for root)", cur.unix_path, cur.grouped ? cur.group : "root only",
+	    cur.max[POOL_CONTROL], ROOT_RESERVE);
+	if (cur.tcp_fd >= 0)
+		dlog(cur.remote ? LOG_WARNING : LOG_INFO, "listening on tcp "
+		    "%s (up to %d clients)%s", cur.tcp_text, cur.max[POOL_TCP],
+		    cur.remote ? " (allow-remote-listen = yes): anyone who "
+		    "reaches it beyond this machine can move the host's ports"
+		    : "");
+}
+
+/* Whoever connected before the limits changed stays connected. */
+void
+listen_commit(void)
+{
+	int period;
+
+	if (cur.tcp_fd >= 0 && cur.tcp_fd != next.tcp_fd) {
+		virEventRemoveHandle(cur.tcp_watch);
+		close(cur.tcp_fd);
+	}
+	if (cur.unix_fd >= 0 && cur.unix_fd != next.unix_fd) {
+		virEventRemoveHandle(cur.unix_watch);
+		close(cur.unix_fd);
+		unlink_ours(&cur);
+	}
+	cur = next;
+	next.unix_fd = next.unix_watch = next.tcp_fd = next.tcp_watch = -1;
+	/* A quarter of the timeout: a connection goes at most 25% late. */
+	period = cur.timeout_ms / 4 < 1000 ? cur.timeout_ms / 4 : 1000;
+	if (sweep_timer < 0)
+		sweep_timer = virEventAddTimeout(period, sweep, NULL, NULL);
+	else
+		virEventUpdateTimeout(sweep_timer, period);
+	if (sweep_timer < 0)
+		dlog(LOG_ERR, "cannot start the idle timer: idle connections "
+		    "are not closed");
+	log_serving();
 }
 
 void
@@ -349,16 +651,18 @@ listen_stop(void)
 	for (i = 0; i < MAX_CLIENTS; i++)
 		if (clients[i].fd >= 0)
 			client_close(&clients[i]);
-	if (unix_watch >= 0)
-		virEventRemoveHandle(unix_watch);
-	if (tcp_watch >= 0)
-		virEventRemoveHandle(tcp_watch);
-	if (unix_fd >= 0)
-		close(unix_fd);
-	if (tcp_fd >= 0)
-		close(tcp_fd);
-	if (unix_path[0] != '\0')
-		(void)unlink(unix_path);
-	unix_fd = tcp_fd = unix_watch = tcp_watch = -1;
-	unix_path[0] = '\0';
+	if (sweep_timer >= 0)
+		virEventRemoveTimeout(sweep_timer);
+	sweep_timer = -1;
+	if (cur.unix_watch >= 0)
+		virEventRemoveHandle(cur.unix_watch);
+	if (cur.tcp_watch >= 0)
+		virEventRemoveHandle(cur.tcp_watch);
+	if (cur.unix_fd >= 0)
+		close(cur.unix_fd);
+	if (cur.tcp_fd >= 0)
+		close(cur.tcp_fd);
+	unlink_ours(&cur);
+	cur.unix_fd = cur.tcp_fd = cur.unix_watch = cur.tcp_watch = -1;
+	cur.unix_path[0] = '\0';
 }

@@ -39,59 +39,63 @@ on_signal(int sig)
 	errno = e;
 }
 
-static int
-numeric(const char *key, long dflt, long min, long max, long *v,
-    struct ur_err *err)
+int
+conf_number(const struct ur_conf *conf, const char *key, long dflt,
+    long min, long max, long *v, struct ur_err *err)
 {
-	const char *s = ur_conf_get(&D.conf, key);
+	const char *s = ur_conf_get(conf, key);
 	char *end;
 
 	*v = dflt;
 	if (s == NULL)
 		return 0;
+	errno = 0;
 	*v = strtol(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || *v < min || *v > max)
+	if (*s == '\0' || *end != '\0' || errno != 0 || *v < min || *v > max)
 		return ur_errf(err, "%s: %s = '%s' must be a number from %ld "
-		    "to %ld", D.conf.path, key, s, min, max);
+		    "to %ld", conf->path, key, s, min, max);
 	return 0;
 }
 
-/* Config, then the machine it names.  On failure the old ones stay. */
+/* A configuration read and checked, with the machine it names, not yet
+ * in use (static: struct ur_conf is large). */
+static struct staged {
+	struct ur_conf conf;
+	struct ur_machine machine;
+	long rate, drift;
+} S;
+
+/* Config, then the machine it names, into S; nothing in use changes. */
 static int
 load(struct ur_err *err)
 {
-	struct ur_conf old = D.conf;
-	long rate, drift;
-
-	if (ur_conf_load(&D.conf, D.config_path, 1, err) < 0)
-		goto fail;
+	if (ur_conf_load(&S.conf, D.config_path, 1, err) < 0)
+		return -1;
 	if (D.sysfs_override != NULL)
-		snprintf(D.conf.sysfs_root, sizeof(D.conf.sysfs_root), "%s",
+		snprintf(S.conf.sysfs_root, sizeof(S.conf.sysfs_root), "%s",
 		    D.sysfs_override);
 	if (D.state_override != NULL)
-		snprintf(D.conf.state_dir, sizeof(D.conf.state_dir), "%s",
+		snprintf(S.conf.state_dir, sizeof(S.conf.state_dir), "%s",
 		    D.state_override);
-	if (numeric("guest-rate", 4, 1, 1000, &rate, err) < 0 ||
-	    numeric("drift-check-ms", 1000, 0, 3600000, &drift, err) < 0)
-		goto fail;
+	if (conf_number(&S.conf, "guest-rate", 4, 1, 1000, &S.rate, err) < 0 ||
+	    conf_number(&S.conf, "drift-check-ms", 1000, 0, 3600000, &S.drift,
+	    err) < 0)
+		return -1;
+	return ur_machine_open(&S.machine, &S.conf, err);
+}
+
+/* S becomes the daemon's configuration and machine. */
+static void
+adopt(void)
+{
 	if (D.machine_open)
 		ur_machine_close(&D.machine);
-	D.machine_open = 0;
-	/* machine.conf points into D.conf, which now holds the new one. */
-	if (ur_machine_open(&D.machine, &D.conf, err) < 0)
-		goto fail_machine;
+	D.conf = S.conf;
+	D.machine = S.machine;
+	D.machine.conf = &D.conf;	/* it pointed at S.conf */
 	D.machine_open = 1;
-	D.guest_rate = (double)rate;
-	D.drift_ms = (int)drift;
-	return 0;
-fail:
-	D.conf = old;
-	return -1;
-fail_machine:
-	D.conf = old;
-	if (ur_machine_open(&D.machine, &D.conf, NULL) == 0)
-		D.machine_open = 1;
-	return -1;
+	D.guest_rate = (double)S.rate;
+	D.drift_ms = (int)S.drift;
 }
 
 static void
@@ -136,6 +140,8 @@ resume_timer(int timer, void *opaque)
 	before = s;
 }
 
+/* All of the new configuration, its machine and its sockets, or none:
+ * a reload that fails leaves the daemon serving as it was. */
 static void
 reload(void)
 {
@@ -146,9 +152,16 @@ reload(void)
 		    err.msg);
 		return;
 	}
-	listen_stop();
-	if (listen_start(&err) < 0)
-		dlog(LOG_ERR, "SIGHUP: %s", err.msg);
+	if (listen_prepare(&S.conf, &err) < 0) {
+		ur_machine_close(&S.machine);
+		dlog(LOG_ERR, "SIGHUP: %s; keeping the old configuration",
+		    err.msg);
+		return;
+	}
+	adopt();
+	listen_commit();
+	/* Device following and the hotkey read D.conf: started again on
+	 * the configuration just adopted. */
 	follow_stop();
 	if (follow_start(&err) < 0)
 		dlog(LOG_ERR, "SIGHUP: %s", err.msg);
@@ -287,15 +300,19 @@ main(int argc, char **argv)
 		fprintf(stderr, "usbrouted: %s\n", err.msg);
 		return 1;
 	}
+	adopt();
 	if (setup_signals() < 0) {
 		fprintf(stderr, "usbrouted: cannot set up signals: %s\n",
 		    strerror(errno));
 		return 1;
 	}
-	if (listen_start(&err) < 0) {
+	/* Nothing is logged until all sockets are up, so a refusal is
+	 * the only line. */
+	if (listen_prepare(&D.conf, &err) < 0) {
 		fprintf(stderr, "usbrouted: %s\n", err.msg);
 		return 1;
 	}
+	listen_commit();
 	D.drift_timer = virEventAddTimeout(D.drift_ms > 0 ? D.drift_ms : -1,
 	    drift_timer, NULL, NULL);
 	if (D.drift_timer < 0 ||

@@ -18,6 +18,7 @@
 static const char *const extra_keys[] = {
 	"libvirt-uri", "control-socket", "control-group", "listen-tcp",
 	"allow-remote-listen", "guest-rate", "drift-check-ms", "hook-helper",
+	"client-timeout-ms", "max-clients-control", "max-clients-tcp",
 	"hotkey-device", "hotkey", "hotkey-domain",
 	NULL,
 };
