@@ -206,33 +206,63 @@ tick(int t, void *opaque)
 	}
 }
 
-int
-hotkey_start(struct ur_err *err)
+/* The configuration's chord and device paths, checked; nothing running
+ * changes. */
+static int
+read_conf(struct ur_chord *c, const char **paths, int *n, struct ur_err *err)
 {
 	const char *text = ur_conf_get(&D.conf, "hotkey");
 	const char *path;
-	char show[128];
-	int i;
 
-	hotkey_stop();
-	if (ur_conf_get(&D.conf, "hotkey-device") == NULL)
-		return 0;
-	if (ur_chord_parse(text != NULL ? text : DEFAULT_CHORD, &chord,
-	    err) < 0)
+	if (ur_chord_parse(text != NULL ? text : DEFAULT_CHORD, c, err) < 0)
 		return ur_err_prefix(err, "%s", D.conf.path);
-	for (i = 0; (path = ur_conf_get_nth(&D.conf, "hotkey-device",
-	    i)) != NULL; i++) {
-		if (ndev == HOTKEY_MAX_DEVICES)
+	for (*n = 0; (path = ur_conf_get_nth(&D.conf, "hotkey-device",
+	    *n)) != NULL; (*n)++) {
+		if (*n == HOTKEY_MAX_DEVICES)
 			return ur_errf(err, "%s: more than %d hotkey-device "
 			    "lines", D.conf.path, HOTKEY_MAX_DEVICES);
-		memset(&dev[ndev], 0, sizeof(dev[0]));
-		dev[ndev].fd = dev[ndev].watch = -1;
 		if (path[0] != '/' || strlen(path) >= sizeof(dev[0].path))
 			return ur_errf(err, "%s: hotkey-device '%.64s' must be "
 			    "an absolute path, like /dev/input/by-id/"
 			    "...-event-kbd", D.conf.path, path);
-		snprintf(dev[ndev].path, sizeof(dev[0].path), "%s", path);
-		ndev++;
+		paths[*n] = path;
+	}
+	return 0;
+}
+
+int
+hotkey_check(struct ur_err *err)
+{
+	const char *paths[HOTKEY_MAX_DEVICES + 1];
+	struct ur_chord c;
+	int n;
+
+	if (ur_conf_get(&D.conf, "hotkey-device") == NULL)
+		return 0;
+	return read_conf(&c, paths, &n, err);
+}
+
+int
+hotkey_start(struct ur_err *err)
+{
+	const char *paths[HOTKEY_MAX_DEVICES + 1];
+	struct ur_chord c;
+	char show[128];
+	int i, n;
+
+	/* A configuration that is wrong keeps the hotkey as it was. */
+	if (ur_conf_get(&D.conf, "hotkey-device") != NULL &&
+	    read_conf(&c, paths, &n, err) < 0)
+		return -1;
+	hotkey_stop();
+	if (ur_conf_get(&D.conf, "hotkey-device") == NULL)
+		return 0;
+	chord = c;
+	for (ndev = 0; ndev < n; ndev++) {
+		memset(&dev[ndev], 0, sizeof(dev[0]));
+		dev[ndev].fd = dev[ndev].watch = -1;
+		snprintf(dev[ndev].path, sizeof(dev[0].path), "%s",
+		    paths[ndev]);
 	}
 	if ((timer = virEventAddTimeout(HOTKEY_RETRY_MS, tick, NULL,
 	    NULL)) < 0)

@@ -166,7 +166,8 @@ reload(void)
 	if (follow_start(&err) < 0)
 		dlog(LOG_ERR, "SIGHUP: %s", err.msg);
 	if (hotkey_start(&err) < 0)
-		dlog(LOG_ERR, "SIGHUP: %s; the hotkey is off", err.msg);
+		dlog(LOG_ERR, "SIGHUP: %s; the hotkey stays as it was",
+		    err.msg);
 	virEventUpdateTimeout(D.drift_timer, D.drift_ms > 0 ? D.drift_ms : -1);
 	dlog(LOG_INFO, "configuration reloaded from %s", D.config_path);
 }
@@ -296,7 +297,7 @@ main(int argc, char **argv)
 		    "loop\n");
 		return 1;
 	}
-	if (load(&err) < 0) {
+	if (load(&err) < 0 || hotkey_check(&err) < 0) {
 		fprintf(stderr, "usbrouted: %s\n", err.msg);
 		return 1;
 	}

@@ -92,6 +92,7 @@ void follow_stop(void);
 void follow_check(void);
 
 /* hotkey.c: a key chord on the host's input devices toggles */
+int hotkey_check(struct ur_err *err);	/* the configuration only */
 int hotkey_start(struct ur_err *err);
 void hotkey_stop(void);
 

@@ -184,6 +184,12 @@ port_arrival(struct wizard *wz, int bit, const struct ur_usbev *ev)
 	wz->done |= (uint16_t)(1u << bit);
 	ur_port_name(wz->m.cs, bit, word, sizeof(word));
 	describe(&ev->dev, what, sizeof(what));
+	if (!(wz->m.present & (1u << bit))) {
+		printf("%s is on %s, which the %s cannot switch (it has no "
+		    "routing bit); it stays out of the map\n", what, word,
+		    wz->m.cs->name);
+		return 0;
+	}
 	if (!(wz->m.switchable & (1u << bit))) {
 		printf("%s is on %s, which firmware does not let the OS "
 		    "switch; it stays out of the map\n", what, word);

@@ -76,7 +76,26 @@ sim_create(int argc, char **argv)
 	return EXIT_OK;
 }
 
-/* The one port a plug or unplug names, as a bit. */
+/* "ehci2.3" on a part where it has no routing bit (7-series ports
+ * ehci1.5-8 and ehci2.*, wired to their EHCI alone): the bit the
+ * simulation files it under, or -1. */
+static int
+ehci_only_bit(const struct ur_chipset *cs, const char *word)
+{
+	int which, port, n = 0, bit, p;
+
+	if (sscanf(word, "ehci%d.%d%n", &which, &port, &n) != 2 ||
+	    word[n] != '\0')
+		return -1;
+	for (bit = 0; bit < UR_MAX_PORTS; bit++)
+		if (!(cs->port_mask & (1u << bit)) &&
+		    ur_port_ehci(cs, bit, &p) == which && p == port)
+			return bit;
+	return -1;
+}
+
+/* The one port a plug or unplug names, as a bit: any port the part has,
+ * switchable or not (a person plugs into all of them). */
 static int
 sim_port(struct cli *cli, const char *dir, const char *word, int *bit)
 {
@@ -89,6 +108,10 @@ sim_port(struct cli *cli, const char *dir, const char *word, int *bit)
 	    dir);
 	if ((rc = open_machine(cli, &m)) != EXIT_OK)
 		return rc;
+	if ((*bit = ehci_only_bit(m.cs, word)) >= 0) {
+		ur_machine_close(&m);
+		return EXIT_OK;
+	}
 	rc = ur_ports_parse(word, m.cs, &cli->conf, m.present,
 	    m.cs->port_mask, &mask, &err);
 	ur_machine_close(&m);

@@ -95,4 +95,44 @@ check "starts with control-group = $grp" start
 eq "socket mode 0660" "$(stat -c %a "$CTL")" "660"
 eq "socket group $grp" "$(stat -c %G "$CTL")" "$grp"
 kill -TERM "$dpid"; wait "$dpid"
+
+# The host hotkey: a wrong chord or device path refuses the start; the
+# chord read from a FIFO reaches the same toggle as the control socket
+# (here: no domain runs, and the log says so), other keys do nothing;
+# SIGHUP with a wrong chord keeps the hotkey as it was.
+conf "hotkey-device = $T/kbd
+hotkey = KEY_LEFTCTRL+KEY_CTRL"
+refuse_start "a hotkey with an unknown key is refused" "unknown key 'KEY_CTRL'"
+conf "hotkey-device = dev/input/kbd"
+refuse_start "a relative hotkey-device is refused" "must be an absolute path"
+mkfifo "$T/kbd"
+conf "hotkey-device = $T/kbd"
+check "starts with a FIFO as hotkey-device" start
+check "... naming the chord (the default) it listens for" \
+	grep -q "hotkey KEY_LEFTCTRL+KEY_RIGHTCTRL on 1 device toggles the running domain" "$T/log"
+keys() {	# keys CODE:VALUE...: struct input_event records into the FIFO
+	python3 - "$T/kbd" "$@" <<-'PY'
+	import struct, sys
+	recs = b"".join(struct.pack("@qqHHi", 0, 0, 1, *map(int, kv.split(":")))
+	                for kv in sys.argv[2:])
+	with open(sys.argv[1], "wb") as f:
+	    f.write(recs)
+	PY
+}
+keys 30:1 30:0 29:1 29:0
+sleep 0.5
+eq "other keys: nothing in the log" "$(grep -c 'hotkey on' "$T/log")" "0"
+keys 29:1 97:1 97:2 97:2 97:0 29:0
+wait_for() { for _ in $(seq 50); do grep -q "$1" "$T/log" && return 0; sleep 0.1; done; return 1; }
+check "the chord: toggle, and its reply in the log" \
+	wait_for "hotkey on $T/kbd: error: no running domain has usbroute metadata"
+eq "... once, though held down" "$(grep -c 'hotkey on' "$T/log")" "1"
+printf 'hotkey = KEY_NOSUCH+KEY_A\n' >>"$T/d.conf"
+kill -HUP "$dpid"
+check "SIGHUP with a wrong chord: the hotkey stays as it was" \
+	wait_for "SIGHUP: .*unknown key 'KEY_NOSUCH'.*; the hotkey stays as it was"
+keys 97:1 29:1 29:0 97:0
+sleep 0.5
+eq "... and still toggles" "$(grep -c 'hotkey on' "$T/log")" "2"
+kill -TERM "$dpid"; wait "$dpid"
 finish

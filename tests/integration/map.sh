@@ -177,6 +177,21 @@ EOF
 check "a first config" drive "$T/script4" "$T/transcript4" -- "$U" --config "$T/new/dir/u.conf" --sysfs-root "$sim" --state-dir "$sim/run" map
 eq "a first config: its one line" "$(cat "$T/new/dir/u.conf" 2>&1)" "port socket-1 = ehci2.6"
 
+# ports that cannot be switched: said, and left out of the map
+sim7=$(mksim seven --chipset 7-series)
+"$SETPCI" -A linux-sysfs -O sysfs.path="$sim7/bus/pci" -s 00:14.0 d4.l=00000007
+cat >"$T/script7" <<EOF
+expect ^mapped 0 of 3
+sh $U sim plug $sim7 ehci2.3 1111:2222 Cam
+expect 1111:2222 Cam is on ehci2.3, which the 7-series/C210 \(Panther Point\) cannot switch \(it has no routing bit\); it stays out of the map
+sh $U sim plug $sim7 ehci1.4 1111:2222 Pad
+expect 1111:2222 Pad is on ehci1.4, which firmware does not let the OS switch; it stays out of the map
+eof
+expect nothing new
+exit 0
+EOF
+check "unswitchable ports: said and left out" drive "$T/script7" "$T/transcript7" -- "$U" --config "$T/seven.conf" --sysfs-root "$sim7" --state-dir "$sim7/run" map
+
 # not on a terminal: one line, exit 1; a stray argument: usage
 refuse "map needs a terminal" "$sim" 1 "map asks questions: run it on a terminal" map </dev/null
 refuse "map --lst is unknown" "$sim" 2 "unknown option '--lst'" map --lst
