@@ -1,10 +1,11 @@
 /*
- * usbroute-hook-run: the hook's work for a domain that has usbroute
- * metadata.  usbroute-hook execs it with libvirt's arguments and the
- * domain XML on standard input.
+ * usbroute-hook-run: the hook's work that needs the domain's metadata
+ * (libxml2).  usbroute-hook execs it with libvirt's arguments and the
+ * domain XML on standard input; which operations are ours is hookop.c's
+ * table (release has a worker of its own, usbroute-hook-release, that
+ * loads no XML library).
  *
  *   prepare begin    claim the default profile's ports, route them
- *   release end      give the domain's ports back (safe if it never claimed)
  *   reconnect begin  libvirtd restarted: make sure table and registers
  *                    still hold the domain's claim
  *   migrate begin    refused: physical ports cannot follow a VM
@@ -16,46 +17,15 @@
  */
 #include "config.h"
 
-#include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
-#include <unistd.h>
 
 #include "claim.h"
-#include "conf.h"
-#include "fileio.h"
 #include "machine.h"
 #include "meta.h"
-#include "metascan.h"
-#include "portset.h"
-
-#define MAX_XML (16u << 20)	/* as the front: it passed no more */
-
-struct hook {
-	const char *dom;	/* domain name, from libvirt's arguments */
-	const char *op;
-	char extra[256];	/* what libvirt passed after the sub-operation */
-	char *xml;
-	size_t len;
-	struct ur_conf conf;
-};
-
-static int __attribute__((format(printf, 2, 3)))
-refuse(const struct hook *h, const char *fmt, ...)
-{
-	char msg[768];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "usbroute: %s\n", msg);
-	syslog(LOG_ERR, "%s %s: %s", h->dom, h->op, msg);
-	return 1;
-}
+#include "ports.h"
+#include "worker.h"
 
 /* A domain's default profile, claimed under the state lock: where its
  * devices are and who holds what is read there. */
@@ -63,7 +33,18 @@ struct start {
 	const struct hook *h;
 	const struct ur_domain *d;
 	struct ur_claim claim;
+	int known;		/* reconnect: the table holds the domain */
+	int noctrl;		/* reconnect: ... not, and it holds no
+				 * controller to claim its ports on */
 };
+
+/* The identity hook_start found (metascan.c), as release finds it. */
+static const char *
+domain_id(const struct hook *h, const struct ur_domain *d)
+{
+	(void)d;
+	return h->id;
+}
 
 static int
 edit_claim(struct ur_table *t, struct ur_machine *m, void *arg,
@@ -72,13 +53,10 @@ edit_claim(struct ur_table *t, struct ur_machine *m, void *arg,
 	struct start *s = arg;
 	const struct ur_domain *d = s->d;
 
-	if (ur_claim_build(m, t, d, d->default_profile,
-	    d->uuid[0] ? d->uuid : s->h->dom, d->name[0] ? d->name : s->h->dom,
-	    &s->claim, err) < 0)
-		return -1;
-	return ur_claim_apply(t, m, &s->claim, err);
+	return ur_claim_profile(m, t, d, d->profile[d->default_profile].name,
+	    domain_id(s->h, d), d->name[0] ? d->name : s->h->dom, &s->claim,
+	    err);
 }
-
 /* The log says where each device of the claim was found, or that it
  * was not: the domain runs without it. */
 static void
@@ -103,16 +81,6 @@ log_devices(const struct hook *h, const struct ur_machine *m,
 	}
 }
 
-static int
-edit_release(struct ur_table *t, struct ur_machine *m, void *arg,
-    struct ur_err *err)
-{
-	(void)m;
-	(void)err;
-	ur_table_release(t, arg);
-	return 0;
-}
-
 /* 1 if the domain has a default profile to claim, 0 if there is nothing
  * to claim, -1 after refusing. */
 static int
@@ -120,11 +88,16 @@ claimable(struct hook *h, const struct ur_domain *d, int *rc)
 {
 	if (d->default_profile < 0)
 		return 0;
+	/* Never a cut name, never a <uuid> another path would read
+	 * otherwise. */
+	if (h->id_rc < 0) {
+		*rc = hook_refuse(h, "cannot start %s: %s", h->dom,
+		    h->id_err.msg);
+		return -1;
+	}
 	if (ur_meta_ctrls(d) == 0) {
-		*rc = refuse(h, "cannot start %s: it holds no PCH USB "
-		    "controller; pass 00:1a.0 or 00:1d.0 (or 00:14.0) with "
-		    "<hostdev>, or name them in controllers= of its usbroute "
-		    "metadata", h->dom);
+		*rc = hook_refuse(h, "cannot start %s: it " UR_NO_CTRL,
+		    h->dom);
 		return -1;
 	}
 	return 1;
@@ -136,7 +109,7 @@ parse(struct hook *h, struct ur_domain *d, const char *verb)
 	struct ur_err err;
 
 	if (ur_meta_parse(h->xml, h->len, d, &err) < 0)
-		return refuse(h, "cannot %s %s: %s", verb, h->dom, err.msg);
+		return hook_refuse(h, "cannot %s %s: %s", verb, h->dom, err.msg);
 	return 0;
 }
 
@@ -148,7 +121,6 @@ prepare(struct hook *h)
 	struct ur_machine m;
 	struct ur_err err;
 	char ports[128];
-	uint32_t before;
 	int rc = 0;
 
 	if (parse(h, &d, "start") != 0)
@@ -156,65 +128,44 @@ prepare(struct hook *h)
 	if (!d.has_meta || claimable(h, &d, &rc) <= 0)
 		return rc;
 	if (ur_machine_open(&m, &h->conf, &err) < 0)
-		return refuse(h, "cannot start %s: %s", h->dom, err.msg);
+		return hook_refuse(h, "cannot start %s: %s", h->dom, err.msg);
 	memset(&s, 0, sizeof(s));
 	s.h = h;
 	s.d = &d;
-	before = m.regs.xusb2pr;
 	if (ur_commit(&m, edit_claim, &s, NULL, &err) < 0) {
 		ur_machine_close(&m);
-		return refuse(h, "cannot start %s: %s", h->dom, err.msg);
+		return hook_refuse(h, "cannot start %s: %s", h->dom, err.msg);
 	}
 	log_devices(h, &m, &s.claim);
 	ur_ports_format(s.claim.owner.ports, m.cs, ports, sizeof(ports));
 	syslog(LOG_INFO, "%s: claimed %s (profile %s): XUSB2PR 0x%08x -> "
-	    "0x%08x", h->dom, ports, s.claim.owner.profile, before,
-	    m.regs.xusb2pr);
+	    "0x%08x", h->dom, ports, s.claim.owner.profile,
+	    m.before.xusb2pr, m.regs.xusb2pr);
 	ur_machine_close(&m);
 	return 0;
 }
 
+/* Under one lock: a domain the table holds gets its claim re-applied as
+ * it is (a guest may have switched profiles); one missing from it claims
+ * its default profile again; any other has nothing to do (returns 1). */
 static int
-release(struct hook *h)
+edit_reconnect(struct ur_table *t, struct ur_machine *m, void *arg,
+    struct ur_err *err)
 {
-	struct ur_machine m;
-	struct ur_table t;
-	struct ur_err err;
-	char uuid[64], ports[128];
-	const struct ur_owner *o;
-	uint32_t before;
+	struct start *s = arg;
 
-	/* No XML parser here: release must work even when the metadata
-	 * has since become unparsable. */
-	if (ur_meta_uuid(h->xml, h->len, uuid, sizeof(uuid)) < 0)
-		snprintf(uuid, sizeof(uuid), "%s", h->dom);
-	if (ur_machine_open(&m, &h->conf, &err) < 0)
-		return refuse(h, "cannot release the ports of %s: %s", h->dom,
-		    err.msg);
-	if (ur_machine_table(&m, &t, &err) < 0) {
-		ur_machine_close(&m);
-		return refuse(h, "cannot release the ports of %s: %s", h->dom,
-		    err.msg);
-	}
-	o = ur_table_find(&t, uuid);
-	if (o == NULL) {
-		/* libvirt releases domains whose prepare failed or never
-		 * claimed: nothing of ours to undo. */
-		ur_machine_close(&m);
+	if (s->h->id_rc < 0)
+		return ur_errf(err, "%s", s->h->id_err.msg);
+	s->known = ur_table_find(t, domain_id(s->h, s->d)) != NULL;
+	if (s->known)
 		return 0;
+	if (!s->d->has_meta || s->d->default_profile < 0)
+		return 1;
+	if (ur_meta_ctrls(s->d) == 0) {
+		s->noctrl = 1;	/* refused by claimable(), after the lock */
+		return ur_errf(err, "holds no controller");
 	}
-	ur_ports_format(o->ports, m.cs, ports, sizeof(ports));
-	before = m.regs.xusb2pr;
-	if (ur_commit(&m, edit_release, uuid, NULL, &err) < 0) {
-		ur_machine_close(&m);
-		return refuse(h, "cannot release the ports of %s: %s", h->dom,
-		    err.msg);
-	}
-	syslog(LOG_INFO, "%s: released %s: XUSB2PR 0x%08x -> 0x%08x%s%s",
-	    h->dom, ports, before, m.regs.xusb2pr,
-	    h->extra[0] ? "; libvirt says: " : "", h->extra);
-	ur_machine_close(&m);
-	return 0;
+	return edit_claim(t, m, arg, err);
 }
 
 static int
@@ -223,51 +174,37 @@ reconnect(struct hook *h)
 	struct start s;
 	struct ur_domain d;
 	struct ur_machine m;
-	struct ur_table t;
 	struct ur_err err;
-	uint32_t before;
-	int rc = 0, known;
+	int rc = 0;
 
 	if (parse(h, &d, "reconnect to") != 0)
 		return 1;
 	if (ur_machine_open(&m, &h->conf, &err) < 0)
-		return refuse(h, "cannot check the ports of %s: %s", h->dom,
-		    err.msg);
-	if (ur_machine_table(&m, &t, &err) < 0) {
-		ur_machine_close(&m);
-		return refuse(h, "cannot check the ports of %s: %s", h->dom,
-		    err.msg);
-	}
-	known = ur_table_find(&t, d.uuid[0] ? d.uuid : h->dom) != NULL;
-	before = m.regs.xusb2pr;
-	if (known) {
-		/* The table holds what the domain has now (a guest may have
-		 * switched profiles): re-apply it as it is. */
-		rc = ur_commit(&m, NULL, NULL, NULL, &err);
-	} else if (d.has_meta && claimable(h, &d, &rc) > 0) {
-		syslog(LOG_WARNING, "%s: running but missing from the "
-		    "ownership table; claiming profile %s again", h->dom,
-		    d.profile[d.default_profile].name);
-		/* A running guest's device may be on its side, where the
-		 * host cannot see it: not finding it is no reason to stop
-		 * the domain now. */
+		return hook_refuse(h, "cannot check the ports of %s: %s",
+		    h->dom, err.msg);
+	/* A running guest's device may be on its side, where the host
+	 * cannot see it: not finding it is no reason to stop the domain
+	 * now (only a claim of a domain missing from the table looks). */
+	if (d.has_meta && d.default_profile >= 0)
 		d.profile[d.default_profile].required = 0;
-		memset(&s, 0, sizeof(s));
-		s.h = h;
-		s.d = &d;
-		rc = ur_commit(&m, edit_claim, &s, NULL, &err);
-	} else {
-		ur_machine_close(&m);
-		return rc;
-	}
+	memset(&s, 0, sizeof(s));
+	s.h = h;
+	s.d = &d;
+	rc = ur_commit(&m, edit_reconnect, &s, NULL, &err);
 	if (rc < 0) {
 		ur_machine_close(&m);
-		return refuse(h, "cannot restore the ports of %s: %s", h->dom,
-		    err.msg);
+		if (s.noctrl && claimable(h, &d, &rc) < 0)
+			return rc;
+		return hook_refuse(h, "cannot restore the ports of %s: %s",
+		    h->dom, err.msg);
 	}
-	if (before != m.regs.xusb2pr)
+	if (rc == 0 && !s.known)
+		syslog(LOG_WARNING, "%s: running but missing from the "
+		    "ownership table; claimed profile %s again", h->dom,
+		    d.profile[d.default_profile].name);
+	if (rc == 0 && m.before.xusb2pr != m.regs.xusb2pr)
 		syslog(LOG_WARNING, "%s: routing had drifted; repaired "
-		    "XUSB2PR 0x%08x -> 0x%08x", h->dom, before,
+		    "XUSB2PR 0x%08x -> 0x%08x", h->dom, m.before.xusb2pr,
 		    m.regs.xusb2pr);
 	ur_machine_close(&m);
 	return 0;
@@ -282,7 +219,7 @@ migrate(struct hook *h)
 		return 1;
 	if (!d.has_meta || d.default_profile < 0)
 		return 0;
-	return refuse(h, "cannot migrate %s: it owns physical USB ports of "
+	return hook_refuse(h, "cannot migrate %s: it owns physical USB ports of "
 	    "its host (profile %s), which cannot follow it; shut it down, or "
 	    "remove its usbroute metadata first", h->dom,
 	    d.profile[d.default_profile].name);
@@ -291,46 +228,12 @@ migrate(struct hook *h)
 int
 main(int argc, char **argv)
 {
-	struct hook h;
-	struct ur_err err;
-	int i, rc;
+	/* release is usbroute-hook-release's (hookop.c) */
+	static const hook_fn fns[HOOK_NOPS] = {
+		[HOOK_PREPARE] = prepare,
+		[HOOK_RECONNECT] = reconnect,
+		[HOOK_MIGRATE] = migrate,
+	};
 
-	if (argc < 4) {
-		fprintf(stderr, "usage: %s DOMAIN OPERATION SUB-OPERATION "
-		    "[EXTRA...] < domain.xml\n", argv[0]);
-		return 2;
-	}
-	memset(&h, 0, sizeof(h));
-	h.dom = argv[1];
-	h.op = argv[2];
-	for (i = 4; i < argc; i++) {
-		size_t n = strlen(h.extra);
-
-		if (strcmp(argv[i], "-") != 0)
-			snprintf(h.extra + n, sizeof(h.extra) - n, "%s%s",
-			    n ? " " : "", argv[i]);
-	}
-	openlog("usbroute-hook", LOG_PID, LOG_DAEMON);
-	if (ur_conf_load(&h.conf, ur_conf_default_path(), 1, &err) < 0)
-		return refuse(&h, "%s", err.msg);
-	h.xml = ur_read_all(0, MAX_XML, &h.len);
-	if (h.xml == NULL)
-		return refuse(&h, "cannot read the domain XML of %s: %s",
-		    h.dom, strerror(errno));
-
-	if (strcmp(argv[2], "prepare") == 0 && strcmp(argv[3], "begin") == 0)
-		rc = prepare(&h);
-	else if (strcmp(argv[2], "release") == 0 && strcmp(argv[3], "end") == 0)
-		rc = release(&h);
-	else if (strcmp(argv[2], "reconnect") == 0 &&
-	    strcmp(argv[3], "begin") == 0)
-		rc = reconnect(&h);
-	else if (strcmp(argv[2], "migrate") == 0 &&
-	    strcmp(argv[3], "begin") == 0)
-		rc = migrate(&h);
-	else
-		rc = 0;
-	free(h.xml);
-	closelog();
-	return rc;
+	return hook_main(argc, argv, fns);
 }

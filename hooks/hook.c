@@ -2,9 +2,11 @@
  * usbroute-hook: installed as /etc/libvirt/hooks/qemu (or
  * qemu.d/usbroute).  libvirt runs it for every domain and every
  * operation, so this front does only what is cheap: it decides whether
- * the domain is one of ours by looking at the XML as text, and if it is,
- * execs usbroute-hook-run (libxml2, libpci) with the XML on a memfd as
- * its standard input.  exec, not fork: no child is ever left behind.
+ * the call is one of ours (hookop.c's table) and the domain too, by
+ * looking at the XML as text, and if it is, execs the operation's worker
+ * (usbroute-hook-run: libxml2, libpci; usbroute-hook-release: libpci)
+ * with the XML on a memfd as its standard input.  exec, not fork: no
+ * child is ever left behind.
  *
  * Links libc only: see 'make bench'.
  */
@@ -19,41 +21,54 @@
 
 #include "conf.h"
 #include "fileio.h"
+#include "hookop.h"
 #include "metascan.h"
+#include "state.h"
 
 #ifndef LIBEXECDIR
 #define LIBEXECDIR "/usr/local/libexec"
 #endif
-#define HOOK_RUN LIBEXECDIR "/usbroute/usbroute-hook-run"
+#define HOOK_DIR LIBEXECDIR "/usbroute"
 
-/* libvirt's domain XML is tens of KiB; this bounds a hostile stdin. */
-#define MAX_XML (16u << 20)
-
+/* Does the domain hold ports in the ownership table?  Its identity as
+ * the workers find it (metascan.c); read under the lock, through
+ * state.c (libc only). */
 static int
-wanted(const char *op, const char *sub)
+in_table(const struct ur_conf *conf, const char *xml, size_t len,
+    const char *name)
 {
-	return (strcmp(op, "prepare") == 0 && strcmp(sub, "begin") == 0) ||
-	    (strcmp(op, "release") == 0 && strcmp(sub, "end") == 0) ||
-	    (strcmp(op, "reconnect") == 0 && strcmp(sub, "begin") == 0) ||
-	    (strcmp(op, "migrate") == 0 && strcmp(sub, "begin") == 0);
+	struct ur_err err;
+	char uuid[64];
+	int rc;
+
+	if (ur_metascan_identity(xml, len, name, uuid, sizeof(uuid), &err) < 0)
+		return 0;
+	rc = ur_state_holds(conf->state_dir, uuid, conf->lock_timeout_ms,
+	    &err);
+	/* A table we cannot read is not this domain's business. */
+	return rc > 0;
 }
 
-/*
- * A domain without our element can still hold ports: its metadata may
- * have been removed with `virsh metadata --live` while it ran.  On
- * release and reconnect, look for its UUID in the ownership table.
- */
+/* The worker for op: hook-helper names usbroute-hook-run; the others
+ * are beside it. */
 static int
-in_table(const struct ur_conf *conf, const char *xml, size_t len)
+worker_path(const struct ur_conf *conf, const struct hook_op *op,
+    char *path, size_t size)
 {
-	char uuid[64], path[4096], owners[16384];
+	const char *helper = ur_conf_get(conf, "hook-helper");
+	const char *slash;
+	int n;
 
-	if (ur_meta_uuid(xml, len, uuid, sizeof(uuid)) < 0)
-		return 0;
-	if (ur_path(path, sizeof(path), "%s/owners", conf->state_dir) < 0 ||
-	    ur_read_attr(path, owners, sizeof(owners)) < 0)
-		return 0;
-	return strstr(owners, uuid) != NULL;
+	if (helper == NULL)
+		n = snprintf(path, size, "%s/%s", HOOK_DIR, op->worker);
+	else if (strcmp(op->worker, HOOK_RUN_NAME) == 0)
+		n = snprintf(path, size, "%s", helper);
+	else if ((slash = strrchr(helper, '/')) == NULL)
+		n = snprintf(path, size, "%s", op->worker);
+	else
+		n = snprintf(path, size, "%.*s/%s", (int)(slash - helper),
+		    helper, op->worker);
+	return n < 0 || (size_t)n >= size ? -1 : 0;
 }
 
 static int
@@ -95,9 +110,10 @@ run(char **argv, const char *xml, size_t len, const char *helper)
 int
 main(int argc, char **argv)
 {
+	const struct hook_op *op;
 	struct ur_conf conf;
 	struct ur_err err;
-	const char *helper;
+	char helper[4096];
 	char *xml;
 	size_t len;
 	int ours, rc;
@@ -114,17 +130,16 @@ main(int argc, char **argv)
 	}
 	/* Every other operation exits at once, without reading stdin
 	 * (libvirt ignores the EPIPE). */
-	if (!wanted(argv[2], argv[3]))
+	if ((op = hook_op_find(argv[2], argv[3])) == NULL)
 		return 0;
-	xml = ur_read_all(0, MAX_XML, &len);
+	xml = ur_read_all(0, HOOK_MAX_XML, &len);
 	if (xml == NULL) {
 		fprintf(stderr, "usbroute: cannot read the domain XML of %s: "
 		    "%s\n", argv[1], strerror(errno));
 		return 1;
 	}
-	ours = ur_meta_mentions(xml, len);
-	if (!ours && strcmp(argv[2], "release") != 0 &&
-	    strcmp(argv[2], "reconnect") != 0) {
+	ours = ur_metascan_mentions(xml, len);
+	if (!ours && !op->by_table) {
 		free(xml);
 		return 0;
 	}
@@ -133,12 +148,18 @@ main(int argc, char **argv)
 		free(xml);
 		return 1;
 	}
-	if (!ours && !in_table(&conf, xml, len)) {
+	/* A domain without our element can still hold ports: its metadata
+	 * may have been removed with `virsh metadata --live` while it ran. */
+	if (!ours && !in_table(&conf, xml, len, argv[1])) {
 		free(xml);
 		return 0;
 	}
-	helper = ur_conf_get(&conf, "hook-helper");
-	rc = run(argv, xml, len, helper != NULL ? helper : HOOK_RUN);
+	if (worker_path(&conf, op, helper, sizeof(helper)) < 0) {
+		fprintf(stderr, "usbroute: hook-helper path too long\n");
+		free(xml);
+		return 1;
+	}
+	rc = run(argv, xml, len, helper);
 	free(xml);
 	return rc;
 }

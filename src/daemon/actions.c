@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "claim.h"
-#include "portset.h"
+#include "ports.h"
 #include "report.h"
 #include "usbrouted.h"
 
@@ -24,47 +24,16 @@ struct change {
 	uint16_t ports;		/* result: the domain's ports */
 };
 
-static const struct ur_profile *
-find_profile(const struct domain *d, const char *name)
-{
-	int i;
-
-	for (i = 0; i < d->meta.nprofiles; i++)
-		if (strcmp(d->meta.profile[i].name, name) == 0)
-			return &d->meta.profile[i];
-	return NULL;
-}
-
-static void
-profile_names(const struct domain *d, char *buf, size_t len)
-{
-	size_t n = 0;
-	int i;
-
-	buf[0] = '\0';
-	for (i = 0; i < d->meta.nprofiles && n < len; i++)
-		n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? ", " : "",
-		    d->meta.profile[i].name);
-}
-
 /* The domain claims a profile's ports, with the guest. */
 static int
 claim_profile(struct ur_table *t, struct ur_machine *m, struct change *c,
     const char *name, struct ur_err *err)
 {
-	const struct ur_profile *p = find_profile(c->d, name);
 	struct ur_claim claim;
-	char names[256];
 
-	if (p == NULL) {
-		profile_names(c->d, names, sizeof(names));
-		return ur_errf(err, "%s has no profile '%s' (it has: %s)",
-		    c->d->name, name, names[0] ? names : "none");
-	}
 	/* Its devices where they are plugged in now, as at start. */
-	if (ur_claim_build(m, t, &c->d->meta, (int)(p - c->d->meta.profile),
-	    c->d->uuid, c->d->name, &claim, err) < 0 ||
-	    ur_claim_apply(t, m, &claim, err) < 0)
+	if (ur_claim_profile(m, t, &c->d->meta, name, c->d->uuid, c->d->name,
+	    &claim, err) < 0)
 		return -1;
 	c->lent = 0;
 	c->ports = claim.owner.ports;
@@ -113,20 +82,20 @@ do_switch(struct domain *d, enum what what, const char *profile,
 	struct ur_err err;
 	char ports[128];
 
-	if (!D.machine_open) {
+	if (!ud.machine_open) {
 		snprintf(reply, len, "error: no routable chipset (see the "
 		    "daemon's log)");
 		return;
 	}
-	if (ur_commit(&D.machine, edit, &c, NULL, &err) < 0) {
+	if (ur_commit(&ud.machine, edit, &c, NULL, &err) < 0) {
 		snprintf(reply, len, "error: %s", err.msg);
 		return;
 	}
-	ur_ports_format(c.ports, D.machine.cs, ports, sizeof(ports));
+	ur_ports_format(c.ports, ud.machine.cs, ports, sizeof(ports));
 	snprintf(reply, len, "ok %s %s %s XUSB2PR=0x%08x", d->name,
-	    c.lent ? "host" : "guest", ports, D.machine.regs.xusb2pr);
-	dlog(LOG_INFO, "%s: ports %s to the %s: XUSB2PR 0x%08x", d->name,
-	    ports, c.lent ? "host" : "guest", D.machine.regs.xusb2pr);
+	    c.lent ? "host" : "guest", ports, ud.machine.regs.xusb2pr);
+	ud_log(LOG_INFO, "%s: ports %s to the %s: XUSB2PR 0x%08x", d->name,
+	    ports, c.lent ? "host" : "guest", ud.machine.regs.xusb2pr);
 }
 
 /* "win10 profile=desk ports=ehci2.1-6 side=guest" for each domain, or
@@ -142,25 +111,25 @@ status_text(const struct domain *only, char *reply, size_t len)
 	size_t n;
 	int i;
 
-	if (!D.machine_open || ur_machine_table(&D.machine, &t, &err) < 0) {
-		snprintf(reply, len, "error: %s", D.machine_open ? err.msg :
+	if (!ud.machine_open || ur_machine_table(&ud.machine, &t, &err) < 0) {
+		snprintf(reply, len, "error: %s", ud.machine_open ? err.msg :
 		    "no routable chipset (see the daemon's log)");
 		return;
 	}
 	n = (size_t)snprintf(reply, len, "ok");
 	for (i = 0; i < MAX_DOMAINS && n < len; i++) {
-		if (!D.dom[i].used || (only != NULL && &D.dom[i] != only))
+		if (!ud.dom[i].used || (only != NULL && &ud.dom[i] != only))
 			continue;
-		o = ur_table_find(&t, D.dom[i].uuid);
+		o = ur_table_find(&t, ud.dom[i].uuid);
 		if (o != NULL)
-			ur_ports_format(o->ports, D.machine.cs, ports,
+			ur_ports_format(o->ports, ud.machine.cs, ports,
 			    sizeof(ports));
 		n += (size_t)snprintf(reply + n, len - n, "%s %s profile=%s "
-		    "ports=%s side=%s%s", sep, D.dom[i].name,
+		    "ports=%s side=%s%s", sep, ud.dom[i].name,
 		    o ? o->profile : "-", o ? ports : "none",
 		    o == NULL || o->ports == 0 ? "host" :
 		    o->lent == o->ports ? "host" : "guest",
-		    D.dom[i].chan.fd >= 0 ? " channel=connected" : "");
+		    ud.dom[i].chan.fd >= 0 ? " channel=connected" : "");
 		sep = ";";
 	}
 }
@@ -177,9 +146,9 @@ status_json(char *reply, size_t len)
 	FILE *f;
 	int i, first = 1;
 
-	if (!D.machine_open || ur_machine_table(&D.machine, &t, &err) < 0 ||
-	    ur_xhci_read(D.machine.xhci, &D.machine.regs, &err) < 0) {
-		snprintf(reply, len, "error: %s", D.machine_open ? err.msg :
+	if (!ud.machine_open || ur_machine_table(&ud.machine, &t, &err) < 0 ||
+	    ur_machine_refresh(&ud.machine, &err) < 0) {
+		snprintf(reply, len, "error: %s", ud.machine_open ? err.msg :
 		    "no routable chipset (see the daemon's log)");
 		return;
 	}
@@ -190,18 +159,18 @@ status_json(char *reply, size_t len)
 	}
 	fprintf(f, "{\"domains\": [");
 	for (i = 0; i < MAX_DOMAINS; i++) {
-		if (!D.dom[i].used)
+		if (!ud.dom[i].used)
 			continue;
 		fprintf(f, "%s{\"name\": ", first ? "" : ", ");
-		ur_json_string(f, D.dom[i].name);
+		ur_report_json_string(f, ud.dom[i].name);
 		fprintf(f, ", \"uuid\": ");
-		ur_json_string(f, D.dom[i].uuid);
+		ur_report_json_string(f, ud.dom[i].uuid);
 		fprintf(f, ", \"channel\": %s}",
-		    D.dom[i].chan.fd >= 0 ? "true" : "false");
+		    ud.dom[i].chan.fd >= 0 ? "true" : "false");
 		first = 0;
 	}
 	fprintf(f, "], \"status\": ");
-	ur_report_json(f, &D.machine, &t);
+	ur_report_json(f, &ud.machine, &t);
 	fprintf(f, "}");
 	if (fclose(f) != 0 || text == NULL) {
 		free(text);
@@ -318,28 +287,28 @@ drift_check(void)
 	struct ur_table t;
 	struct ur_err err;
 	uint16_t drift;
-	struct ur_regs before;
 	char ports[128];
 
-	if (!D.machine_open)
+	if (!ud.machine_open)
 		return;
-	if (ur_machine_table(&D.machine, &t, &err) < 0 ||
-	    ur_xhci_read(D.machine.xhci, &D.machine.regs, &err) < 0) {
-		dlog(LOG_WARNING, "drift check: %s", err.msg);
+	if (ur_machine_table(&ud.machine, &t, &err) < 0 ||
+	    ur_machine_refresh(&ud.machine, &err) < 0) {
+		ud_log(LOG_WARNING, "drift check: %s", err.msg);
 		return;
 	}
-	drift = ur_machine_drift(&D.machine, &t);
+	drift = ur_machine_drift(&ud.machine, &t);
 	if (drift == 0)
 		return;
-	before = D.machine.regs;
-	ur_ports_format(drift, D.machine.cs, ports, sizeof(ports));
-	if (ur_commit(&D.machine, NULL, NULL, NULL, &err) < 0) {
-		dlog(LOG_ERR, "routing of %s drifted and cannot be repaired: %s",
+	ur_ports_format(drift, ud.machine.cs, ports, sizeof(ports));
+	if (ur_commit(&ud.machine, NULL, NULL, NULL, &err) < 0) {
+		ud_log(LOG_ERR, "routing of %s drifted and cannot be "
+		    "repaired: %s",
 		    ports, err.msg);
 		return;
 	}
-	dlog(LOG_WARNING, "routing of %s drifted (Linux re-routes on xHCI "
+	ud_log(LOG_WARNING, "routing of %s drifted (Linux re-routes on xHCI "
 	    "resume); repaired XUSB2PR 0x%08x -> 0x%08x, USB3_PSSEN 0x%08x -> "
-	    "0x%08x", ports, before.xusb2pr, D.machine.regs.xusb2pr,
-	    before.pssen, D.machine.regs.pssen);
+	    "0x%08x", ports, ud.machine.before.xusb2pr,
+	    ud.machine.regs.xusb2pr, ud.machine.before.pssen,
+	    ud.machine.regs.pssen);
 }

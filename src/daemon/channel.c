@@ -34,8 +34,7 @@ close_fd(struct channel *c)
 	if (c->fd >= 0)
 		close(c->fd);
 	c->fd = -1;
-	c->len = 0;
-	c->discarding = 0;
+	linebuf_reset(&c->line);
 }
 
 /* Finds the socket in the live XML and connects; 0 on success, -1 to
@@ -52,13 +51,13 @@ try_attach(struct domain *d)
 		if (ur_meta_channel(xml, strlen(xml), d->meta.toggle_device,
 		    d->chan.path, sizeof(d->chan.path), &err) < 0) {
 			free(xml);
-			dlog(LOG_ERR, "%s: %s; the guest cannot switch its "
+			ud_log(LOG_ERR, "%s: %s; the guest cannot switch its "
 			    "ports", d->name, err.msg);
 			return -2;
 		}
 		free(xml);
 	}
-	d->chan.fd = ur_unix_connect(d->chan.path, SOCK_NONBLOCK);
+	d->chan.fd = ur_sock_connect(d->chan.path, SOCK_NONBLOCK);
 	if (d->chan.fd < 0)
 		return -1;
 	d->chan.watch = virEventAddHandle(d->chan.fd,
@@ -67,9 +66,9 @@ try_attach(struct domain *d)
 		close_fd(&d->chan);
 		return -2;
 	}
-	d->chan.tokens = D.guest_rate;
-	d->chan.last = now();
-	dlog(LOG_INFO, "%s: listening to the guest on %s (%s)", d->name,
+	d->chan.tokens = ud.guest_rate;
+	d->chan.last = ud_now();
+	ud_log(LOG_INFO, "%s: listening to the guest on %s (%s)", d->name,
 	    d->meta.toggle_device, d->chan.path);
 	return 0;
 }
@@ -85,7 +84,7 @@ retry(int timer, void *opaque)
 	if (rc == -1 && ++d->retries < CONNECT_TRIES)
 		return;
 	if (rc == -1)
-		dlog(LOG_ERR, "%s: cannot connect to %s: %s; the guest cannot "
+		ud_log(LOG_ERR, "%s: cannot connect to %s: %s; the guest cannot "
 		    "switch its ports", d->name, d->chan.path[0] ?
 		    d->chan.path : d->meta.toggle_device, strerror(errno));
 	virEventRemoveTimeout(d->retry_timer);
@@ -116,11 +115,11 @@ static int
 rate_ok(struct domain *d)
 {
 	struct channel *c = &d->chan;
-	double t = now();
+	double t = ud_now();
 
-	c->tokens += (t - c->last) * D.guest_rate;
-	if (c->tokens > D.guest_rate)
-		c->tokens = D.guest_rate;
+	c->tokens += (t - c->last) * ud.guest_rate;
+	if (c->tokens > ud.guest_rate)
+		c->tokens = ud.guest_rate;
 	c->last = t;
 	if (c->tokens >= 1.0) {
 		c->tokens -= 1.0;
@@ -129,9 +128,9 @@ rate_ok(struct domain *d)
 	/* A flood must not flood the log either: one line a second. */
 	c->limited++;
 	if (t - c->limited_logged >= 1.0) {
-		dlog(LOG_WARNING, "%s: guest over the rate limit (%.0f "
+		ud_log(LOG_WARNING, "%s: guest over the rate limit (%.0f "
 		    "switches/s): %u request(s) refused", d->name,
-		    D.guest_rate, c->limited);
+		    ud.guest_rate, c->limited);
 		c->limited = 0;
 		c->limited_logged = t;
 	}
@@ -163,29 +162,37 @@ reply(struct domain *d, const char *text)
 	(void)send(d->chan.fd, line, (size_t)n, MSG_NOSIGNAL);
 }
 
-static void
-handle_line(struct domain *d, char *line, size_t n)
+/* A line from the guest (NULL: one over MAX_LINE bytes, dropped). */
+static int
+handle_line(void *arg, char *line, size_t n)
 {
+	struct domain *d = arg;
 	char out[1024];
 
+	if (line == NULL) {
+		ud_log(LOG_WARNING, "%s: guest sent a line over %d bytes; "
+		    "dropped", d->name, MAX_LINE);
+		return 0;
+	}
 	if (n > 0 && line[n - 1] == '\r')
 		line[--n] = '\0';
 	if (n == 0)
-		return;
+		return 0;
 	if (!printable(line, n)) {
-		dlog(LOG_WARNING, "%s: guest sent a line with binary bytes; "
+		ud_log(LOG_WARNING, "%s: guest sent a line with binary bytes; "
 		    "dropped", d->name);
-		return;
+		return 0;
 	}
 	if (strcmp(line, "status") != 0 && !rate_ok(d)) {
 		reply(d, "error: rate limit");
-		return;
+		return 0;
 	}
 	action_guest(d, line, out, sizeof(out));
 	if (strncmp(out, "error", 5) == 0)
-		dlog(LOG_NOTICE, "%s: guest asked '%s': %s", d->name, line,
+		ud_log(LOG_NOTICE, "%s: guest asked '%s': %s", d->name, line,
 		    out);
 	reply(d, out);
+	return d->chan.fd < 0;
 }
 
 static void
@@ -193,9 +200,8 @@ channel_read(int watch, int fd, int events, void *opaque)
 {
 	struct domain *d = opaque;
 	struct channel *c = &d->chan;
-	char buf[512], *nl;
+	char buf[512];
 	ssize_t r;
-	size_t i, start;
 
 	(void)watch;
 	(void)events;
@@ -213,37 +219,5 @@ channel_read(int watch, int fd, int events, void *opaque)
 		}
 		return;
 	}
-	for (start = 0, i = 0; i < (size_t)r; i++) {
-		if (buf[i] != '\n')
-			continue;
-		nl = buf + i;
-		if (c->discarding) {
-			c->discarding = 0;
-		} else if (c->len + (size_t)(nl - (buf + start)) > MAX_LINE) {
-			dlog(LOG_WARNING, "%s: guest sent a line over %d bytes; "
-			    "dropped", d->name, MAX_LINE);
-		} else {
-			memcpy(c->buf + c->len, buf + start,
-			    (size_t)(nl - (buf + start)));
-			c->len += (size_t)(nl - (buf + start));
-			c->buf[c->len] = '\0';
-			handle_line(d, c->buf, c->len);
-			if (c->fd < 0)
-				return;
-		}
-		c->len = 0;
-		start = i + 1;
-	}
-	/* keep the unfinished rest, unless it is already too long */
-	if (start < (size_t)r && !c->discarding) {
-		if (c->len + ((size_t)r - start) > MAX_LINE) {
-			dlog(LOG_WARNING, "%s: guest sent a line over %d bytes; "
-			    "dropped", d->name, MAX_LINE);
-			c->discarding = 1;
-			c->len = 0;
-		} else {
-			memcpy(c->buf + c->len, buf + start, (size_t)r - start);
-			c->len += (size_t)r - start;
-		}
-	}
+	(void)linebuf_feed(&c->line, buf, (size_t)r, handle_line, d);
 }

@@ -22,7 +22,7 @@
 
 #define FOLLOW_GAP_S 1.0
 
-/* Per served domain (by slot in D.dom), what following it remembers. */
+/* Per served domain (by slot in ud.dom), what following it remembers. */
 struct follow_state {
 	char uuid[40];		/* whose state this is; reset when it differs */
 	double last_move;	/* when its claim last moved (monotonic s) */
@@ -49,7 +49,7 @@ names_devices(const struct domain *d)
 static struct follow_state *
 state_of(const struct domain *d)
 {
-	struct follow_state *s = &fs[d - D.dom];
+	struct follow_state *s = &fs[d - ud.dom];
 
 	if (strcmp(s->uuid, d->uuid) != 0) {
 		memset(s, 0, sizeof(*s));
@@ -83,7 +83,7 @@ port(int bit, char *buf, size_t len)
 	if (bit < 0)
 		snprintf(buf, len, "nowhere");
 	else
-		ur_port_name(D.machine.cs, bit, buf, len);
+		ur_port_name(ud.machine.cs, bit, buf, len);
 }
 
 /* The notes of one step, each once. */
@@ -102,24 +102,24 @@ log_notes(const struct domain *d, struct follow_state *s,
 		port(f->from, from, sizeof(from));
 		port(f->to, to, sizeof(to));
 		if (f->what == UR_FOLLOW_MOVED && f->from < 0) {
-			dlog(LOG_INFO, "%s: device %s plugged into %s: "
+			ud_log(LOG_INFO, "%s: device %s plugged into %s: "
 			    "claimed; XUSB2PR 0x%08x -> 0x%08x", d->name,
-			    f->device, to, before, D.machine.regs.xusb2pr);
+			    f->device, to, before, ud.machine.regs.xusb2pr);
 			continue;
 		}
 		if (f->what == UR_FOLLOW_MOVED) {
-			dlog(LOG_INFO, "%s: device %s moved from %s to %s: the "
-			    "claim follows it; XUSB2PR 0x%08x -> 0x%08x",
+			ud_log(LOG_INFO, "%s: device %s moved from %s to %s: "
+			    "the claim follows it; XUSB2PR 0x%08x -> 0x%08x",
 			    d->name, f->device, from, to, before,
-			    D.machine.regs.xusb2pr);
+			    ud.machine.regs.xusb2pr);
 			continue;
 		}
 		if (used < sizeof(said))
 			used += (size_t)snprintf(said + used,
 			    sizeof(said) - used, "%s|", f->why);
 		if (strstr(s->said, f->why) == NULL)
-			dlog(LOG_WARNING, "%s: %s; left alone, the claim stays "
-			    "on %s", d->name, f->why, from);
+			ud_log(LOG_WARNING, "%s: %s; left alone, the claim "
+			    "stays on %s", d->name, f->why, from);
 	}
 	snprintf(s->said, sizeof(s->said), "%s", said);
 }
@@ -138,29 +138,29 @@ follow_one(struct domain *d, double t)
 	st.d = d;
 	/* A dry run on a copy first: most arrivals are not ours, and a
 	 * commit writes the table. */
-	if (ur_machine_table(&D.machine, &table, &err) < 0 ||
-	    (st.changed = ur_claim_follow(&table, &D.machine, &d->meta,
+	if (ur_machine_table(&ud.machine, &table, &err) < 0 ||
+	    (st.changed = ur_claim_follow(&table, &ud.machine, &d->meta,
 	    d->uuid, st.notes, &st.n, &err)) < 0) {
-		dlog(LOG_WARNING, "%s: following its devices: %s", d->name,
+		ud_log(LOG_WARNING, "%s: following its devices: %s", d->name,
 		    err.msg);
 		return 0;
 	}
 	if (st.changed && t - s->last_move < FOLLOW_GAP_S) {
 		if (!s->limited_logged++)
-			dlog(LOG_INFO, "%s: a device moved again within %.0f s;"
-			    " rate limited, looking again shortly", d->name,
-			    FOLLOW_GAP_S);
+			ud_log(LOG_INFO, "%s: a device moved again within "
+			    "%.0f s; rate limited, looking again shortly",
+			    d->name, FOLLOW_GAP_S);
 		return 1;	/* look again when the gap is over */
 	}
 	/* The hook and the command line write the register too. */
-	if (ur_xhci_read(D.machine.xhci, &D.machine.regs, &err) < 0)
-		dlog(LOG_WARNING, "%s: %s", d->name, err.msg);
-	before = D.machine.regs.xusb2pr;
+	if (ur_machine_refresh(&ud.machine, &err) < 0)
+		ud_log(LOG_WARNING, "%s: %s", d->name, err.msg);
+	before = ud.machine.regs.xusb2pr;
 	if (st.changed) {
 		memset(&st, 0, sizeof(st));
 		st.d = d;
-		if (ur_commit(&D.machine, edit_follow, &st, NULL, &err) < 0) {
-			dlog(LOG_ERR, "%s: cannot move its claim after its "
+		if (ur_commit(&ud.machine, edit_follow, &st, NULL, &err) < 0) {
+			ud_log(LOG_ERR, "%s: cannot move its claim after its "
 			    "device: %s", d->name, err.msg);
 			return 0;
 		}
@@ -176,14 +176,14 @@ follow_one(struct domain *d, double t)
 void
 follow_check(void)
 {
-	double t = now();
+	double t = ud_now();
 	int i, again = 0;
 
-	if (!D.machine_open)
+	if (!ud.machine_open)
 		return;
 	for (i = 0; i < MAX_DOMAINS; i++)
-		if (D.dom[i].used && names_devices(&D.dom[i]))
-			again |= follow_one(&D.dom[i], t);
+		if (ud.dom[i].used && names_devices(&ud.dom[i]))
+			again |= follow_one(&ud.dom[i], t);
 	if (retry_timer >= 0)
 		virEventUpdateTimeout(retry_timer,
 		    again ? (int)(FOLLOW_GAP_S * 1000) : -1);
@@ -209,7 +209,7 @@ watch_readable(int w, int fd, int events, void *opaque)
 	(void)events;
 	(void)opaque;
 	if (ur_usbwatch_drain(watch, on_usb, &arrived, &err) < 0)
-		dlog(LOG_WARNING, "watching USB devices: %s", err.msg);
+		ud_log(LOG_WARNING, "watching USB devices: %s", err.msg);
 	/* A departure moves nothing: the device may be on the guest's
 	 * side, where the host does not see it. */
 	if (arrived)
@@ -227,9 +227,9 @@ retry(int timer, void *opaque)
 int
 follow_start(struct ur_err *err)
 {
-	if (!D.machine_open)
+	if (!ud.machine_open)
 		return 0;
-	if (ur_usbwatch_open(&watch, D.conf.sysfs_root, D.machine.cs, 0,
+	if (ur_usbwatch_open(&watch, ud.conf.sysfs_root, ud.machine.cs, 0,
 	    err) < 0)
 		return -1;
 	watch_handle = virEventAddHandle(ur_usbwatch_fd(watch),

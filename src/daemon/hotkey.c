@@ -55,13 +55,13 @@ static int timer = -1;
 static void
 fire(const struct hkdev *h)
 {
-	const char *dom = ur_conf_get(&D.conf, "hotkey-domain");
+	const char *dom = ur_conf_get(&ud.conf, "hotkey-domain");
 	char line[MAX_LINE], reply[2048];
 
 	snprintf(line, sizeof(line), "toggle%s%s", dom != NULL ? " " : "",
 	    dom != NULL ? dom : "");
 	action_host(line, reply, sizeof(reply));
-	dlog(LOG_INFO, "hotkey on %s: %s", h->path, reply);
+	ud_log(LOG_INFO, "hotkey on %s: %s", h->path, reply);
 }
 
 static void
@@ -209,37 +209,38 @@ tick(int t, void *opaque)
 /* The configuration's chord and device paths, checked; nothing running
  * changes. */
 static int
-read_conf(struct ur_chord *c, const char **paths, int *n, struct ur_err *err)
+read_conf(const struct ur_conf *conf, struct ur_chord *c, const char **paths,
+    int *n, struct ur_err *err)
 {
-	const char *text = ur_conf_get(&D.conf, "hotkey");
+	const char *text = ur_conf_get(conf, "hotkey");
 	const char *path;
 
 	if (ur_chord_parse(text != NULL ? text : DEFAULT_CHORD, c, err) < 0)
-		return ur_err_prefix(err, "%s", D.conf.path);
-	for (*n = 0; (path = ur_conf_get_nth(&D.conf, "hotkey-device",
+		return ur_err_prefix(err, "%s", conf->path);
+	for (*n = 0; (path = ur_conf_get_nth(conf, "hotkey-device",
 	    *n)) != NULL; (*n)++) {
 		if (*n == HOTKEY_MAX_DEVICES)
 			return ur_errf(err, "%s: more than %d hotkey-device "
-			    "lines", D.conf.path, HOTKEY_MAX_DEVICES);
+			    "lines", conf->path, HOTKEY_MAX_DEVICES);
 		if (path[0] != '/' || strlen(path) >= sizeof(dev[0].path))
 			return ur_errf(err, "%s: hotkey-device '%.64s' must be "
 			    "an absolute path, like /dev/input/by-id/"
-			    "...-event-kbd", D.conf.path, path);
+			    "...-event-kbd", conf->path, path);
 		paths[*n] = path;
 	}
 	return 0;
 }
 
 int
-hotkey_check(struct ur_err *err)
+hotkey_check(const struct ur_conf *conf, struct ur_err *err)
 {
 	const char *paths[HOTKEY_MAX_DEVICES + 1];
 	struct ur_chord c;
 	int n;
 
-	if (ur_conf_get(&D.conf, "hotkey-device") == NULL)
+	if (ur_conf_get(conf, "hotkey-device") == NULL)
 		return 0;
-	return read_conf(&c, paths, &n, err);
+	return read_conf(conf, &c, paths, &n, err);
 }
 
 int
@@ -251,11 +252,11 @@ hotkey_start(struct ur_err *err)
 	int i, n;
 
 	/* A configuration that is wrong keeps the hotkey as it was. */
-	if (ur_conf_get(&D.conf, "hotkey-device") != NULL &&
-	    read_conf(&c, paths, &n, err) < 0)
+	if (ur_conf_get(&ud.conf, "hotkey-device") != NULL &&
+	    read_conf(&ud.conf, &c, paths, &n, err) < 0)
 		return -1;
 	hotkey_stop();
-	if (ur_conf_get(&D.conf, "hotkey-device") == NULL)
+	if (ur_conf_get(&ud.conf, "hotkey-device") == NULL)
 		return 0;
 	chord = c;
 	for (ndev = 0; ndev < n; ndev++) {
@@ -269,15 +270,15 @@ hotkey_start(struct ur_err *err)
 		return ur_errf(err, "cannot start the hotkey's timer");
 	for (i = 0; i < ndev; i++)
 		if (hk_open(&dev[i]) < 0 && !dev[i].said_missing++)
-			dlog(LOG_INFO, "hotkey device %s is not there (%s); "
+			ud_log(LOG_INFO, "hotkey device %s is not there (%s); "
 			    "it is opened when it appears", dev[i].path,
 			    strerror(errno));
 		else if (dev[i].regular)
 			(void)drain(&dev[i]);
 	ur_chord_format(&chord, show, sizeof(show));
-	dlog(LOG_INFO, "hotkey %s on %d device%s toggles %s", show, ndev,
-	    ndev == 1 ? "" : "s", ur_conf_get(&D.conf, "hotkey-domain") ?
-	    ur_conf_get(&D.conf, "hotkey-domain") : "the running domain");
+	ud_log(LOG_INFO, "hotkey %s on %d device%s toggles %s", show, ndev,
+	    ndev == 1 ? "" : "s", ur_conf_get(&ud.conf, "hotkey-domain") ?
+	    ur_conf_get(&ud.conf, "hotkey-domain") : "the running domain");
 	return 0;
 }
 

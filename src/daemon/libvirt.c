@@ -25,7 +25,7 @@ static int conn_lost;
 static const char *
 uri(void)
 {
-	const char *u = ur_conf_get(&D.conf, "libvirt-uri");
+	const char *u = ur_conf_get(&ud.conf, "libvirt-uri");
 
 	return u != NULL ? u : "qemu:///system";
 }
@@ -44,14 +44,14 @@ domain_lookup(const char *key, char *why, size_t len)
 	int i, n = 0;
 
 	for (i = 0; i < MAX_DOMAINS; i++) {
-		if (!D.dom[i].used)
+		if (!ud.dom[i].used)
 			continue;
 		if (key == NULL) {
-			found = &D.dom[i];
+			found = &ud.dom[i];
 			n++;
-		} else if (strcmp(D.dom[i].name, key) == 0 ||
-		    strcmp(D.dom[i].uuid, key) == 0) {
-			return &D.dom[i];
+		} else if (strcmp(ud.dom[i].name, key) == 0 ||
+		    strcmp(ud.dom[i].uuid, key) == 0) {
+			return &ud.dom[i];
 		}
 	}
 	if (key == NULL && n == 1)
@@ -72,8 +72,8 @@ find_uuid(const char *uuid)
 	int i;
 
 	for (i = 0; i < MAX_DOMAINS; i++)
-		if (D.dom[i].used && strcmp(D.dom[i].uuid, uuid) == 0)
-			return &D.dom[i];
+		if (ud.dom[i].used && strcmp(ud.dom[i].uuid, uuid) == 0)
+			return &ud.dom[i];
 	return NULL;
 }
 
@@ -90,7 +90,7 @@ domain_forget(struct domain *d)
 static void
 domain_drop(struct domain *d)
 {
-	dlog(LOG_INFO, "%s: stopped", d->name);
+	ud_log(LOG_INFO, "%s: stopped", d->name);
 	domain_forget(d);
 }
 
@@ -111,26 +111,27 @@ domain_add(virDomainPtr dom)
 		return;
 	xml = virDomainGetXMLDesc(dom, 0);
 	if (xml == NULL) {
-		dlog(LOG_WARNING, "%s: cannot read its XML: %s",
+		ud_log(LOG_WARNING, "%s: cannot read its XML: %s",
 		    virDomainGetName(dom), virGetLastErrorMessage());
 		return;
 	}
 	if (ur_meta_parse(xml, strlen(xml), &meta, &err) < 0) {
-		dlog(LOG_WARNING, "%s: %s", virDomainGetName(dom), err.msg);
+		ud_log(LOG_WARNING, "%s: %s", virDomainGetName(dom), err.msg);
 		free(xml);
 		return;
 	}
 	free(xml);
 	if (!meta.has_meta)
 		return;
-	for (i = 0; i < MAX_DOMAINS && D.dom[i].used; i++)
+	for (i = 0; i < MAX_DOMAINS && ud.dom[i].used; i++)
 		;
 	if (i == MAX_DOMAINS) {
-		dlog(LOG_ERR, "%s: more than %d domains with usbroute metadata "
-		    "run; not serving it", virDomainGetName(dom), MAX_DOMAINS);
+		ud_log(LOG_ERR, "%s: more than %d domains with usbroute "
+		    "metadata run; not serving it", virDomainGetName(dom),
+		    MAX_DOMAINS);
 		return;
 	}
-	d = &D.dom[i];
+	d = &ud.dom[i];
 	memset(d, 0, sizeof(*d));
 	d->used = 1;
 	d->chan.fd = -1;
@@ -139,7 +140,7 @@ domain_add(virDomainPtr dom)
 	snprintf(d->uuid, sizeof(d->uuid), "%s", uuid);
 	snprintf(d->name, sizeof(d->name), "%s", virDomainGetName(dom));
 	d->meta = meta;
-	dlog(LOG_INFO, "%s: running, %d profile(s)%s%s", d->name,
+	ud_log(LOG_INFO, "%s: running, %d profile(s)%s%s", d->name,
 	    meta.nprofiles, meta.toggle_device[0] ? ", guest toggle on " : "",
 	    meta.toggle_device);
 	if (meta.toggle_device[0] != '\0')
@@ -205,7 +206,7 @@ metadata_changed(virConnectPtr c, virDomainPtr dom, int type,
 	if (virDomainIsActive(dom) != 1)
 		return;
 	domain_add(dom);
-	dlog(LOG_INFO, "%s: usbroute metadata changed; read again",
+	ud_log(LOG_INFO, "%s: usbroute metadata changed; read again",
 	    virDomainGetName(dom));
 }
 
@@ -220,20 +221,20 @@ sync_domains(void)
 	n = virConnectListAllDomains(conn, &doms,
 	    VIR_CONNECT_LIST_DOMAINS_ACTIVE);
 	if (n < 0) {
-		dlog(LOG_WARNING, "cannot list domains: %s",
+		ud_log(LOG_WARNING, "cannot list domains: %s",
 		    virGetLastErrorMessage());
 		return;
 	}
 	/* Forget domains that stopped while we were not listening. */
 	for (i = 0; i < MAX_DOMAINS; i++) {
-		if (!D.dom[i].used)
+		if (!ud.dom[i].used)
 			continue;
 		alive = 0;
 		for (j = 0; j < n && !alive; j++)
 			alive = virDomainGetUUIDString(doms[j], uuid) == 0 &&
-			    strcmp(uuid, D.dom[i].uuid) == 0;
+			    strcmp(uuid, ud.dom[i].uuid) == 0;
 		if (!alive)
-			domain_drop(&D.dom[i]);
+			domain_drop(&ud.dom[i]);
 	}
 	for (j = 0; j < n; j++) {
 		domain_add(doms[j]);
@@ -247,7 +248,7 @@ closed(virConnectPtr c, int reason, void *opaque)
 {
 	(void)c;
 	(void)opaque;
-	dlog(LOG_WARNING, "lost the connection to libvirtd (reason %d); "
+	ud_log(LOG_WARNING, "lost the connection to libvirtd (reason %d); "
 	    "reconnecting", reason);
 	/* Not here: libvirt is inside its own callback. The timer closes
 	 * the old connection and opens a new one. */
@@ -268,7 +269,7 @@ try_connect(void)
 	    (metadata_cb = virConnectDomainEventRegisterAny(conn, NULL,
 	    VIR_DOMAIN_EVENT_ID_METADATA_CHANGE,
 	    VIR_DOMAIN_EVENT_CALLBACK(metadata_changed), NULL, NULL)) < 0) {
-		dlog(LOG_WARNING, "cannot follow domain events on %s: %s",
+		ud_log(LOG_WARNING, "cannot follow domain events on %s: %s",
 		    uri(), virGetLastErrorMessage());
 		virConnectClose(conn);
 		conn = NULL;
@@ -276,7 +277,7 @@ try_connect(void)
 	}
 	/* Notice a dead libvirtd even when no event comes. */
 	(void)virConnectSetKeepAlive(conn, 5, 3);
-	dlog(LOG_INFO, "connected to %s", uri());
+	ud_log(LOG_INFO, "connected to %s", uri());
 	sync_domains();
 	return 0;
 }
@@ -315,7 +316,7 @@ reconnect(int timer, void *opaque)
 		warned = 0;
 		virEventUpdateTimeout(reconnect_timer, -1);
 	} else if (!warned++) {
-		dlog(LOG_WARNING, "cannot connect to %s (%s); trying every "
+		ud_log(LOG_WARNING, "cannot connect to %s (%s); trying every "
 		    "second", uri(), virGetLastErrorMessage());
 	}
 }
@@ -327,9 +328,9 @@ lv_start(void)
 
 	virSetErrorFunc(NULL, quiet);
 	for (i = 0; i < MAX_DOMAINS; i++) {
-		D.dom[i].chan.fd = -1;
-		D.dom[i].chan.watch = -1;
-		D.dom[i].retry_timer = -1;
+		ud.dom[i].chan.fd = -1;
+		ud.dom[i].chan.watch = -1;
+		ud.dom[i].retry_timer = -1;
 	}
 	reconnect_timer = virEventAddTimeout(-1, reconnect, NULL, NULL);
 	if (reconnect_timer < 0)
@@ -346,8 +347,8 @@ lv_stop(void)
 	int i;
 
 	for (i = 0; i < MAX_DOMAINS; i++)
-		if (D.dom[i].used)
-			channel_detach(&D.dom[i]);
+		if (ud.dom[i].used)
+			channel_detach(&ud.dom[i]);
 	drop_connection();
 	if (reconnect_timer >= 0)
 		virEventRemoveTimeout(reconnect_timer);

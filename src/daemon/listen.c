@@ -48,9 +48,7 @@ struct client {
 	int watch;
 	enum pool pool;
 	double since;		/* when the pending request line began */
-	char buf[MAX_LINE + 1];
-	size_t len;
-	int discarding;		/* inside an overlong line */
+	struct linebuf line;
 };
 
 /* The sockets one configuration names, and its limits. */
@@ -86,7 +84,7 @@ client_close(struct client *c)
 		close(c->fd);
 	c->fd = -1;
 	c->watch = -1;
-	c->len = 0;
+	linebuf_reset(&c->line);
 }
 
 /* One send: a reply split in two waits for the peer's delayed ACK
@@ -117,67 +115,53 @@ client_reply(struct client *c, const char *text)
 	}
 }
 
-/* One complete line (its '\n' replaced by NUL; n bytes before it). */
-static void
-client_line(struct client *c, char *line, size_t n)
+/* One complete line (its '\n' replaced by NUL; n bytes before it), or
+ * NULL for one over MAX_LINE bytes. */
+static int
+client_line(void *arg, char *line, size_t n)
 {
+	struct client *c = arg;
 	char out[16384];
 
+	if (line == NULL) {
+		/* Said once; not a close: unread input would turn it into a
+		 * reset that loses the reply. */
+		client_reply(c, "error: request line too long");
+		c->since = ud_now();
+		return c->fd < 0;
+	}
+	c->since = ud_now();
 	if (n > 0 && line[n - 1] == '\r')
 		line[--n] = '\0';
-	if (c->discarding) {
-		c->discarding = 0;	/* the end of the long one */
-		return;
-	}
 	/* A NUL would end the string action_host sees: say so rather
 	 * than act on a part of the line. */
 	if (memchr(line, '\0', n) != NULL) {
 		client_reply(c, "error: request line has a NUL byte; "
 		    "requests are lines of text");
-		return;
+		return c->fd < 0;
 	}
 	action_host(line, out, sizeof(out));
 	client_reply(c, out);
+	return c->fd < 0;
 }
 
 static void
 client_read(int watch, int fd, int events, void *opaque)
 {
 	struct client *c = opaque;
-	char *nl;
-	size_t used;
+	char buf[MAX_LINE + 1];
 	ssize_t r;
 
 	(void)watch;
 	(void)events;
-	r = read(fd, c->buf + c->len, sizeof(c->buf) - 1 - c->len);
+	r = read(fd, buf, sizeof(buf));
 	if (r < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (r <= 0) {
 		client_close(c);
 		return;
 	}
-	c->len += (size_t)r;
-	/* memchr, not strchr: the bytes may hold NULs. */
-	while ((nl = memchr(c->buf, '\n', c->len)) != NULL) {
-		*nl = '\0';
-		used = (size_t)(nl + 1 - c->buf);
-		client_line(c, c->buf, used - 1);
-		if (c->fd < 0)
-			return;
-		c->len -= used;
-		memmove(c->buf, nl + 1, c->len);
-		c->since = now();
-	}
-	/* Too long for a request: say so once and skip to its end.  Not a
-	 * close: unread input would turn it into a reset that loses the
-	 * reply. */
-	if (c->len >= MAX_LINE) {
-		if (!c->discarding)
-			client_reply(c, "error: request line too long");
-		c->discarding = 1;
-		c->len = 0;
-	}
+	(void)linebuf_feed(&c->line, buf, (size_t)r, client_line, c);
 }
 
 /* Idle connections and lines that never end give their place back. */
@@ -185,7 +169,7 @@ static void
 sweep(int timer, void *opaque)
 {
 	char msg[128];
-	double t = now();
+	double t = ud_now();
 	int i;
 
 	(void)timer;
@@ -261,13 +245,18 @@ accept_one(int watch, int fd, int events, void *opaque)
 		    sizeof(one));
 	c->fd = cfd;
 	c->pool = p;
-	c->since = now();
-	c->len = 0;
-	c->discarding = 0;
+	c->since = ud_now();
+	linebuf_reset(&c->line);
 	c->watch = virEventAddHandle(cfd, VIR_EVENT_HANDLE_READABLE,
 	    client_read, c, NULL);
-	if (c->watch < 0)
+	if (c->watch < 0) {
 		client_close(c);
+		return;
+	}
+	/* A new connection's request is often there already (nc sends it
+	 * right after the handshake): read it now, not an event-loop turn
+	 * later.  Nothing there yet: EAGAIN, and the watch reads it. */
+	client_read(c->watch, cfd, VIR_EVENT_HANDLE_READABLE, c);
 }
 
 /* Only the socket file we bound is ever removed: never a file someone
@@ -303,7 +292,7 @@ claim_path(const char *path, struct ur_err *err)
 		return ur_errf(err, "control-socket %s exists and is not a "
 		    "socket; remove it or set control-socket to another "
 		    "path", path);
-	fd = ur_unix_connect(path, 0);
+	fd = ur_sock_connect(path, 0);
 	if (fd >= 0) {
 		close(fd);
 		return ur_errf(err, "another usbrouted is serving %s; stop it "
@@ -337,7 +326,7 @@ unix_open(struct listeners *l, struct ur_err *err)
 	struct stat st;
 	mode_t old;
 
-	if (ur_unix_addr(&sa, l->unix_path) < 0)
+	if (ur_sock_addr(&sa, l->unix_path) < 0)
 		return ur_errf(err, "control-socket %s: path too long",
 		    l->unix_path);
 	snprintf(dir, sizeof(dir), "%s", l->unix_path);
@@ -603,11 +592,11 @@ listen_abort(void)
 static void
 log_serving(void)
 {
-	dlog(LOG_INFO, "control socket %s (%s; up to %d clients, %d more "
+	ud_log(LOG_INFO, "control socket %s (%s; up to %d clients, %d more "
 	    "for root)", cur.unix_path, cur.grouped ? cur.group : "root only",
 	    cur.max[POOL_CONTROL], ROOT_RESERVE);
 	if (cur.tcp_fd >= 0)
-		dlog(cur.remote ? LOG_WARNING : LOG_INFO, "listening on tcp "
+		ud_log(cur.remote ? LOG_WARNING : LOG_INFO, "listening on tcp "
 		    "%s (up to %d clients)%s", cur.tcp_text, cur.max[POOL_TCP],
 		    cur.remote ? " (allow-remote-listen = yes): anyone who "
 		    "reaches it beyond this machine can move the host's ports"
@@ -638,7 +627,7 @@ listen_commit(void)
 	else
 		virEventUpdateTimeout(sweep_timer, period);
 	if (sweep_timer < 0)
-		dlog(LOG_ERR, "cannot start the idle timer: idle connections "
+		ud_log(LOG_ERR, "cannot start the idle timer: idle connections "
 		    "are not closed");
 	log_serving();
 }

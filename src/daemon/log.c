@@ -12,9 +12,9 @@
 #include "usbrouted.h"
 
 void
-dlog(int prio, const char *fmt, ...)
+ud_log(int prio, const char *fmt, ...)
 {
-	char msg[1024];
+	char raw[1024], msg[1280];
 	va_list ap;
 
 	static int journal = -1;
@@ -22,8 +22,10 @@ dlog(int prio, const char *fmt, ...)
 	if (journal < 0)
 		journal = getenv("JOURNAL_STREAM") != NULL;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
 	va_end(ap);
+	/* Names from guests, XML and clients: one line, no escapes. */
+	ur_err_esc(raw, msg, sizeof(msg));
 	if (journal) {
 		fprintf(stderr, "<%d>%s\n", prio, msg);
 		return;
@@ -33,7 +35,7 @@ dlog(int prio, const char *fmt, ...)
 }
 
 double
-now(void)
+ud_now(void)
 {
 	struct timespec ts;
 

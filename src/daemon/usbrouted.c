@@ -25,7 +25,7 @@
 
 #include "usbrouted.h"
 
-struct daemon D;
+struct daemon ud;
 
 static int sig_pipe[2] = { -1, -1 };
 
@@ -69,14 +69,14 @@ static struct staged {
 static int
 load(struct ur_err *err)
 {
-	if (ur_conf_load(&S.conf, D.config_path, 1, err) < 0)
+	if (ur_conf_load(&S.conf, ud.config_path, 1, err) < 0)
 		return -1;
-	if (D.sysfs_override != NULL)
+	if (ud.sysfs_override != NULL)
 		snprintf(S.conf.sysfs_root, sizeof(S.conf.sysfs_root), "%s",
-		    D.sysfs_override);
-	if (D.state_override != NULL)
+		    ud.sysfs_override);
+	if (ud.state_override != NULL)
 		snprintf(S.conf.state_dir, sizeof(S.conf.state_dir), "%s",
-		    D.state_override);
+		    ud.state_override);
 	if (conf_number(&S.conf, "guest-rate", 4, 1, 1000, &S.rate, err) < 0 ||
 	    conf_number(&S.conf, "drift-check-ms", 1000, 0, 3600000, &S.drift,
 	    err) < 0)
@@ -88,14 +88,16 @@ load(struct ur_err *err)
 static void
 adopt(void)
 {
-	if (D.machine_open)
-		ur_machine_close(&D.machine);
-	D.conf = S.conf;
-	D.machine = S.machine;
-	D.machine.conf = &D.conf;	/* it pointed at S.conf */
-	D.machine_open = 1;
-	D.guest_rate = (double)S.rate;
-	D.drift_ms = (int)S.drift;
+	if (ud.machine_open)
+		ur_machine_close(&ud.machine);
+	ud.conf = S.conf;
+	ud.machine = S.machine;
+	ud.machine.conf = &ud.conf;	/* it pointed at S.conf */
+	/* Every toggle takes the state lock: open its file once. */
+	ud.machine.keep_lock = 1;
+	ud.machine_open = 1;
+	ud.guest_rate = (double)S.rate;
+	ud.drift_ms = (int)S.drift;
 }
 
 static void
@@ -133,7 +135,7 @@ resume_timer(int timer, void *opaque)
 	(void)timer;
 	(void)opaque;
 	if (before >= 0 && s - before > 0.5) {
-		dlog(LOG_INFO, "the system resumed after %.0f s asleep; "
+		ud_log(LOG_INFO, "the system resumed after %.0f s asleep; "
 		    "checking the routing", s - before);
 		drift_check();
 	}
@@ -148,28 +150,29 @@ reload(void)
 	struct ur_err err;
 
 	if (load(&err) < 0) {
-		dlog(LOG_ERR, "SIGHUP: %s; keeping the old configuration",
+		ud_log(LOG_ERR, "SIGHUP: %s; keeping the old configuration",
 		    err.msg);
 		return;
 	}
-	if (listen_prepare(&S.conf, &err) < 0) {
+	if (hotkey_check(&S.conf, &err) < 0 ||
+	    listen_prepare(&S.conf, &err) < 0) {
 		ur_machine_close(&S.machine);
-		dlog(LOG_ERR, "SIGHUP: %s; keeping the old configuration",
+		ud_log(LOG_ERR, "SIGHUP: %s; keeping the old configuration",
 		    err.msg);
 		return;
 	}
 	adopt();
 	listen_commit();
-	/* Device following and the hotkey read D.conf: started again on
+	/* Device following and the hotkey read ud.conf: started again on
 	 * the configuration just adopted. */
 	follow_stop();
 	if (follow_start(&err) < 0)
-		dlog(LOG_ERR, "SIGHUP: %s", err.msg);
+		ud_log(LOG_ERR, "SIGHUP: %s", err.msg);
 	if (hotkey_start(&err) < 0)
-		dlog(LOG_ERR, "SIGHUP: %s; the hotkey stays as it was",
-		    err.msg);
-	virEventUpdateTimeout(D.drift_timer, D.drift_ms > 0 ? D.drift_ms : -1);
-	dlog(LOG_INFO, "configuration reloaded from %s", D.config_path);
+		ud_log(LOG_ERR, "SIGHUP: %s; the hotkey is off", err.msg);
+	virEventUpdateTimeout(ud.drift_timer,
+	    ud.drift_ms > 0 ? ud.drift_ms : -1);
+	ud_log(LOG_INFO, "configuration reloaded from %s", ud.config_path);
 }
 
 static void
@@ -184,7 +187,7 @@ signal_read(int watch, int fd, int events, void *opaque)
 		if (c == SIGHUP)
 			reload();
 		else
-			D.quit = 1;
+			ud.quit = 1;
 	}
 }
 
@@ -231,7 +234,7 @@ options(int argc, char **argv)
 	const char **slot;
 	int i;
 
-	D.config_path = ur_conf_default_path();
+	ud.config_path = ur_conf_default_path();
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			usage(stdout);
@@ -242,11 +245,11 @@ options(int argc, char **argv)
 			exit(0);
 		}
 		if (strcmp(argv[i], "--config") == 0)
-			slot = &D.config_path;
+			slot = &ud.config_path;
 		else if (strcmp(argv[i], "--sysfs-root") == 0)
-			slot = &D.sysfs_override;
+			slot = &ud.sysfs_override;
 		else if (strcmp(argv[i], "--state-dir") == 0)
-			slot = &D.state_override;
+			slot = &ud.state_override;
 		else {
 			fprintf(stderr, "usbrouted: unknown argument '%s'\n",
 			    argv[i]);
@@ -297,7 +300,7 @@ main(int argc, char **argv)
 		    "loop\n");
 		return 1;
 	}
-	if (load(&err) < 0 || hotkey_check(&err) < 0) {
+	if (load(&err) < 0 || hotkey_check(&S.conf, &err) < 0) {
 		fprintf(stderr, "usbrouted: %s\n", err.msg);
 		return 1;
 	}
@@ -309,14 +312,14 @@ main(int argc, char **argv)
 	}
 	/* Nothing is logged until all sockets are up, so a refusal is
 	 * the only line. */
-	if (listen_prepare(&D.conf, &err) < 0) {
+	if (listen_prepare(&ud.conf, &err) < 0) {
 		fprintf(stderr, "usbrouted: %s\n", err.msg);
 		return 1;
 	}
 	listen_commit();
-	D.drift_timer = virEventAddTimeout(D.drift_ms > 0 ? D.drift_ms : -1,
+	ud.drift_timer = virEventAddTimeout(ud.drift_ms > 0 ? ud.drift_ms : -1,
 	    drift_timer, NULL, NULL);
-	if (D.drift_timer < 0 ||
+	if (ud.drift_timer < 0 ||
 	    virEventAddTimeout(1000, resume_timer, NULL, NULL) < 0 ||
 	    lv_start() < 0) {
 		fprintf(stderr, "usbrouted: cannot start its timers\n");
@@ -324,30 +327,31 @@ main(int argc, char **argv)
 		return 1;
 	}
 	if (follow_start(&err) < 0)
-		dlog(LOG_ERR, "%s; device profiles will not follow their "
+		ud_log(LOG_ERR, "%s; device profiles will not follow their "
 		    "devices", err.msg);
 	if (hotkey_start(&err) < 0) {
 		fprintf(stderr, "usbrouted: %s\n", err.msg);
 		return 1;
 	}
-	dlog(LOG_INFO, "serving %s on %s", D.machine.cs->name,
-	    D.conf.sysfs_root);
+	ud_log(LOG_INFO, "serving %s on %s", ud.machine.cs->name,
+	    ud.conf.sysfs_root);
 	drift_check();
 	follow_check();
 	notify_ready();
-	while (!D.quit) {
+	while (!ud.quit) {
 		if (virEventRunDefaultImpl() < 0) {
-			dlog(LOG_ERR, "event loop: %s", virGetLastErrorMessage());
+			ud_log(LOG_ERR, "event loop: %s",
+			    virGetLastErrorMessage());
 			break;
 		}
 	}
-	dlog(LOG_INFO, "stopping");
+	ud_log(LOG_INFO, "stopping");
 	hotkey_stop();
 	follow_stop();
 	lv_stop();
 	listen_stop();
-	if (D.machine_open)
-		ur_machine_close(&D.machine);
+	if (ud.machine_open)
+		ur_machine_close(&ud.machine);
 	closelog();
 	return 0;
 }

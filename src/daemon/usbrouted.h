@@ -9,8 +9,7 @@
 #include "conf.h"
 #include "machine.h"
 #include "meta.h"
-
-#define MAX_LINE 256		/* longest request line */
+#include "linebuf.h"
 #define MAX_DOMAINS 16
 
 /* A guest's toggle device: QEMU's end of the domain's serial/channel. */
@@ -18,9 +17,7 @@ struct channel {
 	int fd;			/* -1 while not connected */
 	int watch;		/* libvirt event handle, -1 if none */
 	char path[108];
-	char buf[MAX_LINE + 1];
-	size_t len;
-	int discarding;		/* inside an overlong line */
+	struct linebuf line;
 	double tokens;		/* rate limit: switches the guest may make */
 	double last;		/* when tokens were last refilled (s) */
 	unsigned limited;	/* requests refused since the last log line */
@@ -51,11 +48,14 @@ struct daemon {
 	int quit;
 };
 
-extern struct daemon D;
+extern struct daemon ud;
 
 /* log.c */
-void dlog(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-double now(void);
+/* The daemon-wide names carry its prefix, ud: its state, its log, its
+ * clock. */
+void ud_log(int prio, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+double ud_now(void);
 
 /* usbrouted.c: a numeric key of conf (dflt if unset), or -1 with an
  * error naming the key and its range */
@@ -92,7 +92,8 @@ void follow_stop(void);
 void follow_check(void);
 
 /* hotkey.c: a key chord on the host's input devices toggles */
-int hotkey_check(struct ur_err *err);	/* the configuration only */
+/* A configuration's hotkey lines, checked before it is adopted. */
+int hotkey_check(const struct ur_conf *conf, struct ur_err *err);
 int hotkey_start(struct ur_err *err);
 void hotkey_stop(void);
 

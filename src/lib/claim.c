@@ -5,7 +5,7 @@
 
 #include "claim.h"
 #include "metaedit.h"
-#include "portset.h"
+#include "ports.h"
 #include "usbfind.h"
 
 /* Messages are one line of virsh's error or of the daemon's log. */
@@ -70,8 +70,7 @@ may_take(const struct ur_machine *m, const struct ur_table *t,
     char *why, size_t len)
 {
 	const struct ur_owner *h = ur_table_holder(t, bit);
-	unsigned ehci = ur_port_ehci_ctrl(m->cs, bit);
-	char port[16];
+	char port[16], reach[256];
 
 	*held = 0;
 	ur_port_name(m->cs, bit, port, sizeof(port));
@@ -83,11 +82,10 @@ may_take(const struct ur_machine *m, const struct ur_table *t,
 		    label(h));
 		return -1;
 	}
-	if (!(ehci & o->ctrls) && !(o->ctrls & UR_CTRL_XHCI)) {
-		snprintf(why, len, "device %s is on port %s, but %s holds "
-		    "neither EHCI #%d nor the xHCI; plug it into a port of a "
-		    "controller it holds", dev, port, label(o),
-		    ehci == UR_CTRL_EHCI2 ? 2 : 1);
+	if (ur_owner_reach(o->ctrls, m->cs, bit, label(o), reach,
+	    sizeof(reach)) < 0) {
+		snprintf(why, len, "device %s is on port %s, but %s; plug it "
+		    "into a port of a controller it holds", dev, port, reach);
 		return -1;
 	}
 	return 0;
@@ -186,6 +184,37 @@ ur_claim_apply(struct ur_table *t, const struct ur_machine *m,
 		    "more device records (at most %d); stop a domain",
 		    c->ndevs, UR_MAX_DEVCLAIMS);
 	return 0;
+}
+
+/* "a, b, c" of d's profile names, for a refusal. */
+static void
+profile_names(const struct ur_domain *d, char *buf, size_t len)
+{
+	size_t n = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < d->nprofiles && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? ", " : "",
+		    d->profile[i].name);
+}
+
+int
+ur_claim_profile(const struct ur_machine *m, struct ur_table *t,
+    const struct ur_domain *d, const char *profile, const char *id,
+    const char *name, struct ur_claim *c, struct ur_err *err)
+{
+	char names[256];
+	int idx = ur_meta_find_profile(d, profile);
+
+	if (idx < 0) {
+		profile_names(d, names, sizeof(names));
+		return ur_errf(err, "%s has no profile '%s' (it has: %s)",
+		    name, profile, names[0] ? names : "none");
+	}
+	if (ur_claim_build(m, t, d, idx, id, name, c, err) < 0)
+		return -1;
+	return ur_claim_apply(t, m, c, err);
 }
 
 /* The port owner id's record for device holds now, or -1. */

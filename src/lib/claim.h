@@ -10,7 +10,7 @@
 #include "devspec.h"
 #include "machine.h"
 #include "meta.h"
-#include "owners.h"
+#include "table.h"
 
 struct ur_claimdev {
 	char device[96];	/* canonical: "046d:c52b[/SERIAL]" */
@@ -47,6 +47,18 @@ int ur_claim_build(const struct ur_machine *m, const struct ur_table *t,
 /* Puts c in t: the owner and its device records. */
 int ur_claim_apply(struct ur_table *t, const struct ur_machine *m,
     const struct ur_claim *c, struct ur_err *err);
+
+/*
+ * The one way an owner comes from a profile: domain d claims its profile
+ * named `profile` (its devices where they are plugged in now) for owner
+ * id/name, in t.  Refused as ur_claim_build and ur_claim_apply refuse,
+ * and when d has no such profile (naming the ones it has).  The hook's
+ * prepare and reconnect and the daemon's guest and profile requests all
+ * claim through it, inside a commit.
+ */
+int ur_claim_profile(const struct ur_machine *m, struct ur_table *t,
+    const struct ur_domain *d, const char *profile, const char *id,
+    const char *name, struct ur_claim *c, struct ur_err *err);
 
 /* What following a domain's devices did, for the log. */
 enum ur_follow_what {

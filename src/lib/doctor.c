@@ -13,7 +13,7 @@
 #include "doctor.h"
 #include "fileio.h"
 #include "machine.h"
-#include "portset.h"
+#include "ports.h"
 #include "sock.h"
 #include "state.h"
 
@@ -35,7 +35,7 @@ say(struct ur_doctor *d, enum ur_level level, const char *topic,
 }
 
 const char *
-ur_level_name(enum ur_level level)
+ur_doctor_level_name(enum ur_level level)
 {
 	switch (level) {
 	case UR_OK:
@@ -317,7 +317,7 @@ static void
 check_daemon(struct ur_doctor *d, const struct ur_conf *conf)
 {
 	const char *path = ur_conf_control_socket(conf);
-	int fd = ur_unix_connect(path, 0);
+	int fd = ur_sock_connect(path, 0);
 
 	if (fd >= 0)
 		close(fd);

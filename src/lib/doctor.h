@@ -34,6 +34,6 @@ void ur_doctor_run(const struct ur_conf *conf, const char *hooks_dir,
 /* The worst level found. */
 enum ur_level ur_doctor_worst(const struct ur_doctor *d);
 
-const char *ur_level_name(enum ur_level level);
+const char *ur_doctor_level_name(enum ur_level level);
 
 #endif

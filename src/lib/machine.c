@@ -26,6 +26,7 @@ ur_machine_open(struct ur_machine *m, const struct ur_conf *conf,
 {
 	memset(m, 0, sizeof(*m));
 	m->conf = conf;
+	m->lock.fd = -1;
 	if (ur_xhci_open(conf->sysfs_root, &m->xhci, err) < 0)
 		return -1;
 	m->cs = ur_xhci_chipset(m->xhci);
@@ -41,7 +42,7 @@ ur_machine_open(struct ur_machine *m, const struct ur_conf *conf,
 	m->present = (uint16_t)(m->fused | m->switchable);
 	m->ss_present = ur_chipset_ss_ports(m->cs, m->regs.usb3fus);
 	find_ehcis(m);
-	if (ur_pairs_resolve(conf, m->cs, m->ss_present, &m->pairs,
+	if (ur_route_pairs(conf, m->cs, m->ss_present, &m->pairs,
 	    err) < 0) {
 		ur_machine_close(m);
 		return -1;
@@ -77,25 +78,52 @@ ur_machine_check_ehci(const struct ur_machine *m, uint16_t ehci_side,
 	return 0;
 }
 
+int
+ur_machine_refresh(struct ur_machine *m, struct ur_err *err)
+{
+	return ur_xhci_read(m->xhci, &m->regs, err);
+}
+
 void
 ur_machine_close(struct ur_machine *m)
 {
+	ur_state_unlock(&m->lock);
 	ur_xhci_close(m->xhci);
 	m->xhci = NULL;
+}
+
+/* The state lock, on the kept file when m keeps it. */
+static int
+lock(struct ur_machine *m, struct ur_err *err)
+{
+	const struct ur_conf *c = m->conf;
+
+	if (m->keep_lock)
+		return ur_state_relock(c->state_dir, c->lock_timeout_ms,
+		    &m->lock, err);
+	return ur_state_lock(c->state_dir, c->lock_timeout_ms, &m->lock,
+	    err);
+}
+
+static void
+unlock(struct ur_machine *m)
+{
+	if (m->keep_lock)
+		ur_state_unlock_keep(&m->lock);
+	else
+		ur_state_unlock(&m->lock);
 }
 
 int
 ur_machine_table(struct ur_machine *m, struct ur_table *t,
     struct ur_err *err)
 {
-	struct ur_lock lk;
 	int rc;
 
-	if (ur_state_lock(m->conf->state_dir, m->conf->lock_timeout_ms, &lk,
-	    err) < 0)
+	if (lock(m, err) < 0)
 		return -1;
 	rc = ur_state_load(m->conf->state_dir, t, err);
-	ur_state_unlock(&lk);
+	unlock(m);
 	return rc;
 }
 
@@ -110,7 +138,7 @@ ur_machine_drift(const struct ur_machine *m, const struct ur_table *t)
 	/* A paired termination must follow its wire's side. */
 	for (bit = 0; bit < UR_MAX_PORTS; bit++) {
 		uint16_t b = (uint16_t)(1u << bit);
-		uint32_t ss = ur_pairs_ss(&m->pairs, b) & ss_mask;
+		uint32_t ss = ur_route_pairs_ss(&m->pairs, b) & ss_mask;
 
 		if (!(m->switchable & b) || ss == 0)
 			continue;
@@ -121,6 +149,26 @@ ur_machine_drift(const struct ur_machine *m, const struct ur_table *t)
 	return drift;
 }
 
+/*
+ * The power/control value to put back goes to disk (STATE_DIR/pm-saved)
+ * before "on" is written: kept only in the table, saved after "on", a
+ * kill -9 in between lost it for good (issue 7: 17 of 100 kills).
+ */
+static int
+record_pm(struct ur_machine *m, struct ur_table *t, struct ur_err *err)
+{
+	const struct ur_conf *c = m->conf;
+
+	switch (ur_power_read(c->sysfs_root, t->pm_saved,
+	    sizeof(t->pm_saved), err)) {
+	case -1:
+		return -1;
+	case 0:
+		return 0;
+	}
+	return ur_state_pm_record(c->state_dir, t->pm_saved, err);
+}
+
 /* Registers, then power/control, are made to match t; on failure both
  * are as they were.  `was` is what the table wanted before this commit's
  * edit: only ports newly sent to an EHCI (by the edit, or by a repair of a
@@ -128,33 +176,37 @@ ur_machine_drift(const struct ur_machine *m, const struct ur_table *t)
  * release or a repair elsewhere goes on beside a port already stranded. */
 static int
 realize(struct ur_machine *m, struct ur_table *t, uint16_t was,
-    struct ur_err *err)
+    const char *old_pm, struct ur_err *err)
 {
 	const char *root = m->conf->sysfs_root;
 	uint16_t want = ur_table_compute(t, m->cs, m->switchable);
 	uint16_t away = ur_table_away(t, m->cs, m->switchable);
-	struct ur_plan plan;
+	struct ur_route_plan plan;
 	struct ur_err ignored;
 	int held = 0, i;
 
 	if (ur_machine_check_ehci(m, (uint16_t)(m->switchable & ~want &
 	    (was | m->regs.xusb2pr)), err) < 0)
 		return -1;
-	if (ur_plan(&m->regs, m->cs, &m->pairs, m->switchable, want, &plan,
+	if (ur_route_plan(&m->regs, m->cs, &m->pairs, m->switchable, want, &plan,
 	    err) < 0)
 		return -1;
 	/* Runtime PM off before ports leave the xHCI: a suspend in between
 	 * would have Linux put them back. */
 	if (away != 0) {
-		held = t->pm_saved[0] == '\0';
+		/* pm_saved may be freshly recorded (record_pm): held
+		 * means "this commit began holding it". */
+		held = old_pm[0] == '\0';
+		if (held && record_pm(m, t, err) < 0)
+			return -1;
 		/* Every time: a power tool may have set it back to auto. */
 		if (ur_power_hold(root, t->pm_saved, sizeof(t->pm_saved),
 		    err) < 0)
 			return -1;
 	}
-	if (ur_apply(m->xhci, &m->regs, &plan, err) < 0) {
-		if (held)
-			(void)ur_power_release(root, t->pm_saved, &ignored);
+	if (ur_route_apply(m->xhci, &m->regs, &plan, err) < 0) {
+		if (held && ur_power_release(root, t->pm_saved, &ignored) == 0)
+			ur_state_pm_forget(m->conf->state_dir);
 		return -1;
 	}
 	/* Every step was read back equal: that is what the registers hold. */
@@ -166,8 +218,13 @@ realize(struct ur_machine *m, struct ur_table *t, uint16_t was,
 	}
 	/* The routing is home now; a power/control we cannot put back is
 	 * reported, and the next commit tries again (pm_saved is kept). */
-	if (away == 0 && ur_power_release(root, t->pm_saved, err) < 0)
-		return -1;
+	if (away == 0 && t->pm_saved[0] != '\0') {
+		if (ur_power_release(root, t->pm_saved, err) < 0)
+			return -1;
+		/* Before the table is saved: a crash in between leaves the
+		 * value in the table, which is still true. */
+		ur_state_pm_forget(m->conf->state_dir);
+	}
 	return 0;
 }
 
@@ -198,13 +255,11 @@ ur_commit(struct ur_machine *m, ur_edit_fn edit, void *arg,
 {
 	struct ur_table t;
 	struct ur_regs before;
-	struct ur_lock lk;
 	char old_pm[sizeof(t.pm_saved)];
 	uint16_t was;
 	int rc = -1;
 
-	if (ur_state_lock(m->conf->state_dir, m->conf->lock_timeout_ms, &lk,
-	    err) < 0)
+	if (lock(m, err) < 0)
 		return -1;
 	if (ur_state_load(m->conf->state_dir, &t, err) < 0)
 		goto out;
@@ -213,11 +268,18 @@ ur_commit(struct ur_machine *m, ur_edit_fn edit, void *arg,
 		goto out;
 	find_ehcis(m);
 	before = m->regs;
+	m->before = m->regs;
 	was = ur_table_compute(&t, m->cs, m->switchable);
 	memcpy(old_pm, t.pm_saved, sizeof(old_pm));
-	if (edit != NULL && edit(&t, m, arg, err) < 0)
+	if (edit != NULL && (rc = edit(&t, m, arg, err)) != 0) {
+		/* 1: nothing to do; the table and registers stay. */
+		if (rc > 0 && out != NULL)
+			*out = t;
+		rc = rc > 0 ? 1 : -1;
 		goto out;
-	if (realize(m, &t, was, err) < 0)
+	}
+	rc = -1;
+	if (realize(m, &t, was, old_pm, err) < 0)
 		goto out;
 	if (ur_state_save(m->conf->state_dir, &t, err) < 0) {
 		undo(m, &before, old_pm, &t);
@@ -228,6 +290,29 @@ ur_commit(struct ur_machine *m, ur_edit_fn edit, void *arg,
 		*out = t;
 	rc = 0;
 out:
-	ur_state_unlock(&lk);
+	unlock(m);
 	return rc;
+}
+
+int
+ur_edit_claim(struct ur_table *t, struct ur_machine *m, void *arg,
+    struct ur_err *err)
+{
+	return ur_table_claim(t, arg, m->cs, err);
+}
+
+int
+ur_edit_release(struct ur_table *t, struct ur_machine *m, void *arg,
+    struct ur_err *err)
+{
+	struct ur_release *r = arg;
+
+	(void)m;
+	(void)err;
+	if (ur_table_find(t, r->id) == NULL) {
+		r->ports = 0;
+		return 1;
+	}
+	r->ports = ur_table_release(t, r->id);
+	return 0;
 }

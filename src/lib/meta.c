@@ -16,6 +16,7 @@
 #include "devspec.h"
 #include "err.h"
 #include "meta.h"
+#include "metascan.h"
 
 /*
  * Every message below ends up inside libvirt's "Hook script execution
@@ -705,8 +706,9 @@ parse_domain(xmlNodePtr dom, struct ur_domain *d, struct ur_err *err)
 {
 	xmlNodePtr meta, devs, c, ours = NULL;
 
-	if (get_text(dom, "uuid", d->uuid, sizeof(d->uuid), err) == -1 ||
-	    get_text(dom, "name", d->name, sizeof(d->name), err) == -1)
+	/* d->uuid is not read here: ur_meta_parse takes it from the one
+	 * scanner every path uses (metascan.c). */
+	if (get_text(dom, "name", d->name, sizeof(d->name), err) == -1)
 		return -1;
 
 	if ((devs = plain_child(dom, "devices")) != NULL)
@@ -749,11 +751,21 @@ ur_meta_parse(const char *xml, size_t len, struct ur_domain *d,
 	ur_meta_init(d);
 	if (xml == NULL || len == 0)
 		return ur_errf(err, "domain XML is empty");
+	if (ur_metascan_bounded(xml, len, err) < 0)
+		return -1;
 	if ((doc = read_doc(xml, len, err)) == NULL)
 		return one_line(err);
 	root = xmlDocGetRootElement(doc);
-	if (is_named(root, "domain") && root->ns == NULL)
+	if (is_named(root, "domain") && root->ns == NULL) {
 		rc = parse_domain(root, d, err);
+		/* The domain's identity as the hook's release finds it,
+		 * without this parser: one answer on every path. */
+		if (rc == 0 && ur_metascan_uuid(xml, len, d->uuid,
+		    sizeof(d->uuid)) < 0)
+			rc = ur_errf(err, "domain <uuid> is not a UUID (hex "
+			    "digits and dashes, at most %zu); pass the XML "
+			    "libvirt wrote", sizeof(d->uuid) - 1);
+	}
 	else if (is_named(root, UR_META_KEY) && is_ours_or_plain(root))
 		rc = parse_ours(root, d, err);
 	else if (in_our_ns(root))

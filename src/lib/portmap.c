@@ -10,7 +10,7 @@
 
 #include "fileio.h"
 #include "portmap.h"
-#include "portset.h"
+#include "ports.h"
 
 #define PATHLEN 4096
 #define CONF_MAX (1024 * 1024)	/* a config bigger than this is not ours */
@@ -27,7 +27,7 @@ ur_portmap_init(struct ur_portmap *pm, const struct ur_conf *conf,
 	pm->cs = cs;
 	pm->switchable = switchable;
 	for (bit = 0; bit < UR_MAX_PORTS; bit++) {
-		alias = ur_port_alias(conf, cs, bit);
+		alias = ur_ports_alias(conf, cs, bit);
 		if (alias != NULL) {
 			snprintf(pm->name[bit], sizeof(pm->name[bit]), "%s",
 			    alias);

@@ -16,6 +16,24 @@ control_path(const char *sysfs_root, char *buf, size_t len)
 }
 
 int
+ur_power_read(const char *sysfs_root, char *buf, size_t len,
+    struct ur_err *err)
+{
+	char path[4096];
+
+	if (control_path(sysfs_root, path, sizeof(path)) < 0)
+		return ur_errf(err, "sysfs root path too long");
+	if (ur_read_attr(path, buf, len) < 0) {
+		buf[0] = '\0';
+		if (errno == ENOENT)
+			return 0;	/* kernel without runtime PM */
+		return ur_errf(err, "cannot read %s: %s", path,
+		    strerror(errno));
+	}
+	return 1;
+}
+
+int
 ur_power_hold(const char *sysfs_root, char *saved, size_t len,
     struct ur_err *err)
 {

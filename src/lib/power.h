@@ -6,6 +6,11 @@
 
 #include "err.h"
 
+/* The value power/control has now: 1, or 0 if there is none (a kernel
+ * without runtime PM), or -1. */
+int ur_power_read(const char *sysfs_root, char *buf, size_t len,
+    struct ur_err *err);
+
 /* Sets power/control to "on", storing the value it had in saved (when
  * saved is still empty).  Missing file: nothing to do. */
 int ur_power_hold(const char *sysfs_root, char *saved, size_t len,

@@ -4,13 +4,13 @@
 #include <string.h>
 
 #include "fileio.h"
-#include "pci.h"
-#include "portset.h"
+#include "xhci.h"
+#include "ports.h"
 #include "report.h"
-#include "usbtopo.h"
+#include "usb.h"
 
 void
-ur_json_string(FILE *out, const char *s)
+ur_report_json_string(FILE *out, const char *s)
 {
 	fputc('"', out);
 	for (; *s != '\0'; s++) {
@@ -76,7 +76,7 @@ port_row(const struct ur_machine *m, const struct ur_table *t,
 	uint16_t b = (uint16_t)(1u << bit);
 
 	ur_port_name(m->cs, bit, r->name, sizeof(r->name));
-	r->alias = ur_port_alias(m->conf, m->cs, bit);
+	r->alias = ur_ports_alias(m->conf, m->cs, bit);
 	r->owner = ur_table_holder(t, bit);
 	r->present = (m->present & b) != 0;
 	r->switchable = (m->switchable & b) != 0;
@@ -120,6 +120,7 @@ ur_report_text(FILE *out, const struct ur_machine *m,
 	const struct ur_owner *o;
 	struct row r;
 	char pm[16], devtext[192], owner[160], line[512], fuses[128];
+	char shown[1024];
 	size_t n;
 	int bit, i;
 
@@ -164,7 +165,9 @@ ur_report_text(FILE *out, const struct ur_machine *m,
 		n = strlen(line);
 		while (n > 0 && line[n - 1] == ' ')
 			line[--n] = '\0';
-		fprintf(out, "%s\n", line);
+		/* Names from domain XML and USB product strings (a device
+		 * chooses its own) reach the terminal escaped. */
+		fprintf(out, "%s\n", ur_err_esc(line, shown, sizeof(shown)));
 	}
 	for (i = 0; i < t->nowners; i++) {
 		char ports[128], ctrls[32];
@@ -172,9 +175,11 @@ ur_report_text(FILE *out, const struct ur_machine *m,
 		o = &t->owner[i];
 		ur_ports_format(o->ports, m->cs, ports, sizeof(ports));
 		ur_ctrl_format(o->ctrls, ctrls, sizeof(ctrls));
-		fprintf(out, "%sowner %s%s%s profile %s holds %s: %s\n",
-		    i == 0 ? "\n" : "", o->id, o->name[0] ? " " : "",
-		    o->name, o->profile[0] ? o->profile : "-", ctrls, ports);
+		snprintf(line, sizeof(line), "owner %s%s%s profile %s holds "
+		    "%s: %s", o->id, o->name[0] ? " " : "", o->name,
+		    o->profile[0] ? o->profile : "-", ctrls, ports);
+		fprintf(out, "%s%s\n", i == 0 ? "\n" : "",
+		    ur_err_esc(line, shown, sizeof(shown)));
 		text_devices(out, m, t, o);
 	}
 	if (drift != 0) {
@@ -197,20 +202,20 @@ json_owner(FILE *out, const struct ur_machine *m, const struct ur_table *t,
 
 	ur_ctrl_format(o->ctrls, ctrls, sizeof(ctrls));
 	fprintf(out, "{\"id\": ");
-	ur_json_string(out, o->id);
+	ur_report_json_string(out, o->id);
 	fprintf(out, ", \"name\": ");
-	ur_json_string(out, o->name);
+	ur_report_json_string(out, o->name);
 	fprintf(out, ", \"profile\": ");
-	ur_json_string(out, o->profile);
+	ur_report_json_string(out, o->profile);
 	fprintf(out, ", \"controllers\": ");
-	ur_json_string(out, o->ctrls ? ctrls : "");
+	ur_report_json_string(out, o->ctrls ? ctrls : "");
 	fprintf(out, ", \"ports\": \"0x%04x\", \"lent\": \"0x%04x\", "
 	    "\"devices\": [", o->ports, o->lent);
 	for (i = 0; i < t->ndevs; i++) {
 		if (strcmp(t->dev[i].owner, o->id) != 0)
 			continue;
 		fprintf(out, "%s{\"device\": ", first ? "" : ", ");
-		ur_json_string(out, t->dev[i].device);
+		ur_report_json_string(out, t->dev[i].device);
 		if (t->dev[i].bit < 0) {
 			fprintf(out, ", \"port\": null, \"bit\": null}");
 		} else {
@@ -243,7 +248,7 @@ ur_report_json(FILE *out, const struct ur_machine *m,
 	    "true" : "false",
 	    ur_ehci_present(root, UR_ADDR_EHCI2, m->cs->ehci2_id) ?
 	    "true" : "false");
-	ur_json_string(out, pm);
+	ur_report_json_string(out, pm);
 	fprintf(out, "},\n \"registers\": {\"xusb2pr\": \"0x%08x\", "
 	    "\"usb2prm\": \"0x%08x\", \"usb3_pssen\": \"0x%08x\", "
 	    "\"usb3prm\": \"0x%08x\", \"usb3fus\": \"0x%08x\"},\n",
@@ -258,7 +263,7 @@ ur_report_json(FILE *out, const struct ur_machine *m,
 		    first ? "" : ",", bit, r.name);
 		first = 0;
 		if (r.alias != NULL)
-			ur_json_string(out, r.alias);
+			ur_report_json_string(out, r.alias);
 		else
 			fprintf(out, "null");
 		fprintf(out, ", \"present\": %s, \"switchable\": %s, "
@@ -269,16 +274,16 @@ ur_report_json(FILE *out, const struct ur_machine *m,
 		    r.drift ? "true" : "false", r.lent ? "true" : "false",
 		    r.pinned ? "true" : "false");
 		if (r.owner != NULL)
-			ur_json_string(out, r.owner->id);
+			ur_report_json_string(out, r.owner->id);
 		else
 			fprintf(out, "\"host\"");
 		fprintf(out, ", \"device\": ");
 		if (r.dev.present) {
 			fprintf(out, "{\"busid\": ");
-			ur_json_string(out, r.dev.busid);
+			ur_report_json_string(out, r.dev.busid);
 			fprintf(out, ", \"vendor\": \"%04x\", \"product_id\": "
 			    "\"%04x\", \"product\": ", r.dev.vid, r.dev.pid);
-			ur_json_string(out, r.dev.product);
+			ur_report_json_string(out, r.dev.product);
 			fprintf(out, ", \"on\": \"%s\"}",
 			    r.dev.side == UR_SIDE_XHCI ? "xhci" : "ehci");
 		} else {

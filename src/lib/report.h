@@ -6,7 +6,7 @@
 #include <stdio.h>
 
 #include "machine.h"
-#include "owners.h"
+#include "table.h"
 
 void ur_report_text(FILE *out, const struct ur_machine *m,
     const struct ur_table *t);
@@ -14,6 +14,6 @@ void ur_report_json(FILE *out, const struct ur_machine *m,
     const struct ur_table *t);
 
 /* A JSON string literal, escaped. */
-void ur_json_string(FILE *out, const char *s);
+void ur_report_json_string(FILE *out, const char *s);
 
 #endif

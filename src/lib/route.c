@@ -2,11 +2,11 @@
 
 #include <string.h>
 
-#include "portset.h"
+#include "ports.h"
 #include "route.h"
 
 int
-ur_pairs_resolve(const struct ur_conf *conf, const struct ur_chipset *cs,
+ur_route_pairs(const struct ur_conf *conf, const struct ur_chipset *cs,
     uint8_t ss_present, struct ur_pairs *pairs, struct ur_err *err)
 {
 	const struct ur_conf_pair *p;
@@ -42,7 +42,7 @@ ur_pairs_resolve(const struct ur_conf *conf, const struct ur_chipset *cs,
 }
 
 uint32_t
-ur_pairs_ss(const struct ur_pairs *pairs, uint16_t usb2)
+ur_route_pairs_ss(const struct ur_pairs *pairs, uint16_t usb2)
 {
 	uint32_t ss = 0;
 	int bit;
@@ -56,9 +56,9 @@ ur_pairs_ss(const struct ur_pairs *pairs, uint16_t usb2)
 }
 
 int
-ur_plan(const struct ur_regs *cur, const struct ur_chipset *cs,
+ur_route_plan(const struct ur_regs *cur, const struct ur_chipset *cs,
     const struct ur_pairs *pairs, uint16_t change, uint16_t want,
-    struct ur_plan *plan, struct ur_err *err)
+    struct ur_route_plan *plan, struct ur_err *err)
 {
 	uint32_t allowed = cur->usb2prm & UR_XUSB2PR_FIELD & cs->port_mask;
 	uint32_t ss_on, ss_off, pssen, xusb2pr;
@@ -83,8 +83,8 @@ ur_plan(const struct ur_regs *cur, const struct ur_chipset *cs,
 	want &= change;
 
 	/* Every paired termination follows its wire's side, moved or not. */
-	ss_on = ur_pairs_ss(pairs, want) & cur->usb3prm & UR_PSSEN_FIELD;
-	ss_off = ur_pairs_ss(pairs, (uint16_t)(change & ~want)) &
+	ss_on = ur_route_pairs_ss(pairs, want) & cur->usb3prm & UR_PSSEN_FIELD;
+	ss_off = ur_route_pairs_ss(pairs, (uint16_t)(change & ~want)) &
 	    cur->usb3prm & UR_PSSEN_FIELD;
 
 	/* Both termination changes go before the wires move (route.h says
@@ -125,8 +125,8 @@ not_taken(const struct ur_chipset *cs, int reg, uint32_t want, uint32_t got,
 }
 
 int
-ur_apply(struct ur_xhci *x, const struct ur_regs *cur,
-    const struct ur_plan *plan, struct ur_err *err)
+ur_route_apply(struct ur_xhci *x, const struct ur_regs *cur,
+    const struct ur_route_plan *plan, struct ur_err *err)
 {
 	const struct ur_chipset *cs = ur_xhci_chipset(x);
 	struct ur_err ignored;

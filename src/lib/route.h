@@ -22,7 +22,7 @@
 #include "chipset.h"
 #include "conf.h"
 #include "err.h"
-#include "pci.h"
+#include "xhci.h"
 
 struct ur_pairs {
 	int8_t ss[UR_MAX_PORTS];	/* USB3 port bit paired with USB2 bit, or -1 */
@@ -33,7 +33,7 @@ struct ur_step {
 	uint32_t value;
 };
 
-struct ur_plan {
+struct ur_route_plan {
 	int nsteps;
 	struct ur_step step[2];
 };
@@ -47,22 +47,22 @@ struct ur_plan {
  * touched; every other bit of both registers is kept as read.  Fails, naming the port, if change holds a bit firmware
  * does not let us switch and want differs from the register there.
  */
-int ur_plan(const struct ur_regs *cur, const struct ur_chipset *cs,
+int ur_route_plan(const struct ur_regs *cur, const struct ur_chipset *cs,
     const struct ur_pairs *pairs, uint16_t change, uint16_t want,
-    struct ur_plan *plan, struct ur_err *err);
+    struct ur_route_plan *plan, struct ur_err *err);
 
 /* Runs a plan; on a read-back mismatch, names the port that did not take
  * and puts back what was there before. */
-int ur_apply(struct ur_xhci *x, const struct ur_regs *cur,
-    const struct ur_plan *plan, struct ur_err *err);
+int ur_route_apply(struct ur_xhci *x, const struct ur_regs *cur,
+    const struct ur_route_plan *plan, struct ur_err *err);
 
 /* Resolves the config's ss-pair lines for this chipset; ss_present is
  * the PSSEN bits the fuses leave (ur_chipset_ss_ports).  A pair naming a
  * SuperSpeed port the fuses remove is refused. */
-int ur_pairs_resolve(const struct ur_conf *conf, const struct ur_chipset *cs,
+int ur_route_pairs(const struct ur_conf *conf, const struct ur_chipset *cs,
     uint8_t ss_present, struct ur_pairs *pairs, struct ur_err *err);
 
 /* The PSSEN bits paired with the USB2 ports in usb2 (0 without pairs). */
-uint32_t ur_pairs_ss(const struct ur_pairs *pairs, uint16_t usb2);
+uint32_t ur_route_pairs_ss(const struct ur_pairs *pairs, uint16_t usb2);
 
 #endif

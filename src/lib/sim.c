@@ -15,7 +15,7 @@
 
 #include "fileio.h"
 #include "sim.h"
-#include "usbtopo.h"
+#include "usb.h"
 
 #define PATHLEN		4096
 #define PCI_ROOT	"devices/pci0000:00"

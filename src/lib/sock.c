@@ -7,7 +7,7 @@
 #include "sock.h"
 
 int
-ur_unix_addr(struct sockaddr_un *sa, const char *path)
+ur_sock_addr(struct sockaddr_un *sa, const char *path)
 {
 	size_t n = strlen(path);
 
@@ -22,12 +22,12 @@ ur_unix_addr(struct sockaddr_un *sa, const char *path)
 }
 
 int
-ur_unix_connect(const char *path, int flags)
+ur_sock_connect(const char *path, int flags)
 {
 	struct sockaddr_un sa;
 	int fd, e;
 
-	if (ur_unix_addr(&sa, path) < 0)
+	if (ur_sock_addr(&sa, path) < 0)
 		return -1;
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | flags, 0);
 	if (fd < 0)

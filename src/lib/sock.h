@@ -7,10 +7,10 @@
 #include <sys/un.h>
 
 /* Fills sa for path; -1 with errno ENAMETOOLONG if it does not fit. */
-int ur_unix_addr(struct sockaddr_un *sa, const char *path);
+int ur_sock_addr(struct sockaddr_un *sa, const char *path);
 
 /* A connected socket (flags: SOCK_NONBLOCK or 0; always close-on-exec),
  * or -1 with errno from socket() or connect(). */
-int ur_unix_connect(const char *path, int flags);
+int ur_sock_connect(const char *path, int flags);
 
 #endif

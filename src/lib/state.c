@@ -29,47 +29,138 @@
 
 #define STATE_MAGIC "usbroute-state 1"
 
+static void pm_recorded(const char *dir, struct ur_table *t);
+
 int
-ur_state_lock(const char *dir, int timeout_ms, struct ur_lock *lk,
-    struct ur_err *err)
+ur_state_dir_trusted(const char *dir, struct ur_err *err)
+{
+	struct stat st;
+	int fd;
+
+	/* Opened, not stat'ed by name: what is checked is what is used, and
+	 * a symbolic link in its place is refused (ELOOP). */
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return ur_errf(err, "cannot open state directory %s: %s%s", dir,
+		    strerror(errno), errno == ELOOP || errno == ENOTDIR ?
+		    " (it must be a real directory, not a link); remove it" :
+		    "");
+	if (fstat(fd, &st) < 0) {
+		close(fd);
+		return ur_errf(err, "cannot stat state directory %s: %s", dir,
+		    strerror(errno));
+	}
+	close(fd);
+	if (st.st_uid != 0 && st.st_uid != geteuid())
+		return ur_errf(err, "state directory %s belongs to uid %u, "
+		    "neither root nor you: its table could be forged; remove "
+		    "it (usbroute makes a new one)", dir, (unsigned)st.st_uid);
+	if (st.st_mode & (S_IWGRP | S_IWOTH))
+		return ur_errf(err, "state directory %s is writable by %s "
+		    "(mode %04o): its table could be forged; chmod go-w %s",
+		    dir, st.st_mode & S_IWOTH ? "everyone" : "its group",
+		    (unsigned)(st.st_mode & 07777), dir);
+	return 0;
+}
+
+/* The lock file, never through a link (O_NOFOLLOW: a planted symlink
+ * is refused with ELOOP, not followed to create its target). */
+static int
+open_lock(const char *path)
+{
+	return open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+}
+
+/* The exclusive flock on fd within timeout_ms: 0, or -1 with errno
+ * (EWOULDBLOCK: someone held it all that time). */
+static int
+wait_flock(int fd, int timeout_ms)
 {
 	struct timespec nap = { 0, 10 * 1000 * 1000 };
-	char path[4096];
 	int waited = 0;
 
-	lk->fd = -1;
-	if (ur_path(path, sizeof(path), "%s/lock", dir) < 0)
-		return ur_errf(err, "state directory path too long: %s", dir);
-	/* The directory exists but the first time: try before creating,
-	 * the daemon takes this lock on every toggle. */
-	lk->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (lk->fd < 0 && errno == ENOENT) {
-		if (ur_mkdirs(dir, 0755, err) < 0)
-			return -1;
-		lk->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	}
-	if (lk->fd < 0)
-		return ur_errf(err, "cannot open %s: %s", path,
-		    strerror(errno));
 	for (;;) {
-		if (flock(lk->fd, LOCK_EX | LOCK_NB) == 0)
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
 			return 0;
 		if (errno != EWOULDBLOCK && errno != EINTR)
-			break;
+			return -1;
 		if (waited >= timeout_ms) {
 			errno = EWOULDBLOCK;
-			break;
+			return -1;
 		}
 		nanosleep(&nap, NULL);
 		waited += 10;
 	}
-	close(lk->fd);
-	lk->fd = -1;
+}
+
+static int
+lock_failed(const char *path, int timeout_ms, struct ur_err *err)
+{
 	if (errno == EWOULDBLOCK)
 		return ur_errf(err, "%s is locked by another usbroute for more "
 		    "than %d ms; try again, or see who holds it with "
 		    "'fuser -v %s'", path, timeout_ms, path);
 	return ur_errf(err, "cannot lock %s: %s", path, strerror(errno));
+}
+
+int
+ur_state_lock(const char *dir, int timeout_ms, struct ur_lock *lk,
+    struct ur_err *err)
+{
+	char path[4096];
+
+	lk->fd = -1;
+	if (ur_path(path, sizeof(path), "%s/lock", dir) < 0)
+		return ur_errf(err, "state directory path too long: %s", dir);
+	if (access(dir, F_OK) < 0 && errno == ENOENT &&
+	    ur_mkdirs(dir, 0755, err) < 0)
+		return -1;
+	if (ur_state_dir_trusted(dir, err) < 0)
+		return -1;
+	lk->fd = open_lock(path);
+	if (lk->fd < 0)
+		return ur_errf(err, "cannot open %s: %s%s", path,
+		    strerror(errno), errno == ELOOP ? " (a symbolic link: "
+		    "not followed; remove it)" : "");
+	if (wait_flock(lk->fd, timeout_ms) == 0)
+		return 0;
+	close(lk->fd);
+	lk->fd = -1;
+	return lock_failed(path, timeout_ms, err);
+}
+
+int
+ur_state_relock(const char *dir, int timeout_ms, struct ur_lock *lk,
+    struct ur_err *err)
+{
+	struct stat kept, now;
+	char path[4096];
+
+	if (lk->fd < 0)
+		return ur_state_lock(dir, timeout_ms, lk, err);
+	if (ur_path(path, sizeof(path), "%s/lock", dir) < 0)
+		return ur_errf(err, "state directory path too long: %s", dir);
+	/* The kept file must still be the one at the path: a lock on a
+	 * file someone removed or replaced excludes nobody. */
+	if (fstat(lk->fd, &kept) < 0 || lstat(path, &now) < 0 ||
+	    kept.st_dev != now.st_dev || kept.st_ino != now.st_ino) {
+		ur_state_unlock(lk);
+		return ur_state_lock(dir, timeout_ms, lk, err);
+	}
+	/* Trusted at the first lock; asked again, as a chmod since would
+	 * open the table to forgery just the same. */
+	if (ur_state_dir_trusted(dir, err) < 0)
+		return -1;
+	if (wait_flock(lk->fd, timeout_ms) == 0)
+		return 0;
+	return lock_failed(path, timeout_ms, err);
+}
+
+void
+ur_state_unlock_keep(struct ur_lock *lk)
+{
+	if (lk->fd >= 0)
+		(void)flock(lk->fd, LOCK_UN);
 }
 
 void
@@ -386,10 +477,11 @@ ur_state_load(const char *dir, struct ur_table *t, struct ur_err *err)
 
 	if (ur_path(path, sizeof(path), "%s/owners", dir) < 0)
 		return ur_errf(err, "state directory path too long: %s", dir);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ENOENT) {
 			ur_table_init(t);
+			pm_recorded(dir, t);
 			return 0;
 		}
 		return ur_errf(err, "cannot read %s: %s", path,
@@ -406,7 +498,10 @@ ur_state_load(const char *dir, struct ur_table *t, struct ur_err *err)
 	buf[n] = '\0';
 	if (strlen(buf) != (size_t)n)
 		return ur_state_parse("", path, t, err);
-	return ur_state_parse(buf, path, t, err);
+	if (ur_state_parse(buf, path, t, err) < 0)
+		return -1;
+	pm_recorded(dir, t);
+	return 0;
 }
 
 int
@@ -421,4 +516,72 @@ ur_state_save(const char *dir, const struct ur_table *t, struct ur_err *err)
 	if (n < 0)
 		return ur_errf(err, "ownership table too large to save");
 	return ur_write_atomic(path, buf, (size_t)n, 0644, err);
+}
+
+/* STATE_DIR/pm-saved: the value power/control had before usbroute set
+ * "on", written before it is set (see record_pm in machine.c). */
+int
+ur_state_pm_record(const char *dir, const char *value, struct ur_err *err)
+{
+	char path[4096];
+
+	if (ur_path(path, sizeof(path), "%s/pm-saved", dir) < 0)
+		return ur_errf(err, "state directory path too long: %s", dir);
+	return ur_write_atomic(path, value, strlen(value), 0644, err);
+}
+
+void
+ur_state_pm_forget(const char *dir)
+{
+	char path[4096];
+
+	if (ur_path(path, sizeof(path), "%s/pm-saved", dir) == 0)
+		(void)unlink(path);
+}
+
+/* A pm-saved file beside a table without the value: a claim died
+ * between holding runtime PM and saving; the value is still known. */
+static void
+pm_recorded(const char *dir, struct ur_table *t)
+{
+	char path[4096], buf[sizeof(t->pm_saved)];
+	ssize_t n;
+	int fd;
+
+	if (t->pm_saved[0] != '\0' ||
+	    ur_path(path, sizeof(path), "%s/pm-saved", dir) < 0)
+		return;
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0 || memchr(buf, '\0', (size_t)n) != NULL)
+		return;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	snprintf(t->pm_saved, sizeof(t->pm_saved), "%s", buf);
+}
+
+int
+ur_state_holds(const char *dir, const char *id, int timeout_ms,
+    struct ur_err *err)
+{
+	struct ur_table t;
+	struct ur_lock lk;
+	char path[4096];
+	int rc;
+
+	/* No table file: nothing is held, and a domain that is none of
+	 * ours must not create the state directory. */
+	if (ur_path(path, sizeof(path), "%s/owners", dir) < 0)
+		return ur_errf(err, "state directory path too long: %s", dir);
+	if (access(path, F_OK) < 0 && errno == ENOENT)
+		return 0;
+	if (ur_state_lock(dir, timeout_ms, &lk, err) < 0)
+		return -1;
+	rc = ur_state_load(dir, &t, err);
+	ur_state_unlock(&lk);
+	if (rc < 0)
+		return -1;
+	return ur_table_find(&t, id) != NULL;
 }

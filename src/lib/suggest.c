@@ -24,7 +24,7 @@ same(char a, char b)
 
 /* Optimal string alignment distance over three rows. */
 int
-ur_edit_distance(const char *a, const char *b)
+ur_suggest_distance(const char *a, const char *b)
 {
 	int rows[3][MAXW + 1];
 	int *prev2 = rows[0], *prev = rows[1], *cur = rows[2], *t;
@@ -69,7 +69,7 @@ ur_suggest(const char *word, const char *const *cands, size_t n)
 			continue;
 		if (strcmp(cands[i], word) == 0)
 			return NULL;
-		d = ur_edit_distance(word, cands[i]);
+		d = ur_suggest_distance(word, cands[i]);
 		if (d < bestd) {
 			bestd = d;
 			best = cands[i];

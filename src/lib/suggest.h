@@ -18,6 +18,6 @@ const char *ur_suggest(const char *word, const char *const *cands,
 /* The edit distance ur_suggest uses (case-insensitive, a swap of two
  * neighbours counts one); words longer than 63 bytes are far from
  * everything. */
-int ur_edit_distance(const char *a, const char *b);
+int ur_suggest_distance(const char *a, const char *b);
 
 #endif

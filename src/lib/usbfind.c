@@ -6,11 +6,11 @@
 
 #include "fileio.h"
 #include "usbfind.h"
-#include "usbtopo.h"
+#include "usb.h"
 
 #define PATHLEN 4096
 
-/* The USB2 port (XUSB2PR bit) of a device where usbtopo located it, or
+/* The USB2 port (XUSB2PR bit) of a device where usb.c located it, or
  * -1 with where saying why there is none. */
 static int
 port_bit(const struct ur_chipset *cs, const struct ur_pairs *pairs,

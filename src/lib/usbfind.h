@@ -1,7 +1,7 @@
 /* Where a USB device is plugged in: every device in sysfs that matches a
  * profile's device word, and the PCH port (XUSB2PR bit) it hangs off,
  * on whichever controller it enumerated, behind any number of hubs
- * (usbtopo's ur_usb_locate says where a bus id is). */
+ * (usb.c's ur_usb_locate says where a bus id is). */
 #ifndef UR_USBFIND_H
 #define UR_USBFIND_H
 

@@ -39,7 +39,7 @@
 
 #include "chipset.h"
 #include "err.h"
-#include "usbtopo.h"
+#include "usb.h"
 
 struct ur_usbwatch;
 

@@ -5,20 +5,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "portset.h"
+#include "ports.h"
 #include "suggest.h"
 #include "usbroute.h"
 
-static int
-edit_claim(struct ur_table *t, struct ur_machine *m, void *arg,
-    struct ur_err *err)
-{
-	return ur_table_claim(t, arg, m->cs, err);
-}
-
 struct release {
 	const char *id;
-	uint16_t ports;		/* what the owner held */
 	char near[64];		/* an owner id close to a mistyped one */
 	char near_name[128];	/* ... and its name, when it is a domain */
 };
@@ -53,20 +45,6 @@ near_owner(const struct ur_table *t, struct release *r)
 			    t->owner[i].name);
 		return;
 	}
-}
-
-static int
-edit_release(struct ur_table *t, struct ur_machine *m, void *arg,
-    struct ur_err *err)
-{
-	struct release *r = arg;
-
-	(void)m;
-	(void)err;
-	r->ports = ur_table_release(t, r->id);
-	if (r->ports == 0)
-		near_owner(t, r);
-	return 0;
 }
 
 static int
@@ -135,7 +113,7 @@ cmd_claim(struct cli *cli, int argc, char **argv)
 		for (bit = 0; bit < UR_MAX_PORTS; bit++)
 			if (o.ports & (1u << bit))
 				o.ctrls |= ur_port_ehci_ctrl(m.cs, bit);
-	rc = ur_commit(&m, edit_claim, &o, NULL, &err);
+	rc = ur_commit(&m, ur_edit_claim, &o, NULL, &err);
 	ur_machine_close(&m);
 	if (rc < 0)
 		return fail(&err);
@@ -149,7 +127,9 @@ int
 cmd_release(struct cli *cli, int argc, char **argv)
 {
 	struct release r;
+	struct ur_release rel;
 	struct ur_machine m;
+	struct ur_table t;
 	struct ur_err err;
 	char ports[128];
 	int rc;
@@ -160,22 +140,25 @@ cmd_release(struct cli *cli, int argc, char **argv)
 	r.id = argv[0];
 	if ((rc = open_machine(cli, &m)) != EXIT_OK)
 		return rc;
-	rc = ur_commit(&m, edit_release, &r, NULL, &err);
+	rel.id = r.id;
+	rc = ur_commit(&m, ur_edit_release, &rel, &t, &err);
 	ur_machine_close(&m);
 	if (rc < 0)
 		return fail(&err);
+	if (rel.ports == 0)
+		near_owner(&t, &r);
 	/* Releasing an owner that holds nothing is not an error: libvirt
 	 * releases domains whose start failed before they claimed.  But a
 	 * typo must not leave ports held unnoticed: say so, on stderr. */
-	if (r.ports == 0 && r.near[0] != '\0' && r.near_name[0] != '\0')
+	if (rel.ports == 0 && r.near[0] != '\0' && r.near_name[0] != '\0')
 		fprintf(stderr, "usbroute: %s holds no ports; did you mean "
 		    "'%s' (domain %s)?\n", r.id, r.near, r.near_name);
-	else if (r.ports == 0 && r.near[0] != '\0')
+	else if (rel.ports == 0 && r.near[0] != '\0')
 		fprintf(stderr, "usbroute: %s holds no ports; did you mean "
 		    "'%s'?\n", r.id, r.near);
-	else if (r.ports == 0)
+	else if (rel.ports == 0)
 		fprintf(stderr, "usbroute: %s holds no ports\n", r.id);
-	ur_ports_format(r.ports, m.cs, ports, sizeof(ports));
+	ur_ports_format(rel.ports, m.cs, ports, sizeof(ports));
 	printf("%s released %s; XUSB2PR now 0x%08x\n", r.id, ports,
 	    m.regs.xusb2pr);
 	return EXIT_OK;
@@ -195,11 +178,11 @@ cmd_repair(struct cli *cli, int argc, char **argv)
 		    argv[0]);
 	if ((rc = open_machine(cli, &m)) != EXIT_OK)
 		return rc;
-	before = m.regs;
 	rc = ur_commit(&m, NULL, NULL, &t, &err);
 	ur_machine_close(&m);
 	if (rc < 0)
 		return fail(&err);
+	before = m.before;	/* read under the lock, not at the open */
 	if (before.xusb2pr == m.regs.xusb2pr && before.pssen == m.regs.pssen)
 		printf("routing matches the ownership table: XUSB2PR "
 		    "0x%08x USB3_PSSEN 0x%08x\n", before.xusb2pr, before.pssen);

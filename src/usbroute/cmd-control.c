@@ -51,7 +51,7 @@ ask(const struct cli *cli, const char *request, char *reply, size_t len)
 	ssize_t r;
 	int fd;
 
-	fd = ur_unix_connect(path, 0);
+	fd = ur_sock_connect(path, 0);
 	if (fd < 0) {
 		if (errno == ENOENT || errno == ECONNREFUSED)
 			fprintf(stderr, "usbroute: usbrouted is not running "

@@ -19,13 +19,13 @@ print_json(const struct ur_doctor *d)
 	int i;
 
 	printf("{\"worst\": \"%s\", \"findings\": [",
-	    ur_level_name(ur_doctor_worst(d)));
+	    ur_doctor_level_name(ur_doctor_worst(d)));
 	for (i = 0; i < d->n; i++) {
 		printf("%s\n  {\"level\": \"%s\", \"topic\": ", i ? "," : "",
-		    ur_level_name(d->f[i].level));
-		ur_json_string(stdout, d->f[i].topic);
+		    ur_doctor_level_name(d->f[i].level));
+		ur_report_json_string(stdout, d->f[i].topic);
 		printf(", \"message\": ");
-		ur_json_string(stdout, d->f[i].msg);
+		ur_report_json_string(stdout, d->f[i].msg);
 		printf("}");
 	}
 	printf("\n]}\n");
@@ -53,7 +53,7 @@ cmd_doctor(struct cli *cli, int argc, char **argv)
 		printf("usbroute doctor: can this machine give USB ports to "
 		    "a VM?\n");
 		for (i = 0; i < d.n; i++)
-			printf("  %-5s %-8s %s\n", ur_level_name(d.f[i].level),
+			printf("  %-5s %-8s %s\n", ur_doctor_level_name(d.f[i].level),
 			    d.f[i].topic, d.f[i].msg);
 	}
 	for (i = 0; i < d.n; i++) {

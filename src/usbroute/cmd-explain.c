@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "pci.h"
-#include "portset.h"
+#include "xhci.h"
+#include "ports.h"
 #include "presets.h"
 #include "usbroute.h"
 
@@ -37,7 +37,7 @@ cmd_explain(struct cli *cli, int argc, char **argv)
 	}
 	if (mask == NULL)
 		return usage_error("explain", "give a mask, e.g. 0x00ff");
-	if (ur_mask_parse(mask, &value, &err) < 0)
+	if (ur_ports_mask(mask, &value, &err) < 0)
 		return fail(&err);
 
 	if (key != NULL) {
@@ -62,7 +62,7 @@ cmd_explain(struct cli *cli, int argc, char **argv)
 		present = m.present;
 		switchable = m.switchable;
 	}
-	ur_explain(stdout, value, cs, &cli->conf, present, switchable);
+	ur_ports_explain(stdout, value, cs, &cli->conf, present, switchable);
 	if (opened)
 		ur_machine_close(&m);
 	return EXIT_OK;

@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "portmap.h"
-#include "portset.h"
+#include "ports.h"
 #include "state.h"
 #include "usbroute.h"
 #include "usbwatch.h"

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "portset.h"
+#include "ports.h"
 #include "usbroute.h"
 
 struct pin {
@@ -63,7 +63,6 @@ edit_pin(struct ur_table *t, struct ur_machine *m, void *arg,
 static int
 commit_and_report(struct ur_machine *m, ur_edit_fn fn, void *arg)
 {
-	uint32_t before = m->regs.xusb2pr;
 	struct ur_err err;
 	int rc;
 
@@ -72,7 +71,10 @@ commit_and_report(struct ur_machine *m, ur_edit_fn fn, void *arg)
 		ur_machine_close(m);
 		return fail(&err);
 	}
-	printf("XUSB2PR 0x%08x -> 0x%08x\n", before, m->regs.xusb2pr);
+	/* "before" as the commit read it under the lock: another usbroute
+	 * may have written between our open and the commit. */
+	printf("XUSB2PR 0x%08x -> 0x%08x\n", m->before.xusb2pr,
+	    m->regs.xusb2pr);
 	ur_machine_close(m);
 	return EXIT_OK;
 }
@@ -131,7 +133,7 @@ cmd_set(struct cli *cli, int argc, char **argv)
 	if (argc != 1)
 		return usage_error("set", "usage: usbroute set MASK (e.g. "
 		    "0x00ff: bit set = port on xHCI)");
-	if (ur_mask_parse(argv[0], &value, &err) < 0)
+	if (ur_ports_mask(argv[0], &value, &err) < 0)
 		return fail(&err);
 	if ((rc = open_machine(cli, &m)) != EXIT_OK)
 		return rc;

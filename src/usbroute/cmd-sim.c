@@ -11,8 +11,8 @@
 #include <string.h>
 
 #include "lspci.h"
-#include "pci.h"
-#include "portset.h"
+#include "xhci.h"
+#include "ports.h"
 #include "presets.h"
 #include "sim.h"
 #include "usbroute.h"

@@ -25,7 +25,7 @@
 
 #include "chipset.h"
 #include "presets.h"
-#include "owners.h"
+#include "table.h"
 #include "state.h"
 #include "usbroute.h"
 

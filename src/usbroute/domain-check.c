@@ -15,7 +15,7 @@
 #include "domain.h"
 #include "claim.h"
 #include "meta.h"
-#include "portset.h"
+#include "ports.h"
 
 struct checker {
 	const char *name;
@@ -67,7 +67,8 @@ check_reach(struct checker *c, const struct ur_profile *p, uint16_t mask,
 		for (bit = 0; bit < UR_MAX_PORTS; bit++)
 			if ((mask & (1u << bit)) &&
 			    ur_port_ehci_ctrl(m->cs, bit) == need[i].bit &&
-			    !(ctrls & need[i].bit))
+			    ur_owner_reach(ctrls, m->cs, bit, NULL, NULL,
+			    0) < 0)
 				lost |= (uint16_t)(1u << bit);
 		if (lost == 0)
 			continue;
@@ -256,8 +257,7 @@ domain_check(struct cli *cli, const struct dopts *o)
 	}
 	held = hostdev | d.attr_ctrls;
 	if (held == 0 && d.nprofiles > 0)
-		problem(&c, "holds no PCH USB controller: no <hostdev> of "
-		    "00:1d.0, 00:1a.0 or 00:14.0 and no controllers=");
+		problem(&c, "%s", UR_NO_CTRL);
 	for (i = 0; i < d.nprofiles; i++) {
 		p = &d.profile[i];
 		if (ur_claim_fixed(&m, p, &mask, &err) < 0) {

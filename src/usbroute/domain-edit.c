@@ -11,7 +11,7 @@
 
 #include "domain.h"
 #include "metaedit.h"
-#include "portset.h"
+#include "ports.h"
 
 #define META_MAX	8192	/* our element as text: 8 full profiles fit */
 

@@ -7,7 +7,7 @@
 
 #include "domain.h"
 #include "claim.h"
-#include "portset.h"
+#include "ports.h"
 #include "report.h"
 
 /* "ehci2 (<hostdev> 0000:00:1a.0), xhci (controllers=)" */
@@ -120,7 +120,7 @@ show_json(const char *name, const struct ur_domain *d, unsigned hostdev,
 	int i;
 
 	printf("{\"domain\": ");
-	ur_json_string(stdout, name);
+	ur_report_json_string(stdout, name);
 	printf(", \"metadata\": {\"controllers\": ");
 	json_ctrls(hostdev | d->attr_ctrls);
 	printf(", \"hostdev_controllers\": ");
@@ -131,11 +131,11 @@ show_json(const char *name, const struct ur_domain *d, unsigned hostdev,
 	for (i = 0; i < d->nprofiles; i++) {
 		p = &d->profile[i];
 		printf("%s{\"name\": ", i > 0 ? ", " : "");
-		ur_json_string(stdout, p->name);
+		ur_report_json_string(stdout, p->name);
 		printf(", \"ports\": ");
-		ur_json_string(stdout, p->ports);
+		ur_report_json_string(stdout, p->ports);
 		printf(", \"devices\": ");
-		ur_json_string(stdout, p->devices);
+		ur_report_json_string(stdout, p->devices);
 		printf(", \"required\": %s", p->required ? "true" : "false");
 		printf(", \"default\": %s", i == d->default_profile ?
 		    "true" : "false");
@@ -146,33 +146,33 @@ show_json(const char *name, const struct ur_domain *d, unsigned hostdev,
 		    &err) < 0) {
 			printf(", \"resolved\": null, \"mask\": null, "
 			    "\"error\": ");
-			ur_json_string(stdout, err.msg);
+			ur_report_json_string(stdout, err.msg);
 			printf("}");
 		} else {
 			printf(", \"resolved\": ");
-			ur_json_string(stdout, ports);
+			ur_report_json_string(stdout, ports);
 			printf(", \"mask\": \"0x%04x\", \"error\": null}",
 			    mask);
 		}
 	}
 	printf("], \"default\": ");
 	if (d->default_profile >= 0)
-		ur_json_string(stdout, d->profile[d->default_profile].name);
+		ur_report_json_string(stdout, d->profile[d->default_profile].name);
 	else
 		printf("null");
 	printf(", \"toggle\": ");
 	if (d->toggle_device[0] != '\0')
-		ur_json_string(stdout, d->toggle_device);
+		ur_report_json_string(stdout, d->toggle_device);
 	else
 		printf("null");
 	printf("}, \"host\": {\"chipset\": ");
 	if (m != NULL)
-		ur_json_string(stdout, m->cs->key);
+		ur_report_json_string(stdout, m->cs->key);
 	else
 		printf("null");
 	printf(", \"error\": ");
 	if (m == NULL)
-		ur_json_string(stdout, why);
+		ur_report_json_string(stdout, why);
 	else
 		printf("null");
 	printf("}}\n");
@@ -207,7 +207,7 @@ domain_show(struct cli *cli, const struct dopts *o)
 	if (!found) {
 		if (cli->json) {
 			printf("{\"domain\": ");
-			ur_json_string(stdout, o->name);
+			ur_report_json_string(stdout, o->name);
 			printf(", \"metadata\": null}\n");
 		} else {
 			printf("%s has no usbroute metadata; add some with "

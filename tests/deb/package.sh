@@ -34,6 +34,7 @@ dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./|/|' >"$T/files"
 for f in /usr/bin/usbroute /usr/sbin/usbrouted \
 	/usr/libexec/usbroute/usbroute-hook \
 	/usr/libexec/usbroute/usbroute-hook-run \
+	/usr/libexec/usbroute/usbroute-hook-release \
 	/usr/libexec/usbroute/usbroute-domain \
 	/etc/usbroute/usbroute.conf \
 	/usr/share/bash-completion/completions/usbroute \

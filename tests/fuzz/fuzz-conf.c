@@ -16,7 +16,7 @@
 
 #include "conf.h"
 #include "fuzz.h"
-#include "portset.h"
+#include "ports.h"
 
 static int
 terminated(const char *s, size_t size)

@@ -19,7 +19,7 @@
 #include "devspec.h"
 #include "fuzz.h"
 #include "meta.h"
-#include "portset.h"
+#include "ports.h"
 
 #define OUT_MAX 65536
 

@@ -1,5 +1,5 @@
 /*
- * ur_ports_parse and ur_mask_parse on arbitrary words.  The input is
+ * ur_ports_parse and ur_ports_mask on arbitrary words.  The input is
  *
  *   byte 0     chipset (index into the known parts)
  *   bytes 1-4  present (cut to the part's ports), switchable
@@ -8,7 +8,7 @@
  *
  * the NUL-separated tail being port names of the config.  Invariants: a
  * success is a nonzero mask inside switchable & present; a failure
- * carries a one-line message (ur_mask_parse's quotes its argument, a
+ * carries a one-line message (ur_ports_mask's quotes its argument, a
  * newline and all); a mask read back from its "0x%x" and "%u" forms
  * and setpci's zero-padded "%08x" and "%04x" is the same;
  * ur_ports_format of a mask parses back to the mask.
@@ -20,7 +20,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "portset.h"
+#include "ports.h"
 
 static const struct ur_chipset *
 chipset(unsigned i)
@@ -80,20 +80,20 @@ check_mask(const char *s)
 
 	fuzz_err_init(&err);
 	/* A command line argument, which the message quotes as it is. */
-	if (ur_mask_parse(s, &v, &err) < 0) {
+	if (ur_ports_mask(s, &v, &err) < 0) {
 		fuzz_check_msg_quoting(&err, s);
 		return;
 	}
 	snprintf(buf, sizeof(buf), "0x%x", v);
-	FUZZ_CHECK(ur_mask_parse(buf, &v2, &err) == 0 && v2 == v);
+	FUZZ_CHECK(ur_ports_mask(buf, &v2, &err) == 0 && v2 == v);
 	snprintf(buf, sizeof(buf), "%x", v);
-	FUZZ_CHECK(ur_mask_parse(buf, &v2, &err) == 0 && v2 == v);
+	FUZZ_CHECK(ur_ports_mask(buf, &v2, &err) == 0 && v2 == v);
 	/* setpci's .l and .w forms, zero-padded: always hex. */
 	snprintf(buf, sizeof(buf), "%08x", v);
-	FUZZ_CHECK(ur_mask_parse(buf, &v2, &err) == 0 && v2 == v);
+	FUZZ_CHECK(ur_ports_mask(buf, &v2, &err) == 0 && v2 == v);
 	if (v < 0x1000) {
 		snprintf(buf, sizeof(buf), "%04x", v);
-		FUZZ_CHECK(ur_mask_parse(buf, &v2, &err) == 0 && v2 == v);
+		FUZZ_CHECK(ur_ports_mask(buf, &v2, &err) == 0 && v2 == v);
 	}
 }
 
@@ -160,7 +160,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (devnull == NULL && (devnull = fopen("/dev/null", "we")) == NULL)
 		abort();
-	ur_explain(devnull, (uint32_t)switchable << 16 | present, cs, &conf,
+	ur_ports_explain(devnull, (uint32_t)switchable << 16 | present, cs, &conf,
 	    present, switchable);
 	free(text);
 	return 0;

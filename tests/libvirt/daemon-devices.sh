@@ -40,12 +40,15 @@ eq() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: got '$2', want '$3'"; 
 check() { local what=$1; shift; if "$@"; then pass "$what"; else fail "$what"; fi; }
 
 confpath=$("$HOOK" --config-path)
+LV_ETC_USBROUTE=$(dirname "$confpath")
 dpid=
 cleanup() {
+	local rc=$?
 	stop_daemon
 	lv_stop
-	[ -n "${outside_conf:-}" ] && rm -f "$confpath" && rmdir "$(dirname "$confpath")" 2>/dev/null
-	true
+	# keep the tree (logs) of a failed run
+	[ "$rc" -eq 0 ] && [ "${LV_KEEP:-0}" != 1 ] && rm -rf "$LV_DIR"
+	return "$rc"
 }
 trap cleanup EXIT
 lv_init "$(lv_tmpdir devices)" || exit 1
@@ -60,13 +63,9 @@ USBROUTE_CONFIG=/dev/null "$USBROUTE" sim create "$sim" --chipset 8-series >/dev
 mkfifo "$KBD"
 : >"$LV_DIR/kbd.events"
 
-if [ "$confpath" = /etc/usbroute/usbroute.conf ]; then
-	CONF=$LV_DIR/etc/usbroute/usbroute.conf
-else
-	outside_conf=1
-	CONF=$confpath
-	mkdir -p "$(dirname "$CONF")"
-fi
+# The hook reads its compiled-in path; inside the private namespace that
+# directory shows LV_DIR/etc/usbroute, whatever --sysconfdir the build has.
+CONF=$LV_DIR/etc/usbroute/usbroute.conf
 cat >"$CONF" <<EOF2
 sysfs-root = $sim
 state-dir = $state

@@ -21,11 +21,11 @@ for t in python3 lspci setpci; do
 done
 
 confpath=$(USBROUTE_CONFIG= "$HOOK" --config-path)	# lib.sh set its own
+LV_ETC_USBROUTE=$(dirname "$confpath")
 dpid=
 cleanup() {
 	[ -n "$dpid" ] && kill -TERM "$dpid" 2>/dev/null && wait "$dpid"
 	lv_stop
-	[ -n "${outside_conf:-}" ] && rm -f "$confpath" "$confpath.bak" && rmdir "$(dirname "$confpath")" 2>/dev/null
 	rm -rf "$T"
 	[ "$nfail" -ne 0 ] || rm -rf "$LV_DIR"
 }
@@ -35,13 +35,9 @@ lv_init "$(lv_tmpdir readme)" || { fail "lv_init"; finish; exit 1; }
 sim=$LV_DIR/sim
 rm -rf "$sim" "$LV_DIR/state"
 USBROUTE_CONFIG=/dev/null "$USBROUTE" sim create "$sim" --chipset 8-series >/dev/null
-if [ "$confpath" = /etc/usbroute/usbroute.conf ]; then
-	CONF=$LV_DIR/etc/usbroute/usbroute.conf
-else
-	outside_conf=1		# make distcheck: its own sysconfdir
-	CONF=$confpath
-	mkdir -p "$(dirname "$CONF")"
-fi
+# The hook reads its compiled-in path; inside the private namespace that
+# directory shows LV_DIR/etc/usbroute, whatever --sysconfdir the build has.
+CONF=$LV_DIR/etc/usbroute/usbroute.conf
 # What a real machine needs none of: where the simulation is.
 cat >"$CONF" <<EOF
 # usbroute on a simulated chipset (the README path test)

@@ -221,7 +221,7 @@ domain_xml(const char *profile_attrs, const char *ctrls)
 {
 	static char xml[1024];
 
-	snprintf(xml, sizeof(xml), "<domain><name>d1</name><uuid>u1</uuid>"
+	snprintf(xml, sizeof(xml), "<domain><name>d1</name><uuid>0001</uuid>"
 	    "<metadata><usbroute xmlns='" UR_META_NS "' controllers='%s'>"
 	    "<profile name='p' %s/></usbroute></metadata></domain>", ctrls,
 	    profile_attrs);
@@ -243,7 +243,7 @@ build(const char *attrs, const char *ctrls, struct ur_table *t,
 		fail_msg("%s", err->msg);
 	if (ur_machine_open(&m, &conf, err) < 0)
 		fail_msg("%s", err->msg);
-	rc = ur_claim_build(&m, t, &d, 0, "u1", "d1", c, err);
+	rc = ur_claim_build(&m, t, &d, 0, "0001", "d1", c, err);
 	if (rc == 0)
 		rc = ur_claim_apply(t, &m, c, err);
 	ur_machine_close(&m);
@@ -271,8 +271,8 @@ test_build(void **state)
 	assert_int_equal(c.ndevs, 3);
 	assert_int_equal(c.dev[2].bit, -1);	/* not plugged in: no port */
 	assert_int_equal(t.ndevs, 3);
-	assert_non_null(ur_table_device_at(&t, "u1", 12));
-	assert_string_equal(ur_table_device_at(&t, "u1", 12)->device,
+	assert_non_null(ur_table_device_at(&t, "0001", 12));
+	assert_string_equal(ur_table_device_at(&t, "0001", 12)->device,
 	    "046d:c077");
 
 	/* required, and not plugged in: refused, naming it */
@@ -367,30 +367,30 @@ test_follow(void **state)
 	assert_int_equal(ur_machine_open(&m, &conf, &err), 0);
 
 	/* nothing moved */
-	assert_int_equal(ur_claim_follow(&t, &m, &d, "u1", notes, &n, &err),
+	assert_int_equal(ur_claim_follow(&t, &m, &d, "0001", notes, &n, &err),
 	    0);
 	assert_int_equal(n, 0);
 
 	/* unplugged: the port stays claimed (the guest may have it) */
 	unplug(10);
-	assert_int_equal(ur_claim_follow(&t, &m, &d, "u1", notes, &n, &err),
+	assert_int_equal(ur_claim_follow(&t, &m, &d, "0001", notes, &n, &err),
 	    0);
 	assert_int_equal(t.owner[0].ports, 0x2400);
 
 	/* plugged into ehci2.1: ehci2.1 is claimed, ehci2.3 goes home */
 	plug(8, "046d:c52b", NULL, 0);
-	assert_int_equal(ur_claim_follow(&t, &m, &d, "u1", notes, &n, &err),
+	assert_int_equal(ur_claim_follow(&t, &m, &d, "0001", notes, &n, &err),
 	    1);
 	assert_int_equal(n, 1);
 	assert_int_equal(notes[0].what, UR_FOLLOW_MOVED);
 	assert_int_equal(notes[0].from, 10);
 	assert_int_equal(notes[0].to, 8);
 	assert_int_equal(t.owner[0].ports, 0x2100);
-	assert_int_equal(ur_table_device_at(&t, "u1", 8) != NULL, 1);
+	assert_int_equal(ur_table_device_at(&t, "0001", 8) != NULL, 1);
 
 	/* the absent one plugged in later: its port is claimed too */
 	plug(9, "1111:2222", NULL, 0);
-	assert_int_equal(ur_claim_follow(&t, &m, &d, "u1", notes, &n, &err),
+	assert_int_equal(ur_claim_follow(&t, &m, &d, "0001", notes, &n, &err),
 	    1);
 	assert_int_equal(t.owner[0].ports, 0x2300);
 
@@ -403,30 +403,30 @@ test_follow(void **state)
 	assert_int_equal(ur_table_claim(&t, &other, m.cs, &err), 0);
 	unplug(8);
 	plug(11, "046d:c52b", NULL, 0);
-	assert_int_equal(ur_claim_follow(&t, &m, &d, "u1", notes, &n, &err),
+	assert_int_equal(ur_claim_follow(&t, &m, &d, "0001", notes, &n, &err),
 	    0);
 	assert_int_equal(n, 1);
 	assert_int_equal(notes[0].what, UR_FOLLOW_LEFT);
 	assert_non_null(strstr(notes[0].why, "held by alpha"));
-	assert_int_equal(ur_table_find(&t, "u1")->ports, 0x2300);
+	assert_int_equal(ur_table_find(&t, "0001")->ports, 0x2300);
 	assert_int_equal(ur_table_find(&t, "u2")->ports, 0x0800);
 
 	/* onto the other EHCI's port: refused, the claim stays */
 	unplug(11);
 	plug(0, "046d:c52b", NULL, 0);
-	assert_int_equal(ur_claim_follow(&t, &m, &d, "u1", notes, &n, &err),
+	assert_int_equal(ur_claim_follow(&t, &m, &d, "0001", notes, &n, &err),
 	    0);
 	assert_int_equal(notes[0].what, UR_FOLLOW_REFUSED);
 	assert_non_null(strstr(notes[0].why, "holds neither EHCI #1"));
 
 	/* lent to the host: the new port is lent too */
-	assert_int_equal(ur_table_lend(&t, "u1", 1), 0);
+	assert_int_equal(ur_table_lend(&t, "0001", 1), 0);
 	unplug(0);
 	plug(12, "046d:c52b", NULL, 0);
-	assert_int_equal(ur_claim_follow(&t, &m, &d, "u1", notes, &n, &err),
+	assert_int_equal(ur_claim_follow(&t, &m, &d, "0001", notes, &n, &err),
 	    1);
-	assert_int_equal(ur_table_find(&t, "u1")->ports, 0x3200);
-	assert_int_equal(ur_table_find(&t, "u1")->lent, 0x3200);
+	assert_int_equal(ur_table_find(&t, "0001")->ports, 0x3200);
+	assert_int_equal(ur_table_find(&t, "0001")->lent, 0x3200);
 	ur_machine_close(&m);
 }
 

@@ -608,7 +608,7 @@ test_oversize(void **state)
 	snprintf(xml, sizeof(xml), "<domain><name>%s</name></domain>", big);
 	refuse_str(xml, "longer than the 127");
 	snprintf(xml, sizeof(xml), "<domain><uuid>%s</uuid></domain>", big);
-	refuse_str(xml, "longer than the 39");
+	refuse_str(xml, "is not a UUID (hex digits and dashes, at most 39)");
 
 	/* UR_META_MAX_PROFILES fit, one more does not. */
 	for (i = 0; i <= UR_META_MAX_PROFILES; i++) {
@@ -710,7 +710,7 @@ test_round_trip_examples(void **state)
 		parse_ok(files[i], &d);
 		if (ur_meta_format(&d, buf, sizeof(buf), &err) != 0)
 			fail_msg("%s: %s", files[i], err.msg);
-		assert_true(ur_meta_mentions(buf, strlen(buf)));
+		assert_true(ur_metascan_mentions(buf, strlen(buf)));
 		if (ur_meta_parse(buf, strlen(buf), &back, &err) != 0)
 			fail_msg("%s: %s\n%s", files[i], err.msg, buf);
 		assert_same_meta(&d, &back);
@@ -759,22 +759,22 @@ test_mentions(void **state)
 	(void)state;
 	snprintf(path, sizeof(path), EXAMPLES "short-form.xml");
 	xml = slurp(path, &len);
-	assert_true(ur_meta_mentions(xml, len));
+	assert_true(ur_metascan_mentions(xml, len));
 	free(xml);
 	snprintf(path, sizeof(path), EXAMPLES "no-metadata.xml");
 	xml = slurp(path, &len);
-	assert_false(ur_meta_mentions(xml, len));
+	assert_false(ur_metascan_mentions(xml, len));
 	free(xml);
 
-	assert_true(ur_meta_mentions(ns, sizeof(ns) - 1));
-	assert_false(ur_meta_mentions(ns, sizeof(ns) - 2));
-	assert_false(ur_meta_mentions("urn:usbroute:libvirt:domain:2", 29));
-	assert_true(ur_meta_mentions("uuuurn:usbroute:libvirt:domain:1>",
+	assert_true(ur_metascan_mentions(ns, sizeof(ns) - 1));
+	assert_false(ur_metascan_mentions(ns, sizeof(ns) - 2));
+	assert_false(ur_metascan_mentions("urn:usbroute:libvirt:domain:2", 29));
+	assert_true(ur_metascan_mentions("uuuurn:usbroute:libvirt:domain:1>",
 	    33));
-	assert_false(ur_meta_mentions("", 0));
-	assert_false(ur_meta_mentions(NULL, 0));
+	assert_false(ur_metascan_mentions("", 0));
+	assert_false(ur_metascan_mentions(NULL, 0));
 	/* Not a C string: bytes after a NUL still count. */
-	assert_true(ur_meta_mentions("<x/>\0" UR_META_NS, 5 + sizeof(ns) - 1));
+	assert_true(ur_metascan_mentions("<x/>\0" UR_META_NS, 5 + sizeof(ns) - 1));
 }
 
 /* The toggle device in a running domain (aliases as libvirt gave them)

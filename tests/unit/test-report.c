@@ -15,8 +15,8 @@
 #include "chipset.h"
 #include "conf.h"
 #include "machine.h"
-#include "owners.h"
-#include "pci.h"
+#include "table.h"
+#include "xhci.h"
 #include "report.h"
 #include "sim.h"
 #include "testutil.h"
@@ -85,14 +85,14 @@ json_check(const char *text)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
 }
 
-/* ur_json_string's output for s. */
+/* ur_report_json_string's output for s. */
 static char *
 json_string(const char *s)
 {
 	struct capture c;
 
 	cap_open(&c);
-	ur_json_string(c.f, s);
+	ur_report_json_string(c.f, s);
 	cap_close(&c);
 	return c.buf;
 }

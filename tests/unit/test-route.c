@@ -42,16 +42,16 @@ static void
 test_plan_simple(void **state)
 {
 	struct ur_regs r = regs(0x3fff, 0x3fff, 0x3f, 0x3f);
-	struct ur_plan p;
+	struct ur_route_plan p;
 	struct ur_err err;
 
 	(void)state;
-	assert_int_equal(ur_plan(&r, h, NULL, 0x3f00, 0, &p, &err), 0);
+	assert_int_equal(ur_route_plan(&r, h, NULL, 0x3f00, 0, &p, &err), 0);
 	assert_int_equal(p.nsteps, 1);
 	assert_int_equal(p.step[0].reg, UR_REG_XUSB2PR);
 	assert_int_equal(p.step[0].value, 0x00ff);
 	/* Asking for what is already there writes nothing. */
-	assert_int_equal(ur_plan(&r, h, NULL, 0x3fff, 0x3fff, &p, &err), 0);
+	assert_int_equal(ur_route_plan(&r, h, NULL, 0x3fff, 0x3fff, &p, &err), 0);
 	assert_int_equal(p.nsteps, 0);
 }
 
@@ -59,12 +59,12 @@ static void
 test_plan_order(void **state)
 {
 	struct ur_regs r = regs(0x3fff, 0x3fff, 0x3f, 0x3f);
-	struct ur_plan p;
+	struct ur_route_plan p;
 	struct ur_err err;
 
 	(void)state;
 	/* To EHCI: termination off first, then the wire. */
-	assert_int_equal(ur_plan(&r, h, &pairs, 0x0101, 0, &p, &err), 0);
+	assert_int_equal(ur_route_plan(&r, h, &pairs, 0x0101, 0, &p, &err), 0);
 	assert_int_equal(p.nsteps, 2);
 	assert_int_equal(p.step[0].reg, UR_REG_PSSEN);
 	assert_int_equal(p.step[0].value, 0x36);
@@ -72,7 +72,7 @@ test_plan_order(void **state)
 	assert_int_equal(p.step[1].value, 0x3efe);
 	/* Back to xHCI: termination on first, then the wire. */
 	r = regs(0x3efe, 0x3fff, 0x36, 0x3f);
-	assert_int_equal(ur_plan(&r, h, &pairs, 0x0101, 0x0101, &p, &err), 0);
+	assert_int_equal(ur_route_plan(&r, h, &pairs, 0x0101, 0x0101, &p, &err), 0);
 	assert_int_equal(p.nsteps, 2);
 	assert_int_equal(p.step[0].reg, UR_REG_PSSEN);
 	assert_int_equal(p.step[0].value, 0x3f);
@@ -85,22 +85,22 @@ test_plan_pssen_alone(void **state)
 	/* Wires where the table wants them, terminations set back to
 	 * USB3PRM (firmware _WAK): only PSSEN is written. */
 	struct ur_regs r = regs(0x3efe, 0x3fff, 0x3f, 0x3f);
-	struct ur_plan p;
+	struct ur_route_plan p;
 	struct ur_err err;
 
 	(void)state;
-	assert_int_equal(ur_plan(&r, h, &pairs, 0x3fff, 0x3efe, &p, &err), 0);
+	assert_int_equal(ur_route_plan(&r, h, &pairs, 0x3fff, 0x3efe, &p, &err), 0);
 	assert_int_equal(p.nsteps, 1);
 	assert_int_equal(p.step[0].reg, UR_REG_PSSEN);
 	assert_int_equal(p.step[0].value, 0x36);
 	/* A termination off while its wire is on the xHCI goes back on. */
 	r = regs(0x3fff, 0x3fff, 0x36, 0x3f);
-	assert_int_equal(ur_plan(&r, h, &pairs, 0x3fff, 0x3fff, &p, &err), 0);
+	assert_int_equal(ur_route_plan(&r, h, &pairs, 0x3fff, 0x3fff, &p, &err), 0);
 	assert_int_equal(p.nsteps, 1);
 	assert_int_equal(p.step[0].value, 0x3f);
 	/* Ports outside `change` keep their terminations as read. */
 	r = regs(0x3efe, 0x3fff, 0x3f, 0x3f);
-	assert_int_equal(ur_plan(&r, h, &pairs, 0x0100, 0, &p, &err), 0);
+	assert_int_equal(ur_route_plan(&r, h, &pairs, 0x0100, 0, &p, &err), 0);
 	assert_int_equal(p.nsteps, 1);
 	assert_int_equal(p.step[0].value, 0x37);
 }
@@ -110,11 +110,11 @@ test_plan_keeps_other_bits(void **state)
 {
 	/* Bits above the field and SuperSpeed bits USB3PRM locks stay. */
 	struct ur_regs r = regs(0xa0003fff, 0x3fff, 0xc000003f, 0x3e);
-	struct ur_plan p;
+	struct ur_route_plan p;
 	struct ur_err err;
 
 	(void)state;
-	assert_int_equal(ur_plan(&r, h, &pairs, 0x0001, 0, &p, &err), 0);
+	assert_int_equal(ur_route_plan(&r, h, &pairs, 0x0001, 0, &p, &err), 0);
 	assert_int_equal(p.nsteps, 1);	/* PSSEN bit 0 is locked */
 	assert_int_equal(p.step[0].value, 0xa0003ffe);
 }
@@ -125,17 +125,17 @@ test_plan_firmware_extra_bits(void **state)
 	/* MacBookPro12,1: XUSB2PR 0x7ff while USB2PRM is 0x4ff. */
 	const struct ur_chipset *lp = ur_chipset_by_key("9-series-lp");
 	struct ur_regs r = regs(0x7ff, 0x4ff, 0xf, 0xf);
-	struct ur_plan p;
+	struct ur_route_plan p;
 	struct ur_err err;
 
 	(void)state;
-	assert_int_equal(ur_plan(&r, lp, NULL, 0x04ff, 0, &p, &err), 0);
+	assert_int_equal(ur_route_plan(&r, lp, NULL, 0x04ff, 0, &p, &err), 0);
 	assert_int_equal(p.step[0].value, 0x300);
 	/* Asking to move p8, which firmware locks, is refused by name. */
-	assert_int_equal(ur_plan(&r, lp, NULL, 0x0100, 0, &p, &err), -1);
+	assert_int_equal(ur_route_plan(&r, lp, NULL, 0x0100, 0, &p, &err), -1);
 	assert_non_null(strstr(err.msg, "port p8 cannot be moved"));
 	/* ... but asking for where it already is, is fine. */
-	assert_int_equal(ur_plan(&r, lp, NULL, 0x0100, 0x0100, &p, &err), 0);
+	assert_int_equal(ur_route_plan(&r, lp, NULL, 0x0100, 0x0100, &p, &err), 0);
 	assert_int_equal(p.nsteps, 0);
 }
 

@@ -21,7 +21,7 @@
 #include "lspci.h"
 #include "sim.h"
 #include "testutil.h"
-#include "usbtopo.h"
+#include "usb.h"
 
 /* --------------------------------------------------------- helpers */
 

@@ -37,13 +37,13 @@ test_addr(void **state)
 	char longpath[200];
 
 	(void)state;
-	assert_int_equal(ur_unix_addr(&sa, "/run/usbroute/control"), 0);
+	assert_int_equal(ur_sock_addr(&sa, "/run/usbroute/control"), 0);
 	assert_int_equal(sa.sun_family, AF_UNIX);
 	assert_string_equal(sa.sun_path, "/run/usbroute/control");
 	memset(longpath, 'a', sizeof(longpath) - 1);
 	longpath[sizeof(longpath) - 1] = '\0';
 	errno = 0;
-	assert_int_equal(ur_unix_addr(&sa, longpath), -1);
+	assert_int_equal(ur_sock_addr(&sa, longpath), -1);
 	assert_int_equal(errno, ENAMETOOLONG);
 }
 
@@ -57,29 +57,29 @@ test_connect(void **state)
 	(void)state;
 	snprintf(path, sizeof(path), "%s/s", dir);
 	errno = 0;
-	assert_int_equal(ur_unix_connect(path, 0), -1);
+	assert_int_equal(ur_sock_connect(path, 0), -1);
 	assert_int_equal(errno, ENOENT);
 
-	assert_int_equal(ur_unix_addr(&sa, path), 0);
+	assert_int_equal(ur_sock_addr(&sa, path), 0);
 	lfd = socket(AF_UNIX, SOCK_STREAM, 0);
 	assert_true(lfd >= 0);
 	assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	assert_int_equal(listen(lfd, 1), 0);
 
-	fd = ur_unix_connect(path, SOCK_NONBLOCK);
+	fd = ur_sock_connect(path, SOCK_NONBLOCK);
 	assert_true(fd >= 0);
 	/* what the flags promise: never inherited, and non-blocking */
 	assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
 	assert_true(fcntl(fd, F_GETFL) & O_NONBLOCK);
 	close(fd);
-	fd = ur_unix_connect(path, 0);
+	fd = ur_sock_connect(path, 0);
 	assert_true(fd >= 0);
 	assert_false(fcntl(fd, F_GETFL) & O_NONBLOCK);
 	close(fd);
 	close(lfd);
 	/* a socket file nobody listens on: refused, as for a dead daemon */
 	errno = 0;
-	assert_int_equal(ur_unix_connect(path, 0), -1);
+	assert_int_equal(ur_sock_connect(path, 0), -1);
 	assert_int_equal(errno, ECONNREFUSED);
 }
 

@@ -170,6 +170,53 @@ test_lock_excludes(void **state)
 	ur_state_unlock(&b);
 }
 
+/* The hostile cases issue 7 found: a state directory someone else can
+ * write, one that is a link, and a planted lock symlink with O_CREAT. */
+static void
+test_untrusted_dir(void **state)
+{
+	char path[128], target[128];
+	struct ur_lock lk;
+	struct ur_err err;
+	struct stat st;
+
+	(void)state;
+	assert_int_equal(chmod(dir, 0777), 0);
+	assert_int_equal(ur_state_lock(dir, 0, &lk, &err), -1);
+	assert_non_null(strstr(err.msg, "writable by everyone (mode 0777)"));
+	assert_int_equal(chmod(dir, 0770), 0);
+	assert_int_equal(ur_state_dir_trusted(dir, &err), -1);
+	assert_non_null(strstr(err.msg, "writable by its group"));
+	assert_int_equal(chmod(dir, 0755), 0);
+	assert_int_equal(ur_state_dir_trusted(dir, &err), 0);
+	/* Owned by someone else (root can make that case; as another user
+	 * the directory is already someone else's to that user). */
+	if (geteuid() == 0) {
+		assert_int_equal(chown(dir, 65534, 65534), 0);
+		assert_int_equal(ur_state_lock(dir, 0, &lk, &err), -1);
+		assert_non_null(strstr(err.msg, "belongs to uid 65534, neither "
+		    "root nor you"));
+		assert_int_equal(chown(dir, 0, 0), 0);
+	}
+	/* The directory itself a link to a good one. */
+	snprintf(path, sizeof(path), "%s/sub", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(target, sizeof(target), "%s/link", dir);
+	assert_int_equal(symlink(path, target), 0);
+	assert_int_equal(ur_state_lock(target, 0, &lk, &err), -1);
+	assert_non_null(strstr(err.msg, "not a link"));
+	/* A planted lock link: refused, its target never created. */
+	snprintf(path, sizeof(path), "%s/lock", dir);
+	snprintf(target, sizeof(target), "%s/created-through-link", dir);
+	assert_int_equal(symlink(target, path), 0);
+	assert_int_equal(ur_state_lock(dir, 0, &lk, &err), -1);
+	assert_non_null(strstr(err.msg, "a symbolic link: not followed"));
+	assert_int_equal(lstat(target, &st), -1);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(ur_state_lock(dir, 0, &lk, &err), 0);
+	ur_state_unlock(&lk);
+}
+
 static void
 test_atomic_no_tmp_left(void **state)
 {
@@ -183,6 +230,65 @@ test_atomic_no_tmp_left(void **state)
 	assert_int_equal(access(path, F_OK), -1);
 }
 
+/* A kept lock file: dropped, the lock is free to others; taken again,
+ * it excludes them; once the file at the path is another, relock takes
+ * the new one (a lock on a removed file would exclude nobody). */
+static void
+test_relock_kept_file(void **state)
+{
+	struct ur_lock k = { -1 }, b;
+	struct ur_err err;
+	struct stat st1, st2;
+	char path[128];
+	pid_t pid;
+	int status;
+
+	(void)state;
+	assert_int_equal(ur_state_relock(dir, 0, &k, &err), 0);
+	ur_state_unlock_keep(&k);
+	assert_true(k.fd >= 0);
+	assert_int_equal(ur_state_lock(dir, 0, &b, &err), 0);
+	ur_state_unlock(&b);
+	assert_int_equal(ur_state_relock(dir, 0, &k, &err), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(ur_state_lock(dir, 30, &b, &err) == 0 ? 1 : 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	ur_state_unlock_keep(&k);
+	snprintf(path, sizeof(path), "%s/lock", dir);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(ur_state_relock(dir, 0, &k, &err), 0);
+	assert_int_equal(fstat(k.fd, &st1), 0);
+	assert_int_equal(stat(path, &st2), 0);
+	assert_true(st1.st_ino == st2.st_ino && st1.st_dev == st2.st_dev);
+	ur_state_unlock(&k);
+}
+
+/* The hook front's question, "does this UUID hold ports?": no table
+ * yet is "no", and creates nothing (a domain that is none of ours must
+ * not make the state directory). */
+static void
+test_holds(void **state)
+{
+	struct ur_table t = sample();
+	struct ur_err err;
+	char sub[128];
+
+	(void)state;
+	snprintf(sub, sizeof(sub), "%s/not-yet", dir);
+	assert_int_equal(ur_state_holds(sub, "x", 0, &err), 0);
+	assert_int_equal(access(sub, F_OK), -1);
+	assert_int_equal(ur_state_save(dir, &t, &err), 0);
+	assert_int_equal(ur_state_holds(dir,
+	    "4dea22b3-1d52-d8f3-2516-782e98ab3fa0", 0, &err), 1);
+	/* a part of an id is not the id (the old lookup was a strstr) */
+	assert_int_equal(ur_state_holds(dir, "4dea22b3", 0, &err), 0);
+	assert_int_equal(ur_state_holds(dir, "desk", 0, &err), 0);
+}
+
 int
 main(void)
 {
@@ -192,8 +298,13 @@ main(void)
 		cmocka_unit_test(test_corrupt),
 		cmocka_unit_test_setup_teardown(test_lock_excludes, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_untrusted_dir, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_atomic_no_tmp_left, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_relock_kept_file, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_holds, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

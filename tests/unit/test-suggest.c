@@ -12,13 +12,13 @@ static void
 test_distance(void **state)
 {
 	(void)state;
-	assert_int_equal(ur_edit_distance("status", "status"), 0);
-	assert_int_equal(ur_edit_distance("stauts", "status"), 1);	/* swap */
-	assert_int_equal(ur_edit_distance("ehc2.1", "ehci2.1"), 1);
-	assert_int_equal(ur_edit_distance("win10", "Win10"), 0);	/* case */
-	assert_int_equal(ur_edit_distance("", "abc"), 3);
-	assert_int_equal(ur_edit_distance("kitten", "sitting"), 3);
-	assert_true(ur_edit_distance("a", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	assert_int_equal(ur_suggest_distance("status", "status"), 0);
+	assert_int_equal(ur_suggest_distance("stauts", "status"), 1);	/* swap */
+	assert_int_equal(ur_suggest_distance("ehc2.1", "ehci2.1"), 1);
+	assert_int_equal(ur_suggest_distance("win10", "Win10"), 0);	/* case */
+	assert_int_equal(ur_suggest_distance("", "abc"), 3);
+	assert_int_equal(ur_suggest_distance("kitten", "sitting"), 3);
+	assert_true(ur_suggest_distance("a", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa") > 2);
 }
 

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "owners.h"
+#include "table.h"
 
 void
 ur_table_init(struct ur_table *t)
@@ -33,18 +33,27 @@ ur_table_holder(const struct ur_table *t, int bit)
 	return NULL;
 }
 
-/* The side an owner's port goes to, or -1 if it holds no controller
- * the port can reach. */
+int
+ur_owner_reach(unsigned ctrls, const struct ur_chipset *cs, int bit,
+    const char *who, char *why, size_t len)
+{
+	unsigned ehci = ur_port_ehci_ctrl(cs, bit);
+
+	if ((ehci & ctrls) != 0 || (ctrls & UR_CTRL_XHCI))
+		return 0;
+	if (why != NULL)
+		snprintf(why, len, "%s holds neither EHCI #%d nor the xHCI",
+		    who, ehci == UR_CTRL_EHCI2 ? 2 : 1);
+	return -1;
+}
+
+/* The side an owner's port goes to (ur_owner_reach says it has one). */
 static int
 owner_side(const struct ur_owner *o, const struct ur_chipset *cs, int bit)
 {
 	unsigned ehci = ur_port_ehci_ctrl(cs, bit);
 
-	if (ehci != 0 && (o->ctrls & ehci))
-		return UR_SIDE_EHCI;
-	if (o->ctrls & UR_CTRL_XHCI)
-		return UR_SIDE_XHCI;
-	return -1;
+	return ehci != 0 && (o->ctrls & ehci) ? UR_SIDE_EHCI : UR_SIDE_XHCI;
 }
 
 static const char *
@@ -61,7 +70,7 @@ ur_table_claim(struct ur_table *t, const struct ur_owner *o,
 {
 	const struct ur_owner *h;
 	struct ur_owner *slot;
-	char name[16];
+	char name[16], why[128];
 	int bit;
 
 	if (o->id[0] == '\0')
@@ -75,11 +84,10 @@ ur_table_claim(struct ur_table *t, const struct ur_owner *o,
 			return ur_errf(err, "port %s is held by %s (profile "
 			    "%s); stop it or release its ports first",
 			    name, label(h), h->profile[0] ? h->profile : "-");
-		if (owner_side(o, cs, bit) < 0)
-			return ur_errf(err, "%s cannot own port %s: it holds "
-			    "neither EHCI #%d nor the xHCI; pass the "
-			    "controller to it first", label(o), name,
-			    ur_port_ehci_ctrl(cs, bit) == UR_CTRL_EHCI2 ? 2 : 1);
+		if (ur_owner_reach(o->ctrls, cs, bit, "it", why,
+		    sizeof(why)) < 0)
+			return ur_errf(err, "%s cannot own port %s: %s; pass "
+			    "the controller to it first", label(o), name, why);
 	}
 	slot = ur_table_find(t, o->id);
 	if (slot == NULL) {

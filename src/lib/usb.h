@@ -2,8 +2,8 @@
  * found through the controller's bus (EHCI: root port 1 is the
  * rate-matching hub, physical port k is that hub's port k; xHCI: USB2
  * root hub port n+1 is register bit n). */
-#ifndef UR_USBTOPO_H
-#define UR_USBTOPO_H
+#ifndef UR_USB_H
+#define UR_USB_H
 
 #include <stdint.h>
 

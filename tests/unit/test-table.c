@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "owners.h"
+#include "table.h"
 
 static const struct ur_chipset *h;
 

@@ -15,11 +15,11 @@
 
 #include "chipset.h"
 #include "testutil.h"
-#include "usbtopo.h"
+#include "usb.h"
 
 /*
  * The trees here are built by hand, after a real Lynx Point machine's
- * /sys, so usbtopo is checked against the kernel's layout and not only
+ * /sys, so usb.c is checked against the kernel's layout and not only
  * against what sim.c makes of it.
  */
 

@@ -1,8 +1,8 @@
 /* Config-space access to the PCH xHCI through libpci.  The only module
  * that writes PCI config; it refuses every device that is not a known
  * Intel PCH xHCI. */
-#ifndef UR_PCI_H
-#define UR_PCI_H
+#ifndef UR_XHCI_H
+#define UR_XHCI_H
 
 #include <stdint.h>
 

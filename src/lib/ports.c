@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "portset.h"
+#include "ports.h"
 #include "suggest.h"
 
 /* What a word may name on this part, for error messages:
@@ -25,7 +25,7 @@ valid_range(const struct ur_chipset *cs, uint16_t ports, char *buf,
 }
 
 int
-ur_mask_parse(const char *s, uint32_t *value, struct ur_err *err)
+ur_ports_mask(const char *s, uint32_t *value, struct ur_err *err)
 {
 	unsigned long v;
 	char *end;
@@ -120,7 +120,7 @@ parse_word(const char *w, const struct ur_chipset *cs,
 	valid_range(cs, cs->port_mask, range, sizeof(range));
 	*bits = 0;
 	if (strncmp(w, "0x", 2) == 0 || strncmp(w, "0X", 2) == 0) {
-		if (ur_mask_parse(w, &v, err) < 0)
+		if (ur_ports_mask(w, &v, err) < 0)
 			return -1;
 		if (v & ~(uint32_t)cs->port_mask)
 			return ur_errf(err, "mask %s has bits outside the ports "
@@ -331,7 +331,7 @@ ur_ports_format(uint16_t mask, const struct ur_chipset *cs, char *buf,
 }
 
 const char *
-ur_port_alias(const struct ur_conf *conf, const struct ur_chipset *cs,
+ur_ports_alias(const struct ur_conf *conf, const struct ur_chipset *cs,
     int bit)
 {
 	uint16_t mask;
@@ -350,7 +350,7 @@ ur_port_alias(const struct ur_conf *conf, const struct ur_chipset *cs,
 }
 
 void
-ur_explain(FILE *out, uint32_t value, const struct ur_chipset *cs,
+ur_ports_explain(FILE *out, uint32_t value, const struct ur_chipset *cs,
     const struct ur_conf *conf, uint16_t present, uint16_t switchable)
 {
 	char name[16];
@@ -397,7 +397,7 @@ ur_explain(FILE *out, uint32_t value, const struct ur_chipset *cs,
 			continue;
 		ur_port_name(cs, bit, name, sizeof(name));
 		ehci = ur_port_ehci(cs, bit, &port);
-		alias = ur_port_alias(conf, cs, bit);
+		alias = ur_ports_alias(conf, cs, bit);
 		fprintf(out, "  %-8s p%-3d %-8s", name, bit,
 		    value & (1u << bit) ? "xHCI" :
 		    ehci == 1 ? "EHCI #1" : ehci == 2 ? "EHCI #2" :

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "fileio.h"
-#include "usbtopo.h"
+#include "usb.h"
 
 #define PATHLEN 4096
 

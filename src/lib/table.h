@@ -1,8 +1,8 @@
 /* The ownership table: who holds each switchable port, and which side
  * that puts it on.  Pure data and pure functions; the file behind it is
  * state.c, the registers are route.c. */
-#ifndef UR_OWNERS_H
-#define UR_OWNERS_H
+#ifndef UR_TABLE_H
+#define UR_TABLE_H
 
 #include <stdint.h>
 
@@ -42,6 +42,19 @@ struct ur_table {
 };
 
 void ur_table_init(struct ur_table *t);
+
+/*
+ * "Holds no controller", decided here only.  An owner holding ctrls (enum
+ * ur_ctrl) may have port bit when it holds the EHCI the port is wired to,
+ * or the xHCI.  Returns 0, or -1 with why = "WHO holds neither EHCI #N
+ * nor the xHCI" (why may be NULL).  UR_NO_CTRL is what is said of a
+ * domain that holds none at all.
+ */
+int ur_owner_reach(unsigned ctrls, const struct ur_chipset *cs, int bit,
+    const char *who, char *why, size_t len);
+#define UR_NO_CTRL "holds no PCH USB controller; pass 00:1a.0 or " \
+	"00:1d.0 (or 00:14.0) with <hostdev>, or name them in " \
+	"controllers= of its usbroute metadata"
 
 /* The owner with this id, or NULL. */
 struct ur_owner *ur_table_find(struct ur_table *t, const char *id);

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "portset.h"
+#include "ports.h"
 
 static const struct ur_chipset *h, *s7, *lp;
 static struct ur_conf conf;
@@ -124,19 +124,19 @@ test_mask(void **state)
 	uint32_t v;
 
 	(void)state;
-	assert_int_equal(ur_mask_parse("0x00ff", &v, &err), 0);
+	assert_int_equal(ur_ports_mask("0x00ff", &v, &err), 0);
 	assert_int_equal(v, 0xff);
-	assert_int_equal(ur_mask_parse("00ff", &v, &err), 0);
+	assert_int_equal(ur_ports_mask("00ff", &v, &err), 0);
 	assert_int_equal(v, 0xff);
 	/* Hex always, as setpci: what it printed reads back the same. */
-	assert_int_equal(ur_mask_parse("255", &v, &err), 0);
+	assert_int_equal(ur_ports_mask("255", &v, &err), 0);
 	assert_int_equal(v, 0x255);
-	assert_int_equal(ur_mask_parse("00000300", &v, &err), 0);
+	assert_int_equal(ur_ports_mask("00000300", &v, &err), 0);
 	assert_int_equal(v, 0x300);
-	assert_int_equal(ur_mask_parse("-1", &v, &err), -1);
-	assert_int_equal(ur_mask_parse("0x1ffffffff", &v, &err), -1);
-	assert_int_equal(ur_mask_parse("", &v, &err), -1);
-	assert_int_equal(ur_mask_parse("0x", &v, &err), -1);
+	assert_int_equal(ur_ports_mask("-1", &v, &err), -1);
+	assert_int_equal(ur_ports_mask("0x1ffffffff", &v, &err), -1);
+	assert_int_equal(ur_ports_mask("", &v, &err), -1);
+	assert_int_equal(ur_ports_mask("0x", &v, &err), -1);
 }
 
 static void
@@ -161,8 +161,8 @@ static void
 test_alias(void **state)
 {
 	(void)state;
-	assert_string_equal(ur_port_alias(&conf, h, 2), "front-left");
-	assert_null(ur_port_alias(&conf, h, 8));	/* desk is 6 ports */
+	assert_string_equal(ur_ports_alias(&conf, h, 2), "front-left");
+	assert_null(ur_ports_alias(&conf, h, 8));	/* desk is 6 ports */
 }
 
 static void
@@ -174,7 +174,7 @@ test_explain(void **state)
 
 	(void)state;
 	assert_non_null(f);
-	ur_explain(f, 0x00ff, h, &conf, 0x7fff, 0x3fff);
+	ur_ports_explain(f, 0x00ff, h, &conf, 0x7fff, 0x3fff);
 	fclose(f);
 	assert_non_null(strstr(text, "XUSB2PR = 0x00ff on 8-series"));
 	assert_non_null(strstr(text, "ehci1.3  p2   xHCI"));

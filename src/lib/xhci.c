@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "fileio.h"
-#include "pci.h"
+#include "xhci.h"
 
 struct ur_xhci {
 	struct pci_access *pacc;
