@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The Debian package, built from a clean export of HEAD as a user would
 # (dpkg-buildpackage -us -uc -b), checked by lintian, installed into a
 # throwaway root (dpkg --root; the maintainer scripts run with DPKG_ROOT),

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # make install: all of it or none of it; the hook where libvirt looks for
 # it (a symlink to the one copy in libexec, or a copy), never over a hook
 # that is not ours; the config, schema, examples, unit, sleep hook and

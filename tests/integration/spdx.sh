@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Every source file says its licence in an SPDX line near its top, so a
 # file added later without one fails here.  Source: what git tracks (or,
 # in a release tarball, what it ships minus what autotools generated) with
@@ -12,6 +13,7 @@ if [ "$(git rev-parse --show-toplevel 2>/dev/null)" = "$PWD" ]; then
 	git ls-files >"$T/all"
 else
 	find . -type f ! -path './autom4te.cache/*' ! -path './build-aux/*' \
+		! -path './m4/*' \
 		! -name configure ! -name aclocal.m4 ! -name Makefile.in \
 		! -name config.h.in | sed 's|^\./||' >"$T/all"
 fi
