@@ -258,7 +258,7 @@ ur_commit(struct ur_machine *m, ur_edit_fn edit, void *arg,
 	struct ur_regs before;
 	char old_pm[sizeof(t.pm_saved)];
 	uint16_t was;
-	int rc = -1;
+	int rc = -1, nothing;
 
 	if (lock(m, err) < 0)
 		return -1;
@@ -273,12 +273,18 @@ ur_commit(struct ur_machine *m, ur_edit_fn edit, void *arg,
 	was = ur_table_compute(&t, m->cs, m->switchable);
 	memcpy(old_pm, t.pm_saved, sizeof(old_pm));
 	if (edit != NULL && (rc = edit(&t, m, arg, err)) != 0) {
-		/* 1: nothing to do; the table and registers stay. */
+		/* 1: nothing to do; the table and registers stay -- unless
+		 * a claim killed after holding runtime PM left it held with
+		 * no port away: then this commit puts it back. */
 		if (rc > 0 && out != NULL)
 			*out = t;
-		rc = rc > 0 ? 1 : -1;
-		goto out;
+		if (rc < 0 || t.pm_saved[0] == '\0' ||
+		    ur_table_away(&t, m->cs, m->switchable) != 0) {
+			rc = rc > 0 ? 1 : -1;
+			goto out;
+		}
 	}
+	nothing = rc > 0;
 	rc = -1;
 	if (realize(m, &t, was, old_pm, err) < 0)
 		goto out;
@@ -289,7 +295,7 @@ ur_commit(struct ur_machine *m, ur_edit_fn edit, void *arg,
 	}
 	if (out != NULL)
 		*out = t;
-	rc = 0;
+	rc = nothing ? 1 : 0;
 out:
 	unlock(m);
 	return rc;

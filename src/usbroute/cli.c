@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "suggest.h"
 #include "usbroute.h"
 
 int
@@ -52,6 +53,141 @@ take_opt(int argc, char **argv, int *i, const char *name, const char **value)
 		return -1;
 	*value = argv[++*i];
 	return 1;
+}
+
+/* The entry's option that argv word a names ("--to" or "--to=..."). */
+static int
+find_opt(const struct cmd *c, const char *a)
+{
+	size_t n;
+	int k;
+
+	for (k = 0; k < CMD_MAX_OPTS && c->opts[k].name != NULL; k++) {
+		n = strlen(c->opts[k].name);
+		if (strncmp(a, c->opts[k].name, n) == 0 && (a[n] == '\0' ||
+		    (a[n] == '=' && c->opts[k].value != NULL)))
+			return k;
+	}
+	return -1;
+}
+
+static int
+unknown_opt(const struct cmd *c, const char *name, const char *word)
+{
+	const char *names[CMD_MAX_OPTS + 1], *near;
+	int k;
+
+	for (k = 0; k < CMD_MAX_OPTS && c->opts[k].name != NULL; k++)
+		names[k] = c->opts[k].name;
+	names[k++] = "--help";
+	near = ur_suggest(word, names, (size_t)k);
+	if (near != NULL)
+		return usage_error(name, "unknown option '%s'; did you mean "
+		    "'%s'?", word, near);
+	return usage_error(name, "unknown option '%s'", word);
+}
+
+/* "usage: usbroute ..." as an error: what was given does not fit. */
+static int
+usage_line(const struct cmd *c, const char *name, const char *what)
+{
+	char line[512];
+	FILE *f = fmemopen(line, sizeof(line), "w");
+
+	if (f == NULL)
+		return usage_error(name, "%s", what);
+	cmd_usage(f, c, " | ");
+	fclose(f);
+	line[sizeof(line) - 1] = '\0';
+	return usage_error(name, "%s; usage: usbroute %s", what, line);
+}
+
+int
+cmd_parse(const struct cmd *c, int argc, char **argv, struct cmd_args *a)
+{
+	const char *name = c->name, *eq;
+	int i, k, n = 0;
+
+	memset(a, 0, sizeof(*a));
+	a->cmd = c;
+	for (i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			while (++i < argc)
+				argv[n++] = argv[i];
+			break;
+		}
+		if (argv[i][0] != '-' || argv[i][1] == '\0') {
+			argv[n++] = argv[i];
+			continue;
+		}
+		if ((k = find_opt(c, argv[i])) < 0)
+			return unknown_opt(c, name, argv[i]);
+		if (c->opts[k].value == NULL) {
+			a->opt[k] = "";
+			continue;
+		}
+		eq = strchr(argv[i], '=');
+		if (eq != NULL)
+			a->opt[k] = eq + 1;
+		else if (i + 1 < argc)
+			a->opt[k] = argv[++i];
+		if (a->opt[k] == NULL || a->opt[k][0] == '\0')
+			return usage_error(name, "%s needs a value: %s %s",
+			    c->opts[k].name, c->opts[k].name, c->opts[k].value);
+	}
+	a->argc = n;
+	a->argv = argv;
+	if (n < c->min)
+		return usage_line(c, name, n == 0 ? "missing arguments" :
+		    "too few arguments");
+	if (n > c->max) {
+		/* Several port words are one argument (the shell splits
+		 * them): say how, the commonest slip. */
+		if (c->args != NULL && strstr(c->args, "PORTS") != NULL)
+			return usage_error(name, "give the ports as one "
+			    "argument, e.g. 'ehci2.1-6 front-left'");
+		return usage_line(c, name, "too many arguments");
+	}
+	for (k = 0; k < CMD_MAX_OPTS && c->opts[k].name != NULL; k++)
+		if (c->opts[k].required && a->opt[k] == NULL)
+			return usage_line(c, name, "missing option");
+	return EXIT_OK;
+}
+
+const char *
+cmd_opt(const struct cmd_args *a, const char *name)
+{
+	int k;
+
+	for (k = 0; k < CMD_MAX_OPTS && a->cmd->opts[k].name != NULL; k++)
+		if (strcmp(a->cmd->opts[k].name, name) == 0)
+			return a->opt[k];
+	return NULL;
+}
+
+void
+cmd_usage(FILE *out, const struct cmd *c, const char *sep)
+{
+	const struct cmd_opt *o;
+	size_t i;
+	int k;
+
+	if (c->subs != NULL) {
+		for (i = 0; c->subs[i] != NULL; i++) {
+			fprintf(out, "%s%s ", i > 0 ? sep : "", c->name);
+			cmd_usage(out, c->subs[i], sep);
+		}
+		return;
+	}
+	fprintf(out, "%s", c->name);
+	if (c->args != NULL && c->args[0] != '\0')
+		fprintf(out, " %s", c->args);
+	for (k = 0; k < CMD_MAX_OPTS && c->opts[k].name != NULL; k++) {
+		o = &c->opts[k];
+		fprintf(out, " %s%s%s%s%s", o->required ? "" : "[", o->name,
+		    o->value ? " " : "", o->value ? o->value : "",
+		    o->required ? "" : "]");
+	}
 }
 
 int

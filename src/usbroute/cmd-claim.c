@@ -59,38 +59,19 @@ set_field(char *dst, size_t len, const char *src, const char *what)
 }
 
 
-int
-cmd_claim(struct cli *cli, int argc, char **argv)
+static int
+cmd_claim(struct cli *cli, const struct cmd_args *a)
 {
-	const char *ctrls = NULL, *profile = NULL, *name = NULL;
-	const char *id = NULL, *words = NULL;
+	const char *ctrls = cmd_opt(a, "--controllers");
+	const char *profile = cmd_opt(a, "--profile");
+	const char *name = cmd_opt(a, "--name");
+	const char *id = a->argv[0], *words = a->argv[1];
 	struct ur_owner o;
 	struct ur_machine m;
 	struct ur_err err;
 	char ports[128];
-	int i, r, rc, bit;
+	int rc, bit;
 
-	for (i = 0; i < argc; i++) {
-		if ((r = take_opt(argc, argv, &i, "--controllers", &ctrls)) ||
-		    (r = take_opt(argc, argv, &i, "--profile", &profile)) ||
-		    (r = take_opt(argc, argv, &i, "--name", &name))) {
-			if (r < 0)
-				return usage_error("claim", "%s needs a value",
-				    argv[i]);
-		} else if (strncmp(argv[i], "--", 2) == 0) {
-			return usage_error("claim", "unknown option '%s'",
-			    argv[i]);
-		} else if (id == NULL) {
-			id = argv[i];
-		} else if (words == NULL) {
-			words = argv[i];
-		} else {
-			return usage_error("claim", "give the ports as one "
-			    "argument, e.g. 'ehci2.1-6 front-left'");
-		}
-	}
-	if (id == NULL || words == NULL)
-		return usage_error("claim", "usage: usbroute claim OWNER PORTS");
 	memset(&o, 0, sizeof(o));
 	if ((rc = set_field(o.id, sizeof(o.id), id, "OWNER")) != EXIT_OK ||
 	    (rc = set_field(o.name, sizeof(o.name), name ? name : "",
@@ -124,8 +105,8 @@ cmd_claim(struct cli *cli, int argc, char **argv)
 	return EXIT_OK;
 }
 
-int
-cmd_release(struct cli *cli, int argc, char **argv)
+static int
+cmd_release(struct cli *cli, const struct cmd_args *a)
 {
 	struct release r;
 	struct ur_release rel;
@@ -135,10 +116,8 @@ cmd_release(struct cli *cli, int argc, char **argv)
 	char ports[128];
 	int rc;
 
-	if (argc != 1 || strncmp(argv[0], "--", 2) == 0)
-		return usage_error("release", "usage: usbroute release OWNER");
 	memset(&r, 0, sizeof(r));
-	r.id = argv[0];
+	r.id = a->argv[0];
 	if ((rc = open_machine(cli, &m)) != EXIT_OK)
 		return rc;
 	rel.id = r.id;
@@ -165,8 +144,8 @@ cmd_release(struct cli *cli, int argc, char **argv)
 	return EXIT_OK;
 }
 
-int
-cmd_repair(struct cli *cli, int argc, char **argv)
+static int
+cmd_repair(struct cli *cli, const struct cmd_args *a)
 {
 	struct ur_machine m;
 	struct ur_table t;
@@ -174,9 +153,6 @@ cmd_repair(struct cli *cli, int argc, char **argv)
 	struct ur_regs before;
 	int rc;
 
-	if (argc != 0)
-		return usage_error("repair", "unexpected argument '%s'",
-		    argv[0]);
 	if ((rc = open_machine(cli, &m)) != EXIT_OK)
 		return rc;
 	rc = ur_commit(&m, NULL, NULL, &t, &err);
@@ -193,3 +169,22 @@ cmd_repair(struct cli *cli, int argc, char **argv)
 		    before.pssen, m.regs.pssen);
 	return EXIT_OK;
 }
+
+const struct cmd cmd_claim_entry = {
+	.name = "claim", .run = cmd_claim, .args = "OWNER PORTS", .min = 2,
+	.max = 2, .opts = { { "--controllers", "LIST", 0 },
+	    { "--profile", "NAME", 0 }, { "--name", "TEXT", 0 } },
+	.help = "give PORTS to OWNER and route them to the controllers it "
+	    "holds",
+};
+
+const struct cmd cmd_release_entry = {
+	.name = "release", .run = cmd_release, .args = "OWNER", .min = 1,
+	.max = 1, .help = "give OWNER's ports back to the host",
+};
+
+const struct cmd cmd_repair_entry = {
+	.name = "repair", .run = cmd_repair, .args = "", .min = 0, .max = 0,
+	.help = "write the registers again from the ownership table (after "
+	    "drift)",
+};

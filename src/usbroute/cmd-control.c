@@ -91,16 +91,15 @@ ask(const struct cli *cli, const char *request, char *reply, size_t len)
 	return EXIT_OK;
 }
 
-int
-cmd_control(struct cli *cli, const char *verb, int argc, char **argv,
-    int min, int max)
+/* Every control command: its name and words are the request. */
+static int
+cmd_control(struct cli *cli, const struct cmd_args *a)
 {
-	char request[512], reply[16384];
+	const char *verb = a->cmd->name;
+	char request[512], reply[16384], **argv = a->argv;
 	size_t n;
-	int i, rc;
+	int i, rc, argc = a->argc;
 
-	if (argc < min || argc > max)
-		return usage_error(verb, "wrong number of arguments");
 	n = (size_t)snprintf(request, sizeof(request), "%s", verb);
 	for (i = 0; i < argc; i++) {
 		if (strchr(argv[i], '\n') != NULL || strchr(argv[i], ' '))
@@ -123,26 +122,26 @@ cmd_control(struct cli *cli, const char *verb, int argc, char **argv,
 	return EXIT_FAIL;
 }
 
-int
-cmd_toggle(struct cli *cli, int argc, char **argv)
-{
-	return cmd_control(cli, "toggle", argc, argv, 0, 1);
-}
+const struct cmd cmd_toggle_entry = {
+	.name = "toggle", .run = cmd_control, .args = "[DOMAIN]", .min = 0,
+	.max = 1,
+	.help = "usbrouted: a running domain's ports to the host, or back",
+};
 
-int
-cmd_guest(struct cli *cli, int argc, char **argv)
-{
-	return cmd_control(cli, "guest", argc, argv, 0, 2);
-}
+const struct cmd cmd_guest_entry = {
+	.name = "guest", .run = cmd_control, .args = "[DOMAIN [PROFILE]]",
+	.min = 0, .max = 2,
+	.help = "usbrouted: a running domain's ports (or a profile's) to the "
+	    "guest",
+};
 
-int
-cmd_host(struct cli *cli, int argc, char **argv)
-{
-	return cmd_control(cli, "host", argc, argv, 0, 1);
-}
+const struct cmd cmd_host_entry = {
+	.name = "host", .run = cmd_control, .args = "[DOMAIN]", .min = 0,
+	.max = 1, .help = "usbrouted: a running domain's ports lent to the host",
+};
 
-int
-cmd_profile(struct cli *cli, int argc, char **argv)
-{
-	return cmd_control(cli, "profile", argc, argv, 2, 2);
-}
+const struct cmd cmd_profile_entry = {
+	.name = "profile", .run = cmd_control, .args = "DOMAIN NAME",
+	.min = 2, .max = 2,
+	.help = "usbrouted: switch a running domain to another profile",
+};

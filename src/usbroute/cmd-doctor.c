@@ -32,21 +32,15 @@ print_json(const struct ur_doctor *d)
 	printf("\n]}\n");
 }
 
-int
-cmd_doctor(struct cli *cli, int argc, char **argv)
+static int
+cmd_doctor(struct cli *cli, const struct cmd_args *a)
 {
-	const char *hooks = HOOKSDIR;
+	const char *hooks = cmd_opt(a, "--hooks-dir");
 	struct ur_doctor d;
-	int i, r, fails = 0, warns = 0;
+	int i, fails = 0, warns = 0;
 
-	for (i = 0; i < argc; i++) {
-		if ((r = take_opt(argc, argv, &i, "--hooks-dir", &hooks)) < 0)
-			return usage_error("doctor", "--hooks-dir needs a "
-			    "directory");
-		if (r == 0)
-			return usage_error("doctor", "unexpected argument "
-			    "'%s'", argv[i]);
-	}
+	if (hooks == NULL)
+		hooks = HOOKSDIR;
 	ur_doctor_run(&cli->conf, hooks, &d);
 	if (cli->json) {
 		print_json(&d);
@@ -66,3 +60,10 @@ cmd_doctor(struct cli *cli, int argc, char **argv)
 		    fails == 1 ? "" : "s", warns, warns == 1 ? "" : "s");
 	return fails ? EXIT_FAIL : EXIT_OK;
 }
+
+const struct cmd cmd_doctor_entry = {
+	.name = "doctor", .run = cmd_doctor, .args = "", .min = 0, .max = 0,
+	.opts = { { "--hooks-dir", "DIR", 0 } },
+	.help = "will it work here? chipset, firmware, EHCIs, IOMMU, hook, "
+	    "daemon (--json: as JSON)",
+};

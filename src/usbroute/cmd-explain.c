@@ -10,34 +10,18 @@
 #include "presets.h"
 #include "usbroute.h"
 
-int
-cmd_explain(struct cli *cli, int argc, char **argv)
+static int
+cmd_explain(struct cli *cli, const struct cmd_args *a)
 {
-	const char *mask = NULL, *key = NULL;
+	const char *mask = a->argv[0], *key = cmd_opt(a, "--chipset");
 	const struct ur_chipset *cs;
 	const struct ur_preset *preset;
 	struct ur_machine m;
 	struct ur_err err;
 	uint16_t present, switchable;
 	uint32_t value;
-	int i, r, opened = 0;
+	int opened = 0;
 
-	for (i = 0; i < argc; i++) {
-		if ((r = take_opt(argc, argv, &i, "--chipset", &key)) != 0) {
-			if (r < 0)
-				return usage_error("explain",
-				    "--chipset needs a name");
-		} else if (argv[i][0] == '-' && argv[i][1] == '-') {
-			return usage_error("explain", "unknown option '%s'",
-			    argv[i]);
-		} else if (mask == NULL) {
-			mask = argv[i];
-		} else {
-			return usage_error("explain", "one mask at a time");
-		}
-	}
-	if (mask == NULL)
-		return usage_error("explain", "give a mask, e.g. 0x00ff");
 	if (ur_ports_mask(mask, &value, &err) < 0)
 		return fail(&err);
 
@@ -68,3 +52,9 @@ cmd_explain(struct cli *cli, int argc, char **argv)
 		ur_machine_close(&m);
 	return EXIT_OK;
 }
+
+const struct cmd cmd_explain_entry = {
+	.name = "explain", .run = cmd_explain, .args = "MASK", .min = 1,
+	.max = 1, .opts = { { "--chipset", "NAME", 0 } },
+	.help = "draw which port each bit of an XUSB2PR value puts where",
+};

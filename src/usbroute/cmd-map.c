@@ -610,20 +610,15 @@ list(struct cli *cli)
 	return EXIT_OK;
 }
 
-int
-cmd_map(struct cli *cli, int argc, char **argv)
+static int
+cmd_map(struct cli *cli, const struct cmd_args *a)
 {
-	int i, listing = 0;
-
-	for (i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "--list") == 0)
-			listing = 1;
-		else if (strncmp(argv[i], "-", 1) == 0)
-			return usage_error("map", "unknown option '%s'",
-			    argv[i]);
-		else
-			return usage_error("map", "unexpected argument '%s'",
-			    argv[i]);
-	}
-	return listing ? list(cli) : wizard(cli);
+	return cmd_opt(a, "--list") != NULL ? list(cli) : wizard(cli);
 }
+
+const struct cmd cmd_map_entry = {
+	.name = "map", .run = cmd_map, .args = "", .min = 0, .max = 0,
+	.opts = { { "--list", NULL, 0 } },
+	.help = "name the sockets: plug a device into each; Ctrl-D writes "
+	    "the map",
+};

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* usbroute route PORTS --to xhci|ehci; usbroute set MASK; usbroute repair
+/* usbroute route PORTS --to xhci|ehci; usbroute set MASK
  *
  * Routing by hand goes through the ownership table like everything
  * else: the ports are pinned to a side for the host, so status, the hook
@@ -80,33 +80,15 @@ commit_and_report(struct ur_machine *m, ur_edit_fn fn, void *arg)
 	return EXIT_OK;
 }
 
-int
-cmd_route(struct cli *cli, int argc, char **argv)
+static int
+cmd_route(struct cli *cli, const struct cmd_args *a)
 {
-	const char *to = NULL, *words = NULL;
+	const char *to = cmd_opt(a, "--to"), *words = a->argv[0];
 	struct ur_machine m;
 	struct ur_err err;
 	struct pin p;
-	int i, r, rc;
+	int rc;
 
-	for (i = 0; i < argc; i++) {
-		if ((r = take_opt(argc, argv, &i, "--to", &to)) != 0) {
-			if (r < 0)
-				return usage_error("route",
-				    "--to needs xhci or ehci");
-		} else if (strncmp(argv[i], "--", 2) == 0) {
-			return usage_error("route", "unknown option '%s'",
-			    argv[i]);
-		} else if (words == NULL) {
-			words = argv[i];
-		} else {
-			return usage_error("route", "give the ports as one "
-			    "argument, e.g. 'ehci1.1-4 ehci2.2'");
-		}
-	}
-	if (words == NULL || to == NULL)
-		return usage_error("route", "usage: usbroute route PORTS "
-		    "--to xhci|ehci");
 	if (strcmp(to, "xhci") != 0 && strcmp(to, "ehci") != 0)
 		return usage_error("route", "--to takes xhci or ehci, not "
 		    "'%s'", to);
@@ -121,8 +103,8 @@ cmd_route(struct cli *cli, int argc, char **argv)
 	return commit_and_report(&m, edit_pin, &p);
 }
 
-int
-cmd_set(struct cli *cli, int argc, char **argv)
+static int
+cmd_set(struct cli *cli, const struct cmd_args *a)
 {
 	struct ur_machine m;
 	struct ur_err err;
@@ -131,10 +113,7 @@ cmd_set(struct cli *cli, int argc, char **argv)
 	char name[16];
 	int rc, bit;
 
-	if (argc != 1)
-		return usage_error("set", "usage: usbroute set MASK (e.g. "
-		    "0x00ff: bit set = port on xHCI)");
-	if (ur_ports_mask(argv[0], &value, &err) < 0)
+	if (ur_ports_mask(a->argv[0], &value, &err) < 0)
 		return fail(&err);
 	if ((rc = open_machine(cli, &m)) != EXIT_OK)
 		return rc;
@@ -161,3 +140,15 @@ cmd_set(struct cli *cli, int argc, char **argv)
 	p.xhci = (uint16_t)(value & m.switchable);
 	return commit_and_report(&m, edit_pin, &p);
 }
+
+const struct cmd cmd_route_entry = {
+	.name = "route", .run = cmd_route, .args = "PORTS", .min = 1,
+	.max = 1, .opts = { { "--to", "xhci|ehci", 1 } },
+	.help = "move host ports by hand (what setpci did)",
+};
+
+const struct cmd cmd_set_entry = {
+	.name = "set", .run = cmd_set, .args = "MASK", .min = 1, .max = 1,
+	.help = "set the routing of all host ports from a raw mask (bit set "
+	    "= xHCI, e.g. 0x00ff)",
+};

@@ -19,34 +19,20 @@
 #include "usbroute.h"
 
 static int
-sim_create(int argc, char **argv)
+sim_create(struct cli *cli, const struct cmd_args *a)
 {
-	const char *dir = NULL, *key = NULL, *file = NULL;
+	const char *dir = a->argv[0], *key = cmd_opt(a, "--chipset");
+	const char *file = cmd_opt(a, "--from-lspci");
 	const struct ur_chipset *cs;
 	const struct ur_preset *preset;
 	struct ur_dump dump;
 	struct ur_err err;
 	FILE *f;
-	int i, r, rc;
+	int rc;
 
-	for (i = 0; i < argc; i++) {
-		if ((r = take_opt(argc, argv, &i, "--chipset", &key)) ||
-		    (r = take_opt(argc, argv, &i, "--from-lspci", &file))) {
-			if (r < 0)
-				return usage_error("sim", "%s needs a value",
-				    argv[i]);
-		} else if (strncmp(argv[i], "--", 2) == 0) {
-			return usage_error("sim", "unknown option '%s'",
-			    argv[i]);
-		} else if (dir == NULL) {
-			dir = argv[i];
-		} else {
-			return usage_error("sim", "one directory at a time");
-		}
-	}
-	if (dir == NULL || (key == NULL) == (file == NULL))
-		return usage_error("sim", "usage: usbroute sim create DIR "
-		    "(--chipset NAME | --from-lspci FILE)");
+	if ((key == NULL) == (file == NULL))
+		return usage_error("sim", "sim create takes --chipset NAME or "
+		    "--from-lspci FILE, one of them");
 	if (key != NULL) {
 		preset = ur_preset_by_key(key);
 		if (preset == NULL)
@@ -126,45 +112,24 @@ sim_port(struct cli *cli, const char *dir, const char *word, int *bit)
 }
 
 static int
-sim_plug(struct cli *cli, int argc, char **argv)
+sim_plug(struct cli *cli, const struct cmd_args *a)
 {
 	struct ur_err err;
 	unsigned vid, pid;
-	char *end;
-	const char *ssword = NULL, *serial = NULL;
+	char *end, **argv = a->argv;
+	const char *ssword = cmd_opt(a, "--superspeed");
+	const char *serial = cmd_opt(a, "--serial");
 	long ss = 0;
-	int rc, bit, i, r, n = 0, hub = 0;
+	int rc, bit, argc = a->argc;
+	int hub = cmd_opt(a, "--behind-hub") != NULL;
 
-	/* Options may stand anywhere; the rest are positional. */
-	for (i = 0; i < argc; i++) {
-		if (strcmp(argv[i], "--behind-hub") == 0)
-			hub = 1;
-		else if ((r = take_opt(argc, argv, &i, "--serial",
-		    &serial)) != 0) {
-			if (r < 0 || serial[0] == '\0')
-				return usage_error("sim", "--serial needs the "
-				    "serial number string");
-		} else if ((r = take_opt(argc, argv, &i, "--superspeed",
-		    &ssword)) != 0) {
-			if (r < 0)
-				return usage_error("sim", "--superspeed needs "
-				    "the USB3 port (1-6)");
-			ss = strtol(ssword, &end, 10);
-			if (*end != '\0' || ss < 1 || ss > UR_MAX_SS_PORTS)
-				return usage_error("sim", "--superspeed %s: "
-				    "the USB3 port is a number from 1 to %d",
-				    ssword, UR_MAX_SS_PORTS);
-		} else if (strncmp(argv[i], "--", 2) == 0)
-			return usage_error("sim", "unknown option '%s'",
-			    argv[i]);
-		else
-			argv[n++] = argv[i];
+	if (ssword != NULL) {
+		ss = strtol(ssword, &end, 10);
+		if (*end != '\0' || ss < 1 || ss > UR_MAX_SS_PORTS)
+			return usage_error("sim", "--superspeed %s: the USB3 "
+			    "port is a number from 1 to %d", ssword,
+			    UR_MAX_SS_PORTS);
 	}
-	argc = n;
-	if (argc < 3 || argc > 4)
-		return usage_error("sim", "usage: usbroute sim plug DIR PORT "
-		    "VID:PID [PRODUCT] [--serial S] [--behind-hub | "
-		    "--superspeed N]");
 	if (hub && ss != 0)
 		return usage_error("sim", "--behind-hub or --superspeed, not "
 		    "both");
@@ -196,14 +161,12 @@ sim_plug(struct cli *cli, int argc, char **argv)
 }
 
 static int
-sim_unplug(struct cli *cli, int argc, char **argv)
+sim_unplug(struct cli *cli, const struct cmd_args *a)
 {
+	char **argv = a->argv;
 	struct ur_err err;
 	int rc, bit, removed;
 
-	if (argc != 2)
-		return usage_error("sim", "usage: usbroute sim unplug DIR "
-		    "PORT");
 	if ((rc = sim_port(cli, argv[0], argv[1], &bit)) != EXIT_OK)
 		return rc;
 	if (ur_sim_unplug(argv[0], bit, &removed, &err) < 0)
@@ -215,33 +178,48 @@ sim_unplug(struct cli *cli, int argc, char **argv)
 }
 
 static int
-sim_sync(int argc, char **argv)
+sim_sync(struct cli *cli, const struct cmd_args *a)
 {
 	struct ur_err err;
 	int moved;
 
-	if (argc != 1)
-		return usage_error("sim", "usage: usbroute sim sync DIR");
-	if (ur_sim_sync(argv[0], &moved, &err) < 0)
+	if (ur_sim_sync(a->argv[0], &moved, &err) < 0)
 		return fail(&err);
 	printf("%d device%s re-enumerated on the other side\n", moved,
 	    moved == 1 ? "" : "s");
 	return EXIT_OK;
 }
 
-int
-cmd_sim(struct cli *cli, int argc, char **argv)
-{
-	if (argc < 1)
-		return usage_error("sim", "usage: usbroute sim create|plug|unplug|sync ...");
-	if (strcmp(argv[0], "create") == 0)
-		return sim_create(argc - 1, argv + 1);
-	if (strcmp(argv[0], "plug") == 0)
-		return sim_plug(cli, argc - 1, argv + 1);
-	if (strcmp(argv[0], "unplug") == 0)
-		return sim_unplug(cli, argc - 1, argv + 1);
-	if (strcmp(argv[0], "sync") == 0)
-		return sim_sync(argc - 1, argv + 1);
-	return usage_error("sim", "unknown sim command '%s': create, plug, "
-	    "unplug or sync", argv[0]);
-}
+static const struct cmd sim_create_entry = {
+	.name = "create", .run = sim_create, .args = "DIR", .min = 1,
+	.max = 1, .opts = { { "--chipset", "NAME", 0 },
+	    { "--from-lspci", "FILE", 0 } },
+	.help = "",
+};
+
+static const struct cmd sim_plug_entry = {
+	.name = "plug", .run = sim_plug, .args = "DIR PORT VID:PID [PRODUCT]",
+	.min = 3, .max = 4, .opts = { { "--serial", "S", 0 },
+	    { "--behind-hub", NULL, 0 }, { "--superspeed", "N", 0 } },
+	.help = "",
+};
+
+static const struct cmd sim_unplug_entry = {
+	.name = "unplug", .run = sim_unplug, .args = "DIR PORT", .min = 2,
+	.max = 2, .help = "",
+};
+
+static const struct cmd sim_sync_entry = {
+	.name = "sync", .run = sim_sync, .args = "DIR", .min = 1, .max = 1,
+	.help = "",
+};
+
+static const struct cmd *const sim_subs[] = {
+	&sim_create_entry, &sim_plug_entry, &sim_unplug_entry,
+	&sim_sync_entry, NULL,
+};
+
+const struct cmd cmd_sim_entry = {
+	.name = "sim", .subs = sim_subs,
+	.help = "make a simulated chipset to run usbroute against",
+};

@@ -7,17 +7,14 @@
 #include "report.h"
 #include "usbroute.h"
 
-int
-cmd_status(struct cli *cli, int argc, char **argv)
+static int
+cmd_status(struct cli *cli, const struct cmd_args *a)
 {
 	struct ur_machine m;
 	struct ur_table t;
 	struct ur_err err;
 	int rc;
 
-	if (argc > 0)
-		return usage_error("status", "unexpected argument '%s'",
-		    argv[0]);
 	if ((rc = open_machine(cli, &m)) != EXIT_OK)
 		return rc;
 	if (ur_machine_table(&m, &t, &err) < 0) {
@@ -31,3 +28,9 @@ cmd_status(struct cli *cli, int argc, char **argv)
 	ur_machine_close(&m);
 	return EXIT_OK;
 }
+
+const struct cmd cmd_status_entry = {
+	.name = "status", .run = cmd_status, .args = "", .min = 0, .max = 0,
+	.help = "controller, registers, and each port's side, owner and "
+	    "device (--json: as JSON)",
+};

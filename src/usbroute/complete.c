@@ -3,13 +3,12 @@
  * usbroute --complete WORD...: the candidates for the last WORD of a
  * command line, one a line, for the bash completion.  Hidden from --help.
  *
- * What a command takes is read from its usage string in the command table
- * (the same text --help prints), so a new command or option completes
- * without touching the completion script.  In a usage string, a lowercase
- * word (or words joined by '|') is a literal, an UPPERCASE word a
- * metavariable, "--opt VALUE" an option with a value, "[...]" and "(...)"
- * are only read for their words, and the command's name inside its own
- * string starts another form ("sim plug DIR PORT ...").
+ * What a command takes is read from its entry in the command table (the
+ * same declarations cmd_parse parses by and --help prints): its options
+ * with the metavariable of their value, and the words of its positionals,
+ * where a lowercase word (or words joined by '|') is a literal and an
+ * UPPERCASE word a metavariable.  A command with subcommands (sim) has a
+ * form per subcommand, whose first slot is the subcommand's name.
  *
  * Metavariables name what is offered: PORTS and PORT the port words of
  * this chipset and the names of the config; OWNER and DOMAIN the owners
@@ -46,6 +45,7 @@ struct spec {
 	char buf[1024];
 	struct form form[8];
 	int nform;
+	size_t used;
 };
 
 static int
@@ -68,45 +68,49 @@ bare(char *t)
 	return t;
 }
 
-/* Splits a usage string into its forms. */
+/* One form from entry c: prefix (a subcommand's name) first, then the
+ * words of its positionals, and its declared options. */
 static void
-spec_parse(struct spec *s, const char *name, const char *usage)
+form_add(struct spec *s, const struct cmd *c, const char *prefix)
 {
-	char *tok[MAX_TOK], *save, *t;
-	int ntok = 0, i, closed;
 	struct form *f;
+	char *save, *t, *words;
+	int k;
+
+	if (s->nform >= 8)
+		return;
+	f = &s->form[s->nform++];
+	if (prefix != NULL)
+		f->slot[f->nslot++] = prefix;
+	words = s->buf + s->used;
+	snprintf(words, sizeof(s->buf) - s->used, "%s", c->args ? c->args : "");
+	s->used += strlen(words) + 1;
+	if (s->used >= sizeof(s->buf))
+		s->used = sizeof(s->buf) - 1;
+	for (t = strtok_r(words, " \t", &save); t != NULL && f->nslot < MAX_TOK;
+	    t = strtok_r(NULL, " \t", &save)) {
+		t = bare(t);
+		if (*t != '\0' && strcmp(t, "...") != 0)
+			f->slot[f->nslot++] = t;
+	}
+	for (k = 0; k < CMD_MAX_OPTS && c->opts[k].name != NULL; k++) {
+		f->opt[f->nopt] = c->opts[k].name;
+		f->optval[f->nopt++] = c->opts[k].value ? c->opts[k].value : "";
+	}
+}
+
+static void
+spec_from_cmd(struct spec *s, const struct cmd *c)
+{
+	size_t i;
 
 	memset(s, 0, sizeof(*s));
-	snprintf(s->buf, sizeof(s->buf), "%s", usage);
-	for (t = strtok_r(s->buf, " \t\n", &save); t != NULL && ntok < MAX_TOK;
-	    t = strtok_r(NULL, " \t\n", &save))
-		tok[ntok++] = t;
-	f = &s->form[s->nform++];
-	for (i = 0; i < ntok; i++) {
-		if (strcmp(tok[i], "|") == 0 || strcmp(tok[i], "...") == 0)
-			continue;
-		if (strcmp(tok[i], name) == 0) {
-			if (s->nform < 8)
-				f = &s->form[s->nform++];
-			continue;
-		}
-		closed = strchr(tok[i], ']') != NULL ||
-		    strchr(tok[i], ')') != NULL;
-		t = bare(tok[i]);
-		if (strncmp(t, "-", 1) != 0) {
-			if (*t != '\0' && f->nslot < MAX_TOK)
-				f->slot[f->nslot++] = t;
-			continue;
-		}
-		if (f->nopt >= MAX_TOK)
-			continue;
-		f->opt[f->nopt] = t;
-		f->optval[f->nopt] = "";
-		if (!closed && i + 1 < ntok && tok[i + 1][0] != '-' &&
-		    strcmp(tok[i + 1], "|") != 0)
-			f->optval[f->nopt] = bare(tok[++i]);
-		f->nopt++;
+	if (c->subs == NULL) {
+		form_add(s, c, NULL);
+		return;
 	}
+	for (i = 0; c->subs[i] != NULL; i++)
+		form_add(s, c->subs[i], c->subs[i]->name);
 }
 
 /* The value metavariable of option word in any form, NULL if it is none
@@ -268,7 +272,7 @@ complete_args(const struct cli *cli, const struct spec *globals,
 	struct spec s;
 	int i, npos = 0;
 
-	spec_parse(&s, c->name, c->args);
+	spec_from_cmd(&s, c);
 	if (argc > 0 && (val = spec_optval(&s, argv[argc - 1])) != NULL &&
 	    *val != '\0') {
 		print_meta(cli, argv[argc - 1], val);
@@ -294,7 +298,7 @@ complete_args(const struct cli *cli, const struct spec *globals,
 				print_meta(cli, NULL, s.form[i].slot[0]);
 		return EXIT_OK;
 	}
-	if (c->run == NULL && npos == 0)
+	if (c->run == NULL && c->subs == NULL && npos == 0)
 		return list_domains(argc, argv);
 	if (npos < f->nslot)
 		print_meta(cli, NULL, f->slot[npos]);
@@ -304,7 +308,7 @@ complete_args(const struct cli *cli, const struct spec *globals,
 }
 
 int
-complete(const struct cmd *cmds, size_t ncmds, const char *globals,
+complete(const struct cmd *const *cmds, const struct cmd *globals,
     int argc, char **argv)
 {
 	struct cli_globals g;
@@ -318,7 +322,7 @@ complete(const struct cmd *cmds, size_t ncmds, const char *globals,
 	if (argc < 1)
 		return EXIT_OK;
 	cur = argv[argc - 1];
-	spec_parse(&s, "usbroute", globals);
+	spec_from_cmd(&s, globals);
 	/* A global option's value comes first: it may stand anywhere. */
 	if (argc >= 2 && (val = spec_optval(&s, argv[argc - 2])) != NULL &&
 	    *val != '\0') {
@@ -344,17 +348,17 @@ complete(const struct cmd *cmds, size_t ncmds, const char *globals,
 			print_opts(&s);
 			printf("--help\n--version\n");
 		} else {
-			for (i = 0; i < ncmds; i++)
-				printf("%s\n", cmds[i].name);
+			for (i = 0; cmds[i] != NULL; i++)
+				printf("%s\n", cmds[i]->name);
 		}
 		free(w);
 		return EXIT_OK;
 	}
-	for (i = 0; i < ncmds; i++)
-		if (strcmp(cmds[i].name, w[1]) == 0)
+	for (i = 0; cmds[i] != NULL; i++)
+		if (strcmp(cmds[i]->name, w[1]) == 0)
 			break;
-	n = i < ncmds ? complete_args(&cli, &s, &cmds[i], n - 2, w + 2, cur) :
-	    EXIT_OK;
+	n = cmds[i] != NULL ? complete_args(&cli, &s, cmds[i], n - 2, w + 2,
+	    cur) : EXIT_OK;
 	free(w);
 	return n;
 }

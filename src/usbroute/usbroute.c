@@ -12,68 +12,51 @@
 #include "suggest.h"
 #include "usbroute.h"
 
-static const struct cmd cmds[] = {
-	{ "status", cmd_status, "[--json]",
-	  "controller, registers, and each port's side, owner and device" },
-	{ "doctor", cmd_doctor, "[--json] [--hooks-dir DIR]",
-	  "will it work here? chipset, firmware, EHCIs, IOMMU, hook, daemon" },
-	{ "explain", cmd_explain, "MASK [--chipset NAME]",
-	  "draw which port each bit of an XUSB2PR value puts where" },
-	{ "route", cmd_route, "PORTS --to xhci|ehci",
-	  "move host ports by hand (what setpci did)" },
-	{ "set", cmd_set, "MASK",
-	  "set the routing of all host ports from a raw mask (bit set = xHCI)" },
-	{ "claim", cmd_claim,
-	  "OWNER PORTS [--controllers LIST] [--profile NAME] [--name TEXT]",
-	  "give PORTS to OWNER and route them to the controllers it holds" },
-	{ "release", cmd_release, "OWNER",
-	  "give OWNER's ports back to the host" },
-	{ "repair", cmd_repair, "",
-	  "write the registers again from the ownership table (after drift)" },
-	{ "toggle", cmd_toggle, "[DOMAIN]",
-	  "usbrouted: a running domain's ports to the host, or back" },
-	{ "guest", cmd_guest, "[DOMAIN [PROFILE]]",
-	  "usbrouted: a running domain's ports (or a profile's) to the guest" },
-	{ "host", cmd_host, "[DOMAIN]",
-	  "usbrouted: a running domain's ports lent to the host" },
-	{ "profile", cmd_profile, "DOMAIN NAME",
-	  "usbrouted: switch a running domain to another profile" },
-	{ "map", cmd_map, "[--list]",
-	  "name the sockets: plug a device into each; Ctrl-D writes the map" },
-	{ "domain", NULL,
-	  "[--connect URI] NAME show|check|set|unset ...",
-	  "read, check and edit a domain's metadata ('usbroute domain help')" },
-	{ "sim", cmd_sim,
-	  "create DIR (--chipset NAME | --from-lspci FILE)\n"
-	  "           sim plug DIR PORT VID:PID [PRODUCT] [--serial S]\n"
-	  "                [--behind-hub | --superspeed N]\n"
-	  "           sim unplug DIR PORT | sim sync DIR",
-	  "make a simulated chipset to run usbroute against" },
+/* `usbroute domain` runs usbroute-domain (exec_domain), which parses its
+ * own words; its entry is here for --help and the completion. */
+static const struct cmd cmd_domain_entry = {
+	.name = "domain", .run = NULL,
+	.args = "NAME show|check|set|unset ...", .min = 0, .max = 64,
+	.opts = { { "--connect", "URI", 0 } },
+	.help = "read, check and edit a domain's metadata ('usbroute domain "
+	    "help')",
 };
 
-#define NCMDS (sizeof(cmds) / sizeof(cmds[0]))
+static const struct cmd *const cmds[] = {
+	&cmd_status_entry, &cmd_doctor_entry, &cmd_explain_entry,
+	&cmd_route_entry, &cmd_set_entry, &cmd_claim_entry, &cmd_release_entry,
+	&cmd_repair_entry, &cmd_toggle_entry, &cmd_guest_entry,
+	&cmd_host_entry, &cmd_profile_entry, &cmd_map_entry, &cmd_domain_entry,
+	&cmd_sim_entry, NULL,
+};
 
-/* The options that may stand anywhere, as usage shows them and the
- * completion reads them. */
-static const char globals_usage[] =
-    "[--config FILE] [--sysfs-root DIR] [--state-dir DIR] [--json]";
+#define NCMDS (sizeof(cmds) / sizeof(cmds[0]) - 1)
+
+/* The options that may stand anywhere (cli_globals takes them out of
+ * argv first), as usage shows them and the completion reads them. */
+static const struct cmd globals = {
+	.name = "usbroute",
+	.opts = { { "--config", "FILE", 0 }, { "--sysfs-root", "DIR", 0 },
+	    { "--state-dir", "DIR", 0 }, { "--json", NULL, 0 } },
+};
 
 static void
 usage(FILE *out)
 {
 	size_t i;
 
+	fprintf(out, "usage: ");
+	cmd_usage(out, &globals, "");
 	fprintf(out,
-	    "usage: usbroute %s\n"
-	    "                COMMAND [ARGS]\n\n"
+	    "\n                COMMAND [ARGS]\n\n"
 	    "Routes the USB2 ports of an Intel 7/8/9-series or X99 chipset "
 	    "between its\nxHCI and EHCI controllers, so a VM given one of "
-	    "them owns those ports.\n\ncommands:\n", globals_usage);
-	/* No trailing blank after a command without arguments. */
-	for (i = 0; i < NCMDS; i++)
-		fprintf(out, "  %-*s%s%s\n           %s\n",
-		    cmds[i].args[0] ? 8 : 0, cmds[i].name,
-		    cmds[i].args[0] ? " " : "", cmds[i].args, cmds[i].help);
+	    "them owns those ports.\n\ncommands:\n");
+	for (i = 0; i < NCMDS; i++) {
+		fprintf(out, "  ");
+		cmd_usage(out, cmds[i], "\n           ");
+		fprintf(out, "\n           %s\n", cmds[i]->help);
+	}
 	fprintf(out,
 	    "\nPORTS: words like ehci1.3, ehci2.1-6, p9, usbr, all, names from "
 	    "usbroute.conf,\nor a mask like 0x00ff; several separated by "
@@ -94,8 +77,9 @@ usage(FILE *out)
 static int
 cmd_help(const struct cmd *c)
 {
-	printf("usage: usbroute %s%s%s\n%s\nSee usbroute(1).\n", c->name,
-	    c->args[0] ? " " : "", c->args, c->help);
+	printf("usage: usbroute ");
+	cmd_usage(stdout, c, "\n       usbroute ");
+	printf("\n%s\nSee usbroute(1).\n", c->help);
 	return EXIT_OK;
 }
 
@@ -133,20 +117,22 @@ exec_domain(char **argv)
 static int
 unknown(const char *word)
 {
-	static const char *const opts[] = { "--config", "--sysfs-root",
-	    "--state-dir", "--json", "--help", "--version" };
-	const char *names[NCMDS + 1], *near;
-	size_t i;
+	const char *names[NCMDS + CMD_MAX_OPTS + 2], *near;
+	size_t i, n = 0;
 
 	if (word[0] == '-') {
-		near = ur_suggest(word, opts, sizeof(opts) / sizeof(opts[0]));
+		for (i = 0; i < CMD_MAX_OPTS && globals.opts[i].name; i++)
+			names[n++] = globals.opts[i].name;
+		names[n++] = "--help";
+		names[n++] = "--version";
+		near = ur_suggest(word, names, n);
 		if (near != NULL)
 			return usage_error(NULL, "unknown option '%s'; did you "
 			    "mean '%s'?", word, near);
 		return usage_error(NULL, "unknown option '%s'", word);
 	}
 	for (i = 0; i < NCMDS; i++)
-		names[i] = cmds[i].name;
+		names[i] = cmds[i]->name;
 	names[NCMDS] = "help";
 	near = ur_suggest(word, names, NCMDS + 1);
 	if (near != NULL)
@@ -155,20 +141,40 @@ unknown(const char *word)
 	return usage_error(NULL, "unknown command '%s'", word);
 }
 
+/* The subcommand of c that argv[0] names (sim create ...). */
+static const struct cmd *
+find_sub(const struct cmd *c, int argc, char **argv)
+{
+	size_t i;
+
+	for (i = 0; argc > 0 && c->subs[i] != NULL; i++)
+		if (strcmp(c->subs[i]->name, argv[0]) == 0)
+			return c->subs[i];
+	if (argc == 0)
+		usage_error(c->name, "usage: usbroute %s %s ...", c->name,
+		    "create|plug|unplug|sync");
+	else
+		usage_error(c->name, "unknown %s command '%s': create, plug, "
+		    "unplug or sync", c->name, argv[0]);
+	return NULL;
+}
+
 /* Everything after the copy of argv: globals, then the command.  One
  * way back to main, which frees the copy whatever happened (LSan found
  * it leaked on the unknown-command and CMD --help returns). */
 static int
 dispatch(int argc, char **argv, char **orig)
 {
+	const struct cmd *c;
 	struct cli_globals g;
+	struct cmd_args a;
 	struct cli cli;
 	size_t i;
 	int rc, j;
 
 	/* Hidden: what the bash completion asks (complete.c). */
 	if (argc >= 2 && strcmp(argv[1], "--complete") == 0)
-		return complete(cmds, NCMDS, globals_usage, argc - 2, argv + 2);
+		return complete(cmds, &globals, argc - 2, argv + 2);
 	memset(&cli, 0, sizeof(cli));
 	rc = cli_globals(&argc, argv, &g);
 	if (rc != EXIT_OK)
@@ -186,20 +192,31 @@ dispatch(int argc, char **argv, char **orig)
 		return EXIT_OK;
 	}
 	for (i = 0; i < NCMDS; i++)
-		if (strcmp(cmds[i].name, argv[1]) == 0)
+		if (strcmp(cmds[i]->name, argv[1]) == 0)
 			break;
 	if (i == NCMDS)
 		return unknown(argv[1]);
+	c = cmds[i];
 	for (j = 2; j < argc; j++)
 		if (strcmp(argv[j], "--help") == 0 || strcmp(argv[j], "-h") == 0)
-			return cmd_help(&cmds[i]);
-	if (cmds[i].run == NULL)
+			return cmd_help(c);
+	if (c->run == NULL && c->subs == NULL)
 		return exec_domain(orig);
+	argc -= 2;
+	argv += 2;
+	if (c->subs != NULL) {
+		if ((c = find_sub(c, argc, argv)) == NULL)
+			return EXIT_USAGE;
+		argc--;
+		argv++;
+	}
+	if ((rc = cmd_parse(c, argc, argv, &a)) != EXIT_OK)
+		return rc;
 	/* map writes the config: on a first run there is none yet. */
-	g.config_may_be_new = cmds[i].run == cmd_map;
+	g.config_may_be_new = c == &cmd_map_entry;
 	if ((rc = cli_config(&cli, &g)) != EXIT_OK)
 		return rc;
-	return cmds[i].run(&cli, argc - 2, argv + 2);
+	return c->run(&cli, &a);
 }
 
 int

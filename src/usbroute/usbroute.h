@@ -4,6 +4,8 @@
 #ifndef USBROUTE_H
 #define USBROUTE_H
 
+#include <stdio.h>
+
 #include "conf.h"
 #include "err.h"
 #include "machine.h"
@@ -33,38 +35,70 @@ int cli_globals(int *argc, char **argv, struct cli_globals *g);
 /* Loads the config they name (or the default one) into cli. */
 int cli_config(struct cli *cli, const struct cli_globals *g);
 
-struct cmd {
-	const char *name;
-	int (*run)(struct cli *cli, int argc, char **argv);
-	const char *args;
-	const char *help;
+/*
+ * A command's table entry, as tmux's cmd_entry: its name, what it takes
+ * and its help, declared once.  One parser (cmd_parse in cli.c) reads
+ * argv with it; --help, the usage of an error and the completion
+ * (complete.c) are made from it, so they cannot drift from what is
+ * parsed.
+ */
+#define CMD_MAX_OPTS 6
+
+struct cmd_opt {
+	const char *name;	/* "--to" */
+	const char *value;	/* its value as usage shows it ("xhci|ehci",
+				 * "NAME"); NULL: a flag */
+	int required;
 };
 
-int cmd_status(struct cli *, int, char **);
-int cmd_doctor(struct cli *, int, char **);
-int cmd_explain(struct cli *, int, char **);
-int cmd_route(struct cli *, int, char **);
-int cmd_set(struct cli *, int, char **);
-int cmd_claim(struct cli *, int, char **);
-int cmd_release(struct cli *, int, char **);
-int cmd_repair(struct cli *, int, char **);
-int cmd_sim(struct cli *, int, char **);
-int cmd_map(struct cli *, int, char **);
-int cmd_domain(struct cli *, int, char **);
-int cmd_toggle(struct cli *, int, char **);
-int cmd_guest(struct cli *, int, char **);
-int cmd_host(struct cli *, int, char **);
-int cmd_profile(struct cli *, int, char **);
-int cmd_control(struct cli *cli, const char *verb, int argc, char **argv,
-    int min, int max);
+struct cmd_args;
+
+struct cmd {
+	const char *name;
+	int (*run)(struct cli *cli, const struct cmd_args *a);
+	const char *args;	/* the positionals, as usage shows them */
+	int min, max;		/* how many positionals */
+	struct cmd_opt opts[CMD_MAX_OPTS];
+	const char *help;
+	const struct cmd *const *subs;	/* sim: its subcommands, NULL-ended */
+};
+
+/* What cmd_parse found: the positionals in order, each declared option's
+ * value ("" for a flag given, NULL when absent). */
+struct cmd_args {
+	const struct cmd *cmd;
+	int argc;
+	char **argv;
+	const char *opt[CMD_MAX_OPTS];
+};
+
+/* Parses argv (after the command's name) by c's entry into a; argv is
+ * reordered in place.  EXIT_USAGE after one line saying what is wrong. */
+int cmd_parse(const struct cmd *c, int argc, char **argv, struct cmd_args *a);
+
+/* The value of option name (declared in the entry), NULL when absent. */
+const char *cmd_opt(const struct cmd_args *a, const char *name);
+
+/* Writes "NAME ARGS [--opt VALUE]..." of c (prefix: "sim " for a
+ * subcommand), lines of a command with subcommands joined by sep. */
+void cmd_usage(FILE *out, const struct cmd *c, const char *sep);
+
+/* The commands, in --help's order (usbroute.c); one entry per file. */
+extern const struct cmd cmd_status_entry, cmd_doctor_entry,
+    cmd_explain_entry, cmd_route_entry, cmd_set_entry, cmd_claim_entry,
+    cmd_release_entry, cmd_repair_entry, cmd_toggle_entry, cmd_guest_entry,
+    cmd_host_entry, cmd_profile_entry, cmd_map_entry, cmd_sim_entry;
+
+/* usbroute-domain's command (domain-main.c). */
+int cmd_domain(struct cli *cli, int argc, char **argv);
 
 /* Runs usbroute-domain with argv (the one beside this program, else the
  * installed one); returns only on failure. */
 int exec_domain(char **argv);
 
 /* usbroute --complete WORD...: candidates for the last word, one a line
- * (complete.c).  globals: the usage of the global options. */
-int complete(const struct cmd *cmds, size_t ncmds, const char *globals,
+ * (complete.c).  globals: the options that may stand anywhere. */
+int complete(const struct cmd *const *cmds, const struct cmd *globals,
     int argc, char **argv);
 
 /* Prints "usbroute: message" and returns EXIT_FAIL. */
