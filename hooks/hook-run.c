@@ -64,7 +64,7 @@ static void
 log_devices(const struct hook *h, const struct ur_machine *m,
     const struct ur_claim *c)
 {
-	char port[16];
+	char port[16], product[4 * sizeof(c->dev[0].product)];
 	int i;
 
 	for (i = 0; i < c->ndevs; i++) {
@@ -76,9 +76,10 @@ log_devices(const struct hook *h, const struct ur_machine *m,
 			continue;
 		}
 		ur_port_name(m->cs, c->dev[i].bit, port, sizeof(port));
+		/* A USB device names itself: escaped like any name. */
 		syslog(LOG_INFO, "%s: device %s (%s) is on port %s (usb %s)",
-		    h->dom, c->dev[i].device, c->dev[i].product, port,
-		    c->dev[i].busid);
+		    h->dom, c->dev[i].device, ur_err_esc(c->dev[i].product,
+		    product, sizeof(product)), port, c->dev[i].busid);
 	}
 }
 

@@ -17,6 +17,7 @@ packages=(
 	libpci-dev libxml2-dev libvirt-dev libcmocka-dev
 	# tests: independent checks and the real libvirt + QEMU
 	pciutils libxml2-utils python3 binutils util-linux procps groff-base
+	systemd
 	netcat-openbsd
 	libvirt-daemon-system libvirt-clients libvirt-daemon-driver-qemu
 	qemu-system-x86 qemu-utils seabios

@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,101 @@
 #define CONNECT_TRIES 20	/* every 500 ms: QEMU may still be starting */
 
 static void channel_read(int watch, int fd, int events, void *opaque);
+
+#define LOG_BURST 5		/* log lines about one guest at once, */
+#define LOG_PER_S 1.0		/* then this many a second */
+
+enum held { HELD_BINARY, HELD_LONG, HELD_OTHER };
+
+static int held_timer = -1;
+
+/* Whether a line about this guest may be logged now: a token bucket like
+ * the one for its switches, so that whatever a guest sends, the host's
+ * log gets a few lines a second about it. */
+static int
+log_room(struct channel *c)
+{
+	double t = ud_now();
+
+	c->log_tokens += (t - c->log_last) * LOG_PER_S;
+	if (c->log_tokens > LOG_BURST)
+		c->log_tokens = LOG_BURST;
+	c->log_last = t;
+	if (c->log_tokens < 1.0)
+		return 0;
+	c->log_tokens -= 1.0;
+	return 1;
+}
+
+static unsigned
+held_total(const struct channel *c)
+{
+	return c->held[HELD_BINARY] + c->held[HELD_LONG] + c->held[HELD_OTHER];
+}
+
+/* One line for all that was held back (the caller has the room). */
+static void
+log_held(struct domain *d)
+{
+	struct channel *c = &d->chan;
+
+	ud_log(LOG_WARNING, "%s: held back by the log rate limit: %u guest "
+	    "line(s) with binary bytes, %u over %d bytes, %u other "
+	    "message(s)", d->name, c->held[HELD_BINARY], c->held[HELD_LONG],
+	    MAX_LINE, c->held[HELD_OTHER]);
+	memset(c->held, 0, sizeof(c->held));
+}
+
+/* Once a second while something is held back: tell it when there is
+ * room, even if the guest has gone quiet. */
+static void
+held_tick(int timer, void *opaque)
+{
+	int i, pending = 0;
+
+	(void)timer;
+	(void)opaque;
+	for (i = 0; i < MAX_DOMAINS; i++) {
+		if (!ud.dom[i].used || held_total(&ud.dom[i].chan) == 0)
+			continue;
+		if (log_room(&ud.dom[i].chan))
+			log_held(&ud.dom[i]);
+		else
+			pending = 1;
+	}
+	if (!pending)
+		virEventUpdateTimeout(held_timer, -1);
+}
+
+static void
+guest_log(struct domain *d, enum held kind, int prio, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* A line about what the guest did, "NAME: ...", within the log rate
+ * limit; over it, counted by kind. */
+static void
+guest_log(struct domain *d, enum held kind, int prio, const char *fmt, ...)
+{
+	struct channel *c = &d->chan;
+	char msg[768];
+	va_list ap;
+
+	if (!log_room(c)) {
+		c->held[kind]++;
+		if (held_timer < 0)
+			held_timer = virEventAddTimeout(1000, held_tick, NULL,
+			    NULL);
+		else
+			virEventUpdateTimeout(held_timer, 1000);
+		return;
+	}
+	if (held_total(c) > 0)
+		log_held(d);
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ud_log(prio, "%s: %s", d->name, msg);
+}
 
 static void
 close_fd(struct channel *c)
@@ -69,6 +165,9 @@ try_attach(struct domain *d)
 	}
 	d->chan.tokens = ud.guest_rate;
 	d->chan.last = ud_now();
+	d->chan.log_tokens = LOG_BURST;
+	d->chan.log_last = d->chan.last;
+	memset(d->chan.held, 0, sizeof(d->chan.held));
 	ud_log(LOG_INFO, "%s: listening to the guest on %s (%s)", d->name,
 	    d->meta.toggle_device, d->chan.path);
 	return 0;
@@ -129,8 +228,8 @@ rate_ok(struct domain *d)
 	/* A flood must not flood the log either: one line a second. */
 	c->limited++;
 	if (t - c->limited_logged >= 1.0) {
-		ud_log(LOG_WARNING, "%s: guest over the rate limit (%.0f "
-		    "switches/s): %u request(s) refused", d->name,
+		guest_log(d, HELD_OTHER, LOG_WARNING, "guest over the rate "
+		    "limit (%.0f switches/s): %u request(s) refused",
 		    ud.guest_rate, c->limited);
 		c->limited = 0;
 		c->limited_logged = t;
@@ -171,8 +270,8 @@ handle_line(void *arg, char *line, size_t n)
 	char out[1024];
 
 	if (line == NULL) {
-		ud_log(LOG_WARNING, "%s: guest sent a line over %d bytes; "
-		    "dropped", d->name, MAX_LINE);
+		guest_log(d, HELD_LONG, LOG_WARNING, "guest sent a line over "
+		    "%d bytes; dropped", MAX_LINE);
 		return 0;
 	}
 	if (n > 0 && line[n - 1] == '\r')
@@ -180,8 +279,8 @@ handle_line(void *arg, char *line, size_t n)
 	if (n == 0)
 		return 0;
 	if (!printable(line, n)) {
-		ud_log(LOG_WARNING, "%s: guest sent a line with binary bytes; "
-		    "dropped", d->name);
+		guest_log(d, HELD_BINARY, LOG_WARNING, "guest sent a line "
+		    "with binary bytes; dropped");
 		return 0;
 	}
 	if (strcmp(line, "status") != 0 && !rate_ok(d)) {
@@ -190,8 +289,8 @@ handle_line(void *arg, char *line, size_t n)
 	}
 	action_guest(d, line, out, sizeof(out));
 	if (strncmp(out, "error", 5) == 0)
-		ud_log(LOG_NOTICE, "%s: guest asked '%s': %s", d->name, line,
-		    out);
+		guest_log(d, HELD_OTHER, LOG_NOTICE, "guest asked '%s': %s",
+		    line, out);
 	reply(d, out);
 	return d->chan.fd < 0;
 }

@@ -23,6 +23,9 @@ struct channel {
 	double last;		/* when tokens were last refilled (s) */
 	unsigned limited;	/* requests refused since the last log line */
 	double limited_logged;
+	double log_tokens;	/* log lines about the guest we may write */
+	double log_last;
+	unsigned held[3];	/* lines held back: binary, long, other */
 };
 
 /* A running domain that has usbroute metadata. */

@@ -107,7 +107,7 @@ get() { grep -F "$1|" "$T/results" | field "$2"; }	# get LABEL FIELD
 lv_init "$(lv_tmpdir tbench)" || exit 1
 sim=$SHM/sim
 USBROUTE_CONFIG=/dev/null "$USBROUTE" sim create "$sim" --chipset 8-series >/dev/null || die "sim create"
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+PORT=$(python3 "$top_srcdir/tests/free-port.py")
 CTL=$SHM/control
 confpath=$("$HOOK" --config-path)
 if [ "$confpath" = /etc/usbroute/usbroute.conf ]; then

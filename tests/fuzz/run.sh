@@ -30,7 +30,7 @@ if [ -z "${CC:-}" ]; then
 fi
 
 # The library modules the targets use (not the hardware or libvirt ones).
-libsrc="err chipset conf suggest portset owners fileio state lspci devspec meta \
+libsrc="err chipset conf suggest ports table fileio state lspci devspec meta \
 metascan keys"
 
 max_len() {

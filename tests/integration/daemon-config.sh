@@ -8,6 +8,9 @@
 DAEMON="$top_builddir/src/daemon/usbrouted"
 sim=$(mksim s --chipset 8-series)
 CTL="$T/control"
+# Free ports, not fixed ones: another run of the suite may be listening.
+P1=$(python3 "$top_srcdir/tests/free-port.py")
+P2=$(python3 "$top_srcdir/tests/free-port.py")
 conf() {	# conf EXTRA-LINES: a config for the simulation, no libvirtd
 	printf 'sysfs-root = %s\nstate-dir = %s/run\ncontrol-socket = %s\nlibvirt-uri = qemu:///system?socket=%s/no-libvirtd\n%s\n' \
 		"$sim" "$sim" "$CTL" "$T" "$1" >"$T/d.conf"
@@ -36,7 +39,7 @@ refuse_start() {	# refuse_start WHAT PATTERN
 	fi
 }
 
-conf "listen-tcp = 0.0.0.0:47123"
+conf "listen-tcp = 0.0.0.0:$P1"
 refuse_start "a non-loopback listener is refused" "is not a loopback address"
 conf "listen-tcp = localhost"
 refuse_start "a listener without a port is refused" "write it as 127.0.0.1:PORT"
@@ -45,13 +48,13 @@ refuse_start "a guest rate of 0 is refused" "guest-rate = '0' must be a number f
 conf "control-group = no-such-group-here"
 refuse_start "an unknown control group is refused" "no such group"
 
-conf "listen-tcp = 0.0.0.0:47123
+conf "listen-tcp = 0.0.0.0:$P1
 allow-remote-listen = yes"
 check "allow-remote-listen = yes: it starts" start
 check "... and warns in its log" grep -q "beyond this machine" "$T/log"
 kill -TERM "$dpid"; wait "$dpid"
 
-conf "listen-tcp = 127.0.0.1:47124"
+conf "listen-tcp = 127.0.0.1:$P2"
 check "starts without libvirtd (it keeps trying)" start
 check "says it cannot reach libvirtd" grep -q "cannot connect to qemu:///system" "$T/log"
 eq "control socket is root's alone without control-group" "$(stat -c %a "$CTL")" "600"
@@ -65,7 +68,7 @@ esac
 eq "a domain that does not run" "$(ask "host nosuch")" "error: no running domain 'nosuch' with usbroute metadata"
 long=$(head -c 600 /dev/zero | tr '\0' a)
 eq "an overlong line: error, then the connection closes" "$(ask "$long")" "error: request line too long"
-eq "TCP speaks the same protocol" "$(printf 'status\n' | timeout 5 nc -N 127.0.0.1 47124)" "ok"
+eq "TCP speaks the same protocol" "$(printf 'status\n' | timeout 5 nc -N 127.0.0.1 $P2)" "ok"
 "$USBROUTE" --config "$T/d.conf" toggle >"$T/out" 2>"$T/err"
 eq "usbroute toggle: the daemon's error, exit 1" "$?:$(cat "$T/err")" "1:usbroute: no running domain has usbroute metadata"
 

@@ -11,8 +11,8 @@ DAEMON="$top_builddir/src/daemon/usbrouted"
 PY="python3 $top_srcdir/tests/integration/daemon-hostile.py"
 sim=$(mksim s --chipset 8-series)
 CTL="$T/sock/control"
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-PORT2=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+PORT=$(python3 "$top_srcdir/tests/free-port.py")
+PORT2=$(python3 "$top_srcdir/tests/free-port.py")
 conf() {	# conf EXTRA-LINES: a config for the simulation, no libvirtd
 	printf 'sysfs-root = %s\nstate-dir = %s/run\ncontrol-socket = %s\nlibvirt-uri = qemu:///system?socket=%s/no-libvirtd\n%s\n' \
 		"$sim" "$sim" "$CTL" "$T" "$1" >"$T/d.conf"
@@ -100,9 +100,12 @@ eq "... and the control socket answers status" "$(ask status)" ok
 kill "$hold"; wait "$hold" 2>/dev/null
 # An unprivileged member of the control group fills the control socket.
 chmod 0711 "$T"
-# (the system's python3: nobody may not reach a python in root's home)
+# (the system's python3, and a copy of the script in $T: nobody may not
+# reach a python or a source tree in root's home, as on a fresh machine)
+cp "$top_srcdir/tests/integration/daemon-hostile.py" "$T/hold.py"
+chmod 0644 "$T/hold.py"
 setpriv --reuid=nobody --regid="$grp" --clear-groups /usr/bin/python3 \
-	"$top_srcdir/tests/integration/daemon-hostile.py" hold "$CTL" 40 30 >"$T/hold" &
+	"$T/hold.py" hold "$CTL" 40 30 >"$T/hold" &
 hold=$!
 for _ in $(seq 50); do [ -s "$T/hold" ] && break; sleep 0.1; done
 eq "40 control connections by nobody:$grp: 32 held, the rest refused" "$(cat "$T/hold")" "held 32 refused 8"

@@ -9,10 +9,10 @@ TD="$top_srcdir/tests/test-deps.py"
 
 # A project whose tests run nc after timeout, in a $( ), and (not a program
 # run by the shell) in a comment and in a python here-document; its
-# setup.sh installs only coreutils.
+# setup.sh installs only coreutils and python3.
 p=$T/proj
 mkdir -p "$p/tests" "$p/.ci"
-printf 'packages=(\n\tcoreutils # the base\n)\n' >"$p/tests/setup.sh"
+printf 'packages=(\n\tcoreutils python3 # the base\n)\n' >"$p/tests/setup.sh"
 cat >"$p/tests/a.sh" <<'EOS'
 # nc is mentioned here only
 python3 - <<'PY'
@@ -25,7 +25,7 @@ eq "a test running nc with no netcat package listed: refused" "$?" "1"
 check "it names nc, its package and the line" \
 	grep -q "tests run 'nc' (.*netcat-openbsd).*tests/a.sh:5" "$T/out"
 eq "one line: the comment and the python program do not count" "$(wc -l <"$T/out")" "1"
-printf 'packages=(\n\tcoreutils netcat-openbsd\n)\n' >"$p/tests/setup.sh"
+printf 'packages=(\n\tcoreutils python3 netcat-openbsd\n)\n' >"$p/tests/setup.sh"
 python3 "$TD" "$p" >"$T/out" 2>&1
 eq "listed: accepted" "$?" "0"
 
