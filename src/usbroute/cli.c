@@ -33,28 +33,6 @@ usage_error(const char *cmd, const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
-int
-take_opt(int argc, char **argv, int *i, const char *name, const char **value)
-{
-	size_t n = strlen(name);
-	const char *a = argv[*i];
-
-	if (strncmp(a, name, n) != 0)
-		return 0;
-	if (value == NULL)
-		return a[n] == '\0';
-	if (a[n] == '=') {
-		*value = a + n + 1;
-		return 1;
-	}
-	if (a[n] != '\0')
-		return 0;
-	if (*i + 1 >= argc)
-		return -1;
-	*value = argv[++*i];
-	return 1;
-}
-
 /* The entry's option that argv word a names ("--to" or "--to=..."). */
 static int
 find_opt(const struct cmd *c, const char *a)
@@ -99,13 +77,28 @@ usage_line(const struct cmd *c, const char *name, const char *what)
 	cmd_usage(f, c, " | ");
 	fclose(f);
 	line[sizeof(line) - 1] = '\0';
-	return usage_error(name, "%s; usage: usbroute %s", what, line);
+	return usage_error(name, "%s; usage: usbroute %s%s%s", what,
+	    c->parent ? c->parent : "", c->parent ? " " : "", line);
+}
+
+/* Whether c takes port words, as a positional or an option's value. */
+static int
+takes_ports(const struct cmd *c)
+{
+	int k;
+
+	if (c->args != NULL && strstr(c->args, "PORTS") != NULL)
+		return 1;
+	for (k = 0; k < CMD_MAX_OPTS && c->opts[k].name != NULL; k++)
+		if (c->opts[k].value && strcmp(c->opts[k].value, "PORTS") == 0)
+			return 1;
+	return 0;
 }
 
 int
 cmd_parse(const struct cmd *c, int argc, char **argv, struct cmd_args *a)
 {
-	const char *name = c->name, *eq;
+	const char *name = c->parent ? c->parent : c->name, *eq;
 	int i, k, n = 0;
 
 	memset(a, 0, sizeof(*a));
@@ -143,7 +136,7 @@ cmd_parse(const struct cmd *c, int argc, char **argv, struct cmd_args *a)
 	if (n > c->max) {
 		/* Several port words are one argument (the shell splits
 		 * them): say how, the commonest slip. */
-		if (c->args != NULL && strstr(c->args, "PORTS") != NULL)
+		if (takes_ports(c))
 			return usage_error(name, "give the ports as one "
 			    "argument, e.g. 'ehci2.1-6 front-left'");
 		return usage_line(c, name, "too many arguments");
@@ -213,13 +206,21 @@ open_machine(struct cli *cli, struct ur_machine *m)
 	return EXIT_OK;
 }
 
+/* The options that may stand anywhere, before or after the command: the
+ * one declaration usage, the parser and the completion read. */
+const struct cmd cli_global_opts = {
+	.name = "usbroute",
+	.opts = { { "--config", "FILE", 0 }, { "--sysfs-root", "DIR", 0 },
+	    { "--state-dir", "DIR", 0 }, { "--json", NULL, 0 } },
+};
+
 int
 cli_globals(int *argc, char **argv, struct cli_globals *g)
 {
-	const char **config = &g->config, **root = &g->root;
-	const char **state = &g->state;
-	int *json = &g->json;
-	int i, out = 1, r;
+	const char **val[] = { &g->config, &g->root, &g->state, NULL };
+	const struct cmd *c = &cli_global_opts;
+	const char *eq;
+	int i, k, out = 1;
 
 	memset(g, 0, sizeof(*g));
 	for (i = 1; i < *argc; i++) {
@@ -228,19 +229,18 @@ cli_globals(int *argc, char **argv, struct cli_globals *g)
 				argv[out++] = argv[i++];
 			break;
 		}
-		if ((r = take_opt(*argc, argv, &i, "--config", config)) ||
-		    (r = take_opt(*argc, argv, &i, "--sysfs-root", root)) ||
-		    (r = take_opt(*argc, argv, &i, "--state-dir", state))) {
-			if (r < 0)
-				return usage_error(NULL, "%s needs a value",
-				    argv[i]);
+		if ((k = find_opt(c, argv[i])) < 0) {
+			argv[out++] = argv[i];
 			continue;
 		}
-		if (take_opt(*argc, argv, &i, "--json", NULL)) {
-			*json = 1;
+		if (c->opts[k].value == NULL) {
+			g->json = 1;
 			continue;
 		}
-		argv[out++] = argv[i];
+		eq = strchr(argv[i], '=');
+		if (eq == NULL && i + 1 >= *argc)
+			return usage_error(NULL, "%s needs a value", argv[i]);
+		*val[k] = eq != NULL ? eq + 1 : argv[++i];
 	}
 	*argc = out;
 	argv[out] = NULL;

@@ -191,26 +191,26 @@ sim_sync(struct cli *cli, const struct cmd_args *a)
 }
 
 static const struct cmd sim_create_entry = {
-	.name = "create", .run = sim_create, .args = "DIR", .min = 1,
+	.name = "create", .parent = "sim", .run = sim_create, .args = "DIR", .min = 1,
 	.max = 1, .opts = { { "--chipset", "NAME", 0 },
 	    { "--from-lspci", "FILE", 0 } },
 	.help = "",
 };
 
 static const struct cmd sim_plug_entry = {
-	.name = "plug", .run = sim_plug, .args = "DIR PORT VID:PID [PRODUCT]",
+	.name = "plug", .parent = "sim", .run = sim_plug, .args = "DIR PORT VID:PID [PRODUCT]",
 	.min = 3, .max = 4, .opts = { { "--serial", "S", 0 },
 	    { "--behind-hub", NULL, 0 }, { "--superspeed", "N", 0 } },
 	.help = "",
 };
 
 static const struct cmd sim_unplug_entry = {
-	.name = "unplug", .run = sim_unplug, .args = "DIR PORT", .min = 2,
+	.name = "unplug", .parent = "sim", .run = sim_unplug, .args = "DIR PORT", .min = 2,
 	.max = 2, .help = "",
 };
 
 static const struct cmd sim_sync_entry = {
-	.name = "sync", .run = sim_sync, .args = "DIR", .min = 1, .max = 1,
+	.name = "sync", .parent = "sim", .run = sim_sync, .args = "DIR", .min = 1, .max = 1,
 	.help = "",
 };
 

@@ -32,13 +32,7 @@ static const struct cmd *const cmds[] = {
 
 #define NCMDS (sizeof(cmds) / sizeof(cmds[0]) - 1)
 
-/* The options that may stand anywhere (cli_globals takes them out of
- * argv first), as usage shows them and the completion reads them. */
-static const struct cmd globals = {
-	.name = "usbroute",
-	.opts = { { "--config", "FILE", 0 }, { "--sysfs-root", "DIR", 0 },
-	    { "--state-dir", "DIR", 0 }, { "--json", NULL, 0 } },
-};
+#define globals cli_global_opts	/* cli.c */
 
 static void
 usage(FILE *out)

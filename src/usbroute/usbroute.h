@@ -29,6 +29,9 @@ struct cli_globals {
 	int config_may_be_new;	/* a missing --config is fine (map makes it) */
 };
 
+/* The options that may stand anywhere (cli.c). */
+extern const struct cmd cli_global_opts;
+
 /* Takes the global options out of argv; EXIT_USAGE on a bad one. */
 int cli_globals(int *argc, char **argv, struct cli_globals *g);
 
@@ -42,7 +45,7 @@ int cli_config(struct cli *cli, const struct cli_globals *g);
  * (complete.c) are made from it, so they cannot drift from what is
  * parsed.
  */
-#define CMD_MAX_OPTS 6
+#define CMD_MAX_OPTS 16
 
 struct cmd_opt {
 	const char *name;	/* "--to" */
@@ -61,6 +64,7 @@ struct cmd {
 	struct cmd_opt opts[CMD_MAX_OPTS];
 	const char *help;
 	const struct cmd *const *subs;	/* sim: its subcommands, NULL-ended */
+	const char *parent;	/* a subcommand's command ("sim") */
 };
 
 /* What cmd_parse found: the positionals in order, each declared option's
@@ -106,14 +110,6 @@ int fail(const struct ur_err *err);
 /* Prints "usbroute: message" plus a usage hint and returns EXIT_USAGE. */
 int usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-
-/*
- * Takes "--name VALUE" / "--name=VALUE" (or a flag "--name" when value is
- * NULL) out of argv at *i.  Returns 1 if argv[*i] was that option, 0 if
- * not, -1 on a missing value.
- */
-int take_opt(int argc, char **argv, int *i, const char *name,
-    const char **value);
 
 /* A --controllers value of command cmd; EXIT_USAGE after saying what is
  * wrong. */
