@@ -28,7 +28,7 @@ uri(void)
 {
 	const char *u = ur_conf_get(&ud.conf, "libvirt-uri");
 
-	return u != NULL ? u : "qemu:///system";
+	return u != NULL ? u : UR_DEFAULT_URI;
 }
 
 static void

@@ -114,4 +114,19 @@ void ur_ctrl_format(unsigned ctrls, char *buf, size_t len);
 int ur_ctrl_parse_list(const char *list, unsigned *ctrls, char *bad,
     size_t badlen);
 
+/* PCI config space is little-endian whatever the CPU: the one decoding
+ * of its 16- and 32-bit fields (libpci's files, dumps, simulations). */
+static inline uint16_t
+ur_le16(const uint8_t *b)
+{
+	return (uint16_t)(b[0] | b[1] << 8);
+}
+
+static inline uint32_t
+ur_le32(const uint8_t *b)
+{
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+	    (uint32_t)b[3] << 24;
+}
+
 #endif

@@ -11,6 +11,10 @@
 #ifndef UR_CONF_H
 #define UR_CONF_H
 
+/* libvirt-uri when the config names none: the hook, usbroute domain and
+ * usbrouted all connect here. */
+#define UR_DEFAULT_URI "qemu:///system"
+
 #include <stdint.h>
 
 #include "chipset.h"

@@ -13,6 +13,7 @@
 
 #include "doctor.h"
 #include "fileio.h"
+#include "power.h"
 #include "machine.h"
 #include "ports.h"
 #include "sock.h"
@@ -337,6 +338,7 @@ ur_doctor_run(const struct ur_conf *conf, const char *hooks_dir,
 	struct ur_machine m;
 	struct ur_err err;
 	char path[PATH_MAX], pm[16];
+	struct ur_err perr;
 	struct stat st;
 
 	memset(d, 0, sizeof(*d));
@@ -358,9 +360,7 @@ ur_doctor_run(const struct ur_conf *conf, const char *hooks_dir,
 	    conf->sysfs_root) == 0 && stat(path, &st) < 0)
 		say(d, UR_INFO, "vfio", "vfio-pci is not loaded (libvirt loads "
 		    "it for a managed='yes' hostdev; or 'modprobe vfio-pci')");
-	if (ur_path(path, sizeof(path), "%s/bus/pci/devices/%s/power/control",
-	    conf->sysfs_root, UR_ADDR_XHCI) == 0 &&
-	    ur_read_attr(path, pm, sizeof(pm)) >= 0)
+	if (ur_power_read(conf->sysfs_root, pm, sizeof(pm), &perr) > 0)
 		say(d, UR_OK, "power", "xHCI runtime PM is '%s'; usbroute "
 		    "sets it to 'on' while ports are away from the xHCI", pm);
 	check_config(d, &m);

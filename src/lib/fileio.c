@@ -84,8 +84,8 @@ ur_read_all(int fd, size_t max, size_t *len)
 	return buf;
 }
 
-static int
-write_all(int fd, const void *data, size_t len)
+int
+ur_write_all(int fd, const void *data, size_t len)
 {
 	const char *p = data;
 	ssize_t n;
@@ -113,7 +113,7 @@ ur_write_attr(const char *path, const char *data, struct ur_err *err)
 	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
 	if (fd < 0)
 		return ur_errf(err, "cannot open %s: %s", path, strerror(errno));
-	if (write_all(fd, data, strlen(data)) < 0) {
+	if (ur_write_all(fd, data, strlen(data)) < 0) {
 		int e = errno;
 
 		close(fd);
@@ -146,7 +146,7 @@ ur_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 	}
 	if (fd < 0)
 		return ur_errf(err, "cannot create %s: %s", tmp, strerror(errno));
-	if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+	if (ur_write_all(fd, data, len) < 0 || fsync(fd) < 0) {
 		e = errno;
 		close(fd);
 		unlink(tmp);

@@ -20,6 +20,10 @@ char *ur_read_all(int fd, size_t max, size_t *len);
 /* Writes data to path as it is (a sysfs attribute: no temp file). */
 int ur_write_attr(const char *path, const char *data, struct ur_err *err);
 
+/* Writes all of data to fd, across short writes and EINTR: 0, or -1 with
+ * errno set. */
+int ur_write_all(int fd, const void *data, size_t len);
+
 /* Writes data to path.tmp, fsyncs it and renames it over path, so a
  * reader sees the old file or the new one, never half of one. */
 int ur_write_atomic(const char *path, const void *data, size_t len,

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "fileio.h"
+#include "power.h"
 #include "xhci.h"
 #include "ports.h"
 #include "report.h"
@@ -30,11 +31,9 @@ ur_report_json_string(FILE *out, const char *s)
 static void
 power_control(const struct ur_machine *m, char *buf, size_t len)
 {
-	char path[4096];
+	struct ur_err err;
 
-	if (ur_path(path, sizeof(path), "%s/bus/pci/devices/%s/power/control",
-	    m->conf->sysfs_root, UR_ADDR_XHCI) < 0 ||
-	    ur_read_attr(path, buf, len) < 0)
+	if (ur_power_read(m->conf->sysfs_root, buf, len, &err) <= 0)
 		snprintf(buf, len, "unknown");
 }
 

@@ -55,8 +55,6 @@ put(const char *dir, const char *name, const void *data, size_t len,
     struct ur_err *err)
 {
 	char path[PATHLEN];
-	const char *p = data;
-	ssize_t n;
 	int fd, e;
 
 	if (ur_path(path, sizeof(path), "%s/%s", dir, name) < 0)
@@ -66,18 +64,10 @@ put(const char *dir, const char *name, const void *data, size_t len,
 	if (fd < 0)
 		return ur_errf(err, "cannot create %s: %s", path,
 		    strerror(errno));
-	while (len > 0) {
-		n = write(fd, p, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			e = errno;
-			close(fd);
-			return ur_errf(err, "cannot write %s: %s", path,
-			    strerror(e));
-		}
-		p += n;
-		len -= (size_t)n;
+	if (ur_write_all(fd, data, len) < 0) {
+		e = errno;
+		close(fd);
+		return ur_errf(err, "cannot write %s: %s", path, strerror(e));
 	}
 	if (close(fd) < 0)
 		return ur_errf(err, "cannot write %s: %s", path,
@@ -141,14 +131,13 @@ link_in(const char *dir, const char *linkdir, const char *name,
 static uint16_t
 cfg16(const uint8_t *cfg, int off)
 {
-	return (uint16_t)(cfg[off] | cfg[off + 1] << 8);
+	return ur_le16(cfg + off);
 }
 
 static uint32_t
 cfg32(const uint8_t *cfg, int off)
 {
-	return (uint32_t)cfg[off] | (uint32_t)cfg[off + 1] << 8 |
-	    (uint32_t)cfg[off + 2] << 16 | (uint32_t)cfg[off + 3] << 24;
+	return ur_le32(cfg + off);
 }
 
 static void
@@ -255,8 +244,7 @@ make_pci_dev(const char *dir, const char *addr, const struct ur_dump_dev *d,
 		return ur_errf(err, "path too long: %s", dir);
 	if (ur_mkdirs(pdir, 0755, err) < 0)
 		return -1;
-	class = (uint32_t)cfg[0x0b] << 16 | (uint32_t)cfg[0x0a] << 8 |
-	    cfg[0x09];
+	class = ur_le32(cfg + 0x08) >> 8;	/* 0x09-0x0b */
 	/* No BARs are assigned in a simulation: all resources are zero. */
 	for (i = 0; i < NRESOURCES; i++)
 		off += (size_t)snprintf(res + off, sizeof(res) - off,

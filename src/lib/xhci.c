@@ -84,10 +84,9 @@ verify(struct ur_xhci *x, const char *sysfs_root, struct ur_err *err)
 		    "machine has no Intel PCH xHCI, or --sysfs-root is wrong",
 		    UR_ADDR_XHCI, sysfs_root,
 		    pci_msg[0] ? pci_msg : "cannot read config");
-	vendor = (uint16_t)(hdr[0] | hdr[1] << 8);
-	device = (uint16_t)(hdr[2] | hdr[3] << 8);
-	class = (uint32_t)hdr[9] | (uint32_t)hdr[10] << 8 |
-	    (uint32_t)hdr[11] << 16;
+	vendor = ur_le16(hdr);
+	device = ur_le16(hdr + 2);
+	class = ur_le32(hdr + 8) >> 8;	/* 0x09-0x0b, above the revision */
 	x->cs = ur_chipset_by_id(vendor, device);
 	if (x->cs == NULL)
 		return ur_errf(err, "refusing %s [%04x:%04x]: not a known "
@@ -158,8 +157,7 @@ ur_xhci_read(struct ur_xhci *x, struct ur_regs *regs, struct ur_err *err)
 		return ur_errf(err, "cannot read the routing registers of %s "
 		    "(%s): run as root", UR_ADDR_XHCI,
 		    pci_msg[0] ? pci_msg : "short read");
-#define LE32(o) ((uint32_t)b[(o)] | (uint32_t)b[(o) + 1] << 8 | \
-	    (uint32_t)b[(o) + 2] << 16 | (uint32_t)b[(o) + 3] << 24)
+#define LE32(o) ur_le32(b + (o))
 	regs->xusb2pr = LE32(UR_REG_XUSB2PR - UR_REG_XUSB2PR);
 	regs->usb2prm = LE32(UR_REG_USB2PRM - UR_REG_XUSB2PR);
 	regs->pssen = LE32(UR_REG_PSSEN - UR_REG_XUSB2PR);

@@ -54,9 +54,7 @@ sim_create(struct cli *cli, const struct cmd_args *a)
 	}
 	if (ur_sim_create(dir, &dump, &err) < 0)
 		return fail(&err);
-	cs = ur_chipset_by_id((uint16_t)(dump.xhci.cfg[0] |
-	    dump.xhci.cfg[1] << 8), (uint16_t)(dump.xhci.cfg[2] |
-	    dump.xhci.cfg[3] << 8));
+	cs = ur_chipset_by_id(ur_le16(dump.xhci.cfg), ur_le16(dump.xhci.cfg + 2));
 	printf("simulated %s in %s\n  try: usbroute --sysfs-root %s "
 	    "--state-dir %s/run status\n", cs ? cs->name :
 	    "an unknown controller", dir, dir, dir);

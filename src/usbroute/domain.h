@@ -9,7 +9,7 @@
 #include "meta.h"
 #include "usbroute.h"
 
-#define DEFAULT_URI	"qemu:///system"
+#define DEFAULT_URI	UR_DEFAULT_URI	/* conf.h */
 
 struct dopts {
 	const char *uri;
