@@ -373,53 +373,6 @@ fail_fd:
 	return -1;
 }
 
-/* "127.0.0.1:4000", "[::1]:4000" */
-static int
-parse_addr(const char *text, struct sockaddr_storage *ss, socklen_t *len,
-    int *loopback, struct ur_err *err)
-{
-	char host[64];
-	const char *colon = strrchr(text, ':');
-	struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
-	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
-	char *end;
-	long port;
-	size_t n;
-
-	if (colon == NULL)
-		goto bad;
-	port = strtol(colon + 1, &end, 10);
-	if (*end != '\0' || port < 1 || port > 65535)
-		goto bad;
-	n = (size_t)(colon - text);
-	if (n >= 2 && text[0] == '[' && text[n - 1] == ']') {
-		text++;
-		n -= 2;
-	}
-	if (n == 0 || n >= sizeof(host))
-		goto bad;
-	memcpy(host, text, n);
-	host[n] = '\0';
-	memset(ss, 0, sizeof(*ss));
-	if (inet_pton(AF_INET, host, &in4->sin_addr) == 1) {
-		in4->sin_family = AF_INET;
-		in4->sin_port = htons((uint16_t)port);
-		*len = sizeof(*in4);
-		*loopback = (ntohl(in4->sin_addr.s_addr) >> 24) == 127;
-		return 0;
-	}
-	if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
-		in6->sin6_family = AF_INET6;
-		in6->sin6_port = htons((uint16_t)port);
-		*len = sizeof(*in6);
-		*loopback = IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
-		return 0;
-	}
-bad:
-	return ur_errf(err, "listen-tcp = %s: write it as 127.0.0.1:PORT or "
-	    "[::1]:PORT", text);
-}
-
 static int
 tcp_open(struct listeners *l, struct ur_err *err)
 {
@@ -449,22 +402,15 @@ read_conf(const struct ur_conf *conf, struct listeners *l,
 {
 	const char *group = ur_conf_get(conf, "control-group");
 	const char *addr = ur_conf_get(conf, "listen-tcp");
-	const char *remote = ur_conf_get(conf, "allow-remote-listen");
 	struct group *gr;
-	long v[3];
 	int loopback = 0;
 
 	memset(l, 0, sizeof(*l));
 	l->unix_fd = l->unix_watch = l->tcp_fd = l->tcp_watch = -1;
-	if (conf_number(conf, "max-clients-control", 32, 1, 128, &v[0],
-	    err) < 0 ||
-	    conf_number(conf, "max-clients-tcp", 16, 1, 120, &v[1], err) < 0 ||
-	    conf_number(conf, "client-timeout-ms", 10000, 100, 3600000, &v[2],
-	    err) < 0)
-		return -1;
-	l->max[POOL_CONTROL] = (int)v[0];
-	l->max[POOL_TCP] = (int)v[1];
-	l->timeout_ms = (int)v[2];
+	/* Checked in range when the file was read (conf.c). */
+	l->max[POOL_CONTROL] = (int)ur_conf_int(conf, "max-clients-control");
+	l->max[POOL_TCP] = (int)ur_conf_int(conf, "max-clients-tcp");
+	l->timeout_ms = (int)ur_conf_int(conf, "client-timeout-ms");
 	snprintf(l->unix_path, sizeof(l->unix_path), "%s",
 	    ur_conf_control_socket(conf));
 	if (strlen(ur_conf_control_socket(conf)) >= sizeof(l->unix_path))
@@ -478,12 +424,11 @@ read_conf(const struct ur_conf *conf, struct listeners *l,
 		l->gid = gr->gr_gid;
 		snprintf(l->group, sizeof(l->group), "%s", group);
 	}
-	l->remote = remote != NULL && strcmp(remote, "yes") == 0;
-	if (addr == NULL || *addr == '\0')
+	l->remote = ur_conf_bool(conf, "allow-remote-listen");
+	if (ur_conf_addr(conf, "listen-tcp", &l->tcp_ss, &l->tcp_len,
+	    &loopback) == 0)
 		return 0;
 	snprintf(l->tcp_text, sizeof(l->tcp_text), "%s", addr);
-	if (parse_addr(addr, &l->tcp_ss, &l->tcp_len, &loopback, err) < 0)
-		return -1;
 	if (!loopback && !l->remote)
 		return ur_errf(err, "listen-tcp = %s is not a loopback "
 		    "address: anyone who reaches it could move the host's "

@@ -40,24 +40,6 @@ on_signal(int sig)
 	errno = e;
 }
 
-int
-conf_number(const struct ur_conf *conf, const char *key, long dflt,
-    long min, long max, long *v, struct ur_err *err)
-{
-	const char *s = ur_conf_get(conf, key);
-	char *end;
-
-	*v = dflt;
-	if (s == NULL)
-		return 0;
-	errno = 0;
-	*v = strtol(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || errno != 0 || *v < min || *v > max)
-		return ur_errf(err, "%s: %s = '%s' must be a number from %ld "
-		    "to %ld", conf->path, key, s, min, max);
-	return 0;
-}
-
 /* A configuration read and checked, with the machine it names, not yet
  * in use (static: struct ur_conf is large). */
 static struct staged {
@@ -78,10 +60,9 @@ load(struct ur_err *err)
 	if (ud.state_override != NULL)
 		snprintf(S.conf.state_dir, sizeof(S.conf.state_dir), "%s",
 		    ud.state_override);
-	if (conf_number(&S.conf, "guest-rate", 4, 1, 1000, &S.rate, err) < 0 ||
-	    conf_number(&S.conf, "drift-check-ms", 1000, 0, 3600000, &S.drift,
-	    err) < 0)
-		return -1;
+	/* Checked in range when the file was read (conf.c). */
+	S.rate = ur_conf_int(&S.conf, "guest-rate");
+	S.drift = ur_conf_int(&S.conf, "drift-check-ms");
 	return ur_machine_open(&S.machine, &S.conf, err);
 }
 

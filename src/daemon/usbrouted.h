@@ -61,11 +61,6 @@ void ud_log(int prio, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 double ud_now(void);
 
-/* usbrouted.c: a numeric key of conf (dflt if unset), or -1 with an
- * error naming the key and its range */
-int conf_number(const struct ur_conf *conf, const char *key, long dflt,
-    long min, long max, long *v, struct ur_err *err);
-
 /* listen.c: the control socket and the TCP listener.  prepare opens
  * what conf names beside what serves now and changes nothing that
  * serves; then commit (the new serve, the old close) or abort. */

@@ -7,22 +7,147 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include "conf.h"
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
 #endif
 
-/* Keys that later programs read through ur_conf_get(); anything else is a
- * typo, and a typo in a root tool's config should stop it, not be
- * silently ignored. */
-static const char *const extra_keys[] = {
-	"libvirt-uri", "control-socket", "control-group", "listen-tcp",
-	"allow-remote-listen", "guest-rate", "drift-check-ms", "hook-helper",
-	"client-timeout-ms", "max-clients-control", "max-clients-tcp",
-	"hotkey-device", "hotkey", "hotkey-domain",
-	NULL,
+/*
+ * Keys that later programs read through ur_conf_get() and the typed
+ * accessors, each with its type: a value is checked here, when the file
+ * is read, for every program (usbroute doctor, the hook and usbrouted
+ * refuse the same `guest-rate = fast`).  Anything else is a typo, and a
+ * typo in a root tool's config should stop it, not be silently ignored.
+ * A group, a chord and a device path are checked by usbrouted, which
+ * alone uses them (a group must exist on this machine when it starts).
+ */
+enum key_type { KEY_TEXT, KEY_INT, KEY_BOOL, KEY_ADDR };
+
+static const struct key {
+	const char *name;
+	enum key_type type;
+	long dflt, min, max;	/* KEY_INT */
+} keys[] = {
+	{ "libvirt-uri", KEY_TEXT, 0, 0, 0 },
+	{ "control-socket", KEY_TEXT, 0, 0, 0 },
+	{ "control-group", KEY_TEXT, 0, 0, 0 },
+	{ "listen-tcp", KEY_ADDR, 0, 0, 0 },
+	{ "allow-remote-listen", KEY_BOOL, 0, 0, 1 },
+	{ "guest-rate", KEY_INT, 4, 1, 1000 },
+	{ "drift-check-ms", KEY_INT, 1000, 0, 3600000 },
+	{ "hook-helper", KEY_TEXT, 0, 0, 0 },
+	{ "client-timeout-ms", KEY_INT, 10000, 100, 3600000 },
+	{ "max-clients-control", KEY_INT, 32, 1, 128 },
+	{ "max-clients-tcp", KEY_INT, 16, 1, 120 },
+	{ "hotkey-device", KEY_TEXT, 0, 0, 0 },
+	{ "hotkey", KEY_TEXT, 0, 0, 0 },
+	{ "hotkey-domain", KEY_TEXT, 0, 0, 0 },
+	{ NULL, KEY_TEXT, 0, 0, 0 },
 };
+
+static const struct key *
+find_key(const char *name)
+{
+	const struct key *k;
+
+	for (k = keys; k->name != NULL; k++)
+		if (strcmp(k->name, name) == 0)
+			return k;
+	return NULL;
+}
+
+/* "127.0.0.1:4000", "[::1]:4000": 0, or -1 when it is neither. */
+static int
+parse_addr(const char *text, struct sockaddr_storage *ss, socklen_t *len,
+    int *loopback)
+{
+	char host[64];
+	const char *colon = strrchr(text, ':');
+	struct sockaddr_in *in4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+	char *end;
+	long port;
+	size_t n;
+
+	if (colon == NULL)
+		return -1;
+	port = strtol(colon + 1, &end, 10);
+	if (*end != '\0' || port < 1 || port > 65535)
+		return -1;
+	n = (size_t)(colon - text);
+	if (n >= 2 && text[0] == '[' && text[n - 1] == ']') {
+		text++;
+		n -= 2;
+	}
+	if (n == 0 || n >= sizeof(host))
+		return -1;
+	memcpy(host, text, n);
+	host[n] = '\0';
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, host, &in4->sin_addr) == 1) {
+		in4->sin_family = AF_INET;
+		in4->sin_port = htons((uint16_t)port);
+		*len = sizeof(*in4);
+		*loopback = (ntohl(in4->sin_addr.s_addr) >> 24) == 127;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons((uint16_t)port);
+		*len = sizeof(*in6);
+		*loopback = IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr);
+		return 0;
+	}
+	return -1;
+}
+
+static int
+parse_int(const char *s, long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtol(s, &end, 10);
+	return *s == '\0' || *end != '\0' || errno != 0 ? -1 : 0;
+}
+
+/* Whether value is one of key k's type; says why not. */
+static int
+check_value(const struct ur_conf *c, const struct key *k, const char *value,
+    int line, struct ur_err *err)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int loopback;
+	long v;
+
+	switch (k->type) {
+	case KEY_INT:
+		if (parse_int(value, &v) < 0 || v < k->min || v > k->max)
+			return ur_errf(err, "%s line %d: %s = '%s' must be a "
+			    "number from %ld to %ld", c->path, line, k->name,
+			    value, k->min, k->max);
+		return 0;
+	case KEY_BOOL:
+		if (strcmp(value, "yes") != 0 && strcmp(value, "no") != 0)
+			return ur_errf(err, "%s line %d: %s = '%s' must be yes "
+			    "or no", c->path, line, k->name, value);
+		return 0;
+	case KEY_ADDR:
+		if (*value != '\0' &&
+		    parse_addr(value, &ss, &len, &loopback) < 0)
+			return ur_errf(err, "%s: %s = %s: write it as "
+			    "127.0.0.1:PORT or [::1]:PORT", c->path, k->name,
+			    value);
+		return 0;
+	default:
+		return 0;
+	}
+}
 
 /* Keys that may be given more than once: each line adds a value. */
 static int
@@ -92,12 +217,13 @@ set_extra(struct ur_conf *c, const char *key, const char *value, int line,
 	struct ur_conf_kv *kv;
 	int i;
 
-	for (i = 0; extra_keys[i] != NULL; i++)
-		if (strcmp(extra_keys[i], key) == 0)
-			break;
-	if (extra_keys[i] == NULL)
+	const struct key *k = find_key(key);
+
+	if (k == NULL)
 		return ur_errf(err, "%s line %d: unknown key '%s' (see "
 		    "usbroute.conf(5))", c->path, line, key);
+	if (check_value(c, k, value, line, err) < 0)
+		return -1;
 	for (i = 0; i < c->nextra; i++)
 		if (strcmp(c->extra[i].key, key) == 0 && !is_multi(key))
 			break;
@@ -284,6 +410,37 @@ ur_conf_load(struct ur_conf *c, const char *path, int missing_ok,
 		rc = ur_errf(err, "cannot read config %s", path);
 	fclose(f);
 	return rc;
+}
+
+long
+ur_conf_int(const struct ur_conf *c, const char *key)
+{
+	const struct key *k = find_key(key);
+	const char *s = ur_conf_get(c, key);
+	long v;
+
+	if (s != NULL && parse_int(s, &v) == 0)
+		return v;	/* checked in range when it was read */
+	return k != NULL ? k->dflt : 0;
+}
+
+int
+ur_conf_bool(const struct ur_conf *c, const char *key)
+{
+	const char *s = ur_conf_get(c, key);
+
+	return s != NULL && strcmp(s, "yes") == 0;
+}
+
+int
+ur_conf_addr(const struct ur_conf *c, const char *key,
+    struct sockaddr_storage *ss, socklen_t *len, int *loopback)
+{
+	const char *s = ur_conf_get(c, key);
+
+	if (s == NULL || *s == '\0')
+		return 0;
+	return parse_addr(s, ss, len, loopback) == 0 ? 1 : 0;
 }
 
 const char *

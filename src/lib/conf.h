@@ -11,6 +11,8 @@
 #ifndef UR_CONF_H
 #define UR_CONF_H
 
+#include <sys/socket.h>
+
 /* libvirt-uri when the config names none: the hook, usbroute domain and
  * usbrouted all connect here. */
 #define UR_DEFAULT_URI "qemu:///system"
@@ -67,6 +69,15 @@ const char *ur_conf_name_problem(const char *name);
 
 /* Value of a key the daemon or hook reads, or NULL. */
 const char *ur_conf_get(const struct ur_conf *c, const char *key);
+
+/* Typed values, checked when the file was read (conf.c's table of keys
+ * says each key's type, range and default): an integer key's value or
+ * its default; whether a yes/no key says yes; an address key's socket
+ * address (1), or 0 when it is not set. */
+long ur_conf_int(const struct ur_conf *c, const char *key);
+int ur_conf_bool(const struct ur_conf *c, const char *key);
+int ur_conf_addr(const struct ur_conf *c, const char *key,
+    struct sockaddr_storage *ss, socklen_t *len, int *loopback);
 
 /* The n-th value (from 0) of a key given on several lines
  * (hotkey-device), or NULL past the last. */

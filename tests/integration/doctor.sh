@@ -66,6 +66,12 @@ check "corrupt table: FAIL" grep -qE "^  FAIL +state +state file .* is corrupt" 
 printf 'port desk = ehci2.9\n' >"$T/bad.conf"
 "$USBROUTE" --config "$T/bad.conf" --sysfs-root "$sim" --state-dir "$T/st" doctor --hooks-dir "$T/hooks" >"$T/out"
 check "a bad port name in the config: FAIL with its line" grep -qE "^  FAIL +config +.*bad.conf line 1: port desk: .*EHCI #2 has ports 1-6" "$T/out"
+# A value of the wrong type is refused where the config is read, for
+# doctor as for the daemon: one line naming the key, its line and range.
+printf '# rate\nguest-rate = fast\n' >"$T/rate.conf"
+"$USBROUTE" --config "$T/rate.conf" --sysfs-root "$sim" --state-dir "$T/st" doctor --hooks-dir "$T/hooks" >"$T/out" 2>"$T/err"
+eq "guest-rate = fast: doctor exits 1" "$?" "1"
+eq "... with one line naming it" "$(cat "$T/err")" "usbroute: $T/rate.conf line 2: guest-rate = 'fast' must be a number from 1 to 1000"
 
 # not a PCH at all
 ur "$T/nowhere" doctor >"$T/out"
