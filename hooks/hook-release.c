@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * usbroute-hook-release: the hook's "release end" for a domain that has
  * usbroute metadata or holds ports in the table.  usbroute-hook execs it

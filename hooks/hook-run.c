@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * usbroute-hook-run: the hook's work that needs the domain's metadata
  * (libxml2).  usbroute-hook execs it with libvirt's arguments and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * usbroute-hook: installed as /etc/libvirt/hooks/qemu (or
  * qemu.d/usbroute).  libvirt runs it for every domain and every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The libvirt operations the hook acts on: one table, read by the front
  * (which calls to pass on, and to which worker) and by the workers (what
  * to do).  Links libc only: the front uses it. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What the hook's two workers share: libvirt's arguments, the config,
  * the domain XML on standard input, and how a refusal is said. */
 #ifndef UR_HOOK_WORKER_H

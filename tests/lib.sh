@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Shared by the integration tests: run the real usbroute binary against
 # simulated chipsets and check the registers with setpci, independently.
 # Sourced; expects top_srcdir and top_builddir (set by 'make check').

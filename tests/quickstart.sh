@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The main job on a simulated chipset: build usbroute, make a simulated
 # 8-series PCH, claim ports for an example owner, show the routing before
 # and after, read the register back with setpci, and release.

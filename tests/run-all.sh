@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Every test: unit tests of each module, the CLI against every simulated
 # chipset and real dump, and (as root) the end-to-end tests against a
 # private libvirtd and QEMU; all of that again in a build with ASan,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Leaks on purpose, for tests/sanitizer-reports.sh: proves that a program
  * of a sanitized build writes its report to the report directory even

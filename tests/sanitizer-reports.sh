@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A build with --enable-sanitizers: runs after every other test (Makefile.am
 # makes its log depend on theirs) and fails if any program they ran (the
 # CLI, the hook under libvirtd, the daemon, the unit tests) wrote an ASan,

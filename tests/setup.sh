@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Sets up what is missing on a Debian 12 machine and builds usbroute in
 # the source tree.  Sourced by quickstart.sh and run-all.sh; safe to run
 # again (it installs only missing packages and rebuilds only what

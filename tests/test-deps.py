@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Which programs do the test scripts run that tests/setup.sh does not install?
 
 A fresh Debian 12 machine has what setup.sh's packages=( ... ) installs, their

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Checks the usbroute element of every example against usbroute.rng: the
 # good examples must validate, the bad ones must not -- except those whose
 # fault RELAX NG cannot express (listed in C_ONLY), which only the C

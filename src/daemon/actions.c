@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * What a request line does.  Every change goes through ur_commit: the
  * ownership table under its lock, then the registers, the same path the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Guest channels: the daemon connects to QEMU's end of a domain's
  * serial, console or virtio-serial port (QEMU listens: the VM starts

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Profiles that name devices: while a domain runs, its claim follows the
  * device.  usbwatch says when something was plugged in (uevents on /sys,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The host hotkey: key events read from the host's input devices
  * (hotkey-device = /dev/input/by-id/...-event-kbd, several allowed), and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The libvirt side of the daemon: one connection, its lifecycle events,
  * and the list of running domains that have usbroute metadata.  When

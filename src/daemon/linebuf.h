@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Request lines from a byte stream: the host's connections (listen.c)
  * and a guest's channel (channel.c) read through this one buffer. */
 #ifndef USBROUTED_LINEBUF_H

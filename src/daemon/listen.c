@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The host's ways in: a unix control socket (mode 0660, group from
  * control-group) and, if configured, a TCP listener -- loopback only

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Logging.  Under systemd, standard error is the journal: one line there
  * with its priority prefix, not a second copy through syslog.  Anywhere
  * else: syslog, and standard error so a foreground run shows what it

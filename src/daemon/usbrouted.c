@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * usbrouted: switch a running domain's USB ports between guest and host,
  * from the host (control socket, TCP) and from the guest (its serial

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* usbrouted: one process, one libvirt event loop.  This header is what
  * its modules share: the daemon's state and each module's entry points. */
 #ifndef USBROUTED_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Facts about the Intel PCH USB controllers: which parts we know, where
  * their controllers sit, which register bit is which physical port.
  * Everything here is constant; nothing touches hardware. */

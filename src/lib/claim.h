@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What a domain's profile claims: its ports, and the port each device it
  * names is plugged into now.  The hook and the daemon build the claim
  * inside a commit (the table under its lock), so "held by another

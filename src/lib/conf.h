@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* usbroute.conf: one file read by the CLI, the hook and the daemon.
  *
  *   # comment

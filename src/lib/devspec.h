@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A USB device as a profile names it: "046d:c52b" (vendor:product, hex
  * as lsusb prints them) or "046d:c52b/SERIAL" (one device of that kind,
  * by its iSerial string). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* `usbroute doctor`: will routing work on this machine?  Each check
  * looks at one thing (the chipset, the firmware's mask, the EHCIs, the
  * IOMMU, VFIO, the hook, the daemon, the config and the table) and says

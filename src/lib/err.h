@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* One error message, carried up to the program that prints it. */
 #ifndef UR_ERR_H
 #define UR_ERR_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Small file helpers: whole-file reads of sysfs-style attributes and
  * atomic replacement of a file. */
 #ifndef UR_FILEIO_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Linux key codes by name (KEY_LEFTCTRL = 29, as linux/input-event-codes.h
  * numbers them), and a chord of them: what usbrouted's host hotkey
  * listens for.  Pure: no device is read here. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Reads PCI config bytes of the PCH USB controllers out of a text dump:
  * `lspci -xxx` / `lspci -nnvvvxxxx` output, and AIDA64's "Debug - PCI"
  * report ("B00 D14 F00:" headers, "Offset 0D0:" lines). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* One machine (real or simulated) opened for routing: its config, its
  * xHCI, what the registers say now, and the transaction that changes the
  * ownership table and the registers together. */

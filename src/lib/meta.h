@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The domain's routing metadata: our element inside <metadata>, and the
  * PCH controllers the domain is given in <hostdev>. */
 #ifndef UR_META_H

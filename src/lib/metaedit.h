@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Editing a domain's routing metadata in memory: the rules of
  * 'usbroute domain NAME set|unset', apart from libvirt and from I/O.
  * Reading and writing the element is meta.c's; this only changes the

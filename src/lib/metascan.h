@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Looking at domain XML without an XML parser: the hook's fast path.
  * libvirt runs the hook for every domain; a domain that is none of ours
  * must not cost the loading of libxml2 and libpci.  This module links

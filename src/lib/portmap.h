@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The port map `usbroute map` builds: a name for each physical socket
  * (one USB2 port) and the USB3 port that shares its connector, started
  * from the config's own lines and written back into the config as

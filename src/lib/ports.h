@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Port words <-> register bit masks, and the explanation of a mask. */
 #ifndef UR_PORTS_H
 #define UR_PORTS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Runtime PM of the xHCI: Linux re-writes the routing registers when the
  * xHCI resumes, so while ports are away from it its power/control must
  * be "on". */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The parts `usbroute sim create --chipset NAME` can simulate: one per
  * chipset, and one per fuse variant Intel's reference code knows, each
  * with what it is built from. */

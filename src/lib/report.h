@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What `usbroute status` (and the daemon's status) shows: the machine,
  * the table, and the devices on the ports, as text or as JSON. */
 #ifndef UR_REPORT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Moving USB2 wires: plan the register writes (pure), then write them in
  * order with read-back.
  *

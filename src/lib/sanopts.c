@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The sanitizer runtimes' default options, in a build configured with
  * --enable-sanitizers (nothing otherwise).

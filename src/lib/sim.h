@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The simulated chipset: a directory laid out as Linux's sysfs is, with
  * the xHCI and EHCI controllers' config files and a USB topology, so the
  * same code (and libpci, and setpci) reads a simulation and a machine. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unix stream sockets by path: the daemon's control socket, QEMU's end
  * of a guest channel. */
 #ifndef UR_SOCK_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The ownership table on disk: STATE_DIR/owners, replaced atomically,
  * under an exclusive flock on STATE_DIR/lock. */
 #ifndef UR_STATE_H

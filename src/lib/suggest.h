@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* "Did you mean ...?": the candidate a mistyped word was probably meant
  * to be, for commands, options, port words and owners. */
 #ifndef UR_SUGGEST_H

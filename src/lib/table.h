@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The ownership table: who holds each switchable port, and which side
  * that puts it on.  Pure data and pure functions; the file behind it is
  * state.c, the registers are route.c. */

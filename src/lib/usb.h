@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The USB side of sysfs: which device is attached to a physical port,
  * found through the controller's bus (EHCI: root port 1 is the
  * rate-matching hub, physical port k is that hub's port k; xHCI: USB2

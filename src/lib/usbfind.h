@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Where a USB device is plugged in: every device in sysfs that matches a
  * profile's device word, and the PCH port (XUSB2PR bit) it hangs off,
  * on whichever controller it enumerated, behind any number of hubs

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * USB arrivals and departures on the PCH's ports, for anything that waits
  * for a person to plug something in (the `usbroute map` wizard) or that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Config-space access to the PCH xHCI through libpci.  The only module
  * that writes PCI config; it refuses every device that is not a known
  * Intel PCH xHCI. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* What every usbroute program shares: messages, options, the config. */
 #include "config.h"
 

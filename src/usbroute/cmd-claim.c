@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* usbroute claim OWNER PORTS [--controllers LIST] [--profile NAME]
  *     [--name TEXT]; usbroute release OWNER; usbroute repair */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* usbroute toggle [DOMAIN] | guest [DOMAIN [PROFILE]] | host [DOMAIN] |
  * profile DOMAIN NAME: ask usbrouted, which owns run-time switching (a
  * hotkey binds `usbroute toggle`). */

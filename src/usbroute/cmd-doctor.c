@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* usbroute doctor [--json]: will routing and passthrough work here? */
 #include "config.h"
 

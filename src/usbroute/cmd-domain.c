@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* usbroute domain NAME show|check|set|unset: a libvirt domain's routing
  * metadata, read and written through the libvirt API.  This file takes
  * the options apart and hands each subcommand to its own file. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* usbroute explain MASK [--chipset NAME] */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* usbroute map [--list]
  *
  * The port-map wizard: watches USB arrivals and asks a name for each

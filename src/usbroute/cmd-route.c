@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* usbroute route PORTS --to xhci|ehci; usbroute set MASK
  *
  * Routing by hand goes through the ownership table like everything

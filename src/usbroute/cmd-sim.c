@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* usbroute sim create DIR (--chipset NAME | --from-lspci FILE)
  * usbroute sim plug DIR PORT VID:PID [PRODUCT] [--serial S]
  *                   [--behind-hub | --superspeed N]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * usbroute --complete WORD...: the candidates for the last WORD of a
  * command line, one a line, for the bash completion.  Hidden from --help.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* usbroute domain NAME check: every profile's ports exist and are
  * switchable here, the domain holds a controller for each, its default
  * profile shares no port with another domain's, and its toggle device

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* usbroute domain NAME set|unset: a read-modify-write of our element
  * through virDomainSetMetadata; the edit itself is metaedit.c's. */
 #include "config.h"

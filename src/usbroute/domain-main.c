@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * usbroute-domain: `usbroute domain ...`, the one command that talks to
  * libvirt, in a program of its own so that the others do not load it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The libvirt side of usbroute domain: the connection, libvirt's errors
  * as one line of ours, and reading our element and the <hostdev> list. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* usbroute domain NAME show: the element as text or JSON, each
  * profile's ports resolved on this host when its chipset opens. */
 #include "config.h"

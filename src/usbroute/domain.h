@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* usbroute domain: between cmd-domain.c (options, dispatch, help) and
  * the files that do each subcommand through libvirt. */
 #ifndef DOMAIN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* usbroute: route Intel PCH USB2 ports between xHCI and EHCI. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The usbroute command line: one file per command, this header between
  * them. */
 #ifndef USBROUTE_H

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # make bench: what the hook costs libvirt, per invocation, beside
 # /bin/true (a bare process start) and beside a shell hook that does the
 # same job with bash + xmllint + setpci -- one run, same XML, same

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """reference-server.py - what the seed's toggle service does, for make bench.
 
 A small TCP server on loopback.  On each "toggle" line it reads XUSB2PR

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The reference for 'make bench': what a hand-written hook does today
 # (bash, xmllint --xpath, setpci), on the same XML and simulation.  Not
 # part of the product; it routes one EHCI's ports and forgets nothing

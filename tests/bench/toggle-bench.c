@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * toggle-bench - latency of usbrouted's "toggle", request sent to reply
  * received, over its control socket or its TCP listener (or over anything

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # make bench: how long usbrouted takes to toggle a running domain's ports,
 # from the request sent to the reply received (it replies once the register
 # is written and read back), over its control socket and over TCP -- beside

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The Debian package, built from a clean export of HEAD as a user would
 # (dpkg-buildpackage -us -uc -b), checked by lintian, installed into a
 # throwaway root (dpkg --root; the maintainer scripts run with DPKG_ROOT),
@@ -45,6 +46,7 @@ for f in /usr/bin/usbroute /usr/sbin/usbrouted \
 	check "ships $f" grep -qx "$f" "$T/files"
 done
 check "ships the unit" grep -qE '^(/usr)?/lib/systemd/system/usbrouted.service$' "$T/files"
+check "ships the systemd-sleep hook" grep -qE '^(/usr)?/lib/systemd/system-sleep/usbroute-sleep$' "$T/files"
 check "does not ship the hook link (postinst makes it)" \
 	test -z "$(grep -E '^/etc/libvirt/hooks/qemu(\.d/usbroute)?$' "$T/files")"
 eq "its conffile is usbroute.conf" "$(dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles)" "/etc/usbroute/usbroute.conf"
@@ -89,6 +91,9 @@ eq "usbroute sim create, installed, with the installed config" "$?" "0"
 "$R/usr/bin/usbroute" --sysfs-root "$T/sim" --state-dir "$T/sim/run" status >"$T/out" 2>&1
 eq "usbroute status, installed" "$?" "0"
 check "status shows the 8-series xHCI" grep -q "8c31" "$T/out"
+sleephook=$(ls "$R"/lib/systemd/system-sleep/usbroute-sleep "$R"/usr/lib/systemd/system-sleep/usbroute-sleep 2>/dev/null | head -1)
+check "the sleep hook is executable" test -x "$sleephook"
+check "and calls the installed usbroute" grep -q "/usr/bin/usbroute" "$sleephook"
 "$R/usr/libexec/usbroute/usbroute-hook" nodomain prepare begin - \
 	<"$top_srcdir/xml-examples/no-metadata.xml" >"$T/out" 2>&1
 eq "the installed hook lets a domain without metadata start" "$?" "0"

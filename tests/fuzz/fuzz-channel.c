@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ur_metachan_path on arbitrary XML, for the toggle device its metadata
  * names as usbrouted does (else one of the aliases the examples use,

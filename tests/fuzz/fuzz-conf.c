@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ur_conf_load on an arbitrary file, read through a memfd as
  * /proc/self/fd/N.  Invariants: a failure carries a one-line message; a

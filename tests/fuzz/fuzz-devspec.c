@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ur_devspec_list on arbitrary device words (a profile's devices=, the
  * argument of 'usbroute domain set --devices').  Invariants: a failure

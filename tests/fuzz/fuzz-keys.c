@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The host hotkey: ur_chord_parse on arbitrary text, then ur_chord_feed
  * on arbitrary key events.  The input is the chord's text, a NUL, then

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ur_lspci_parse on arbitrary text.  Invariants: a success has a full
  * 256-byte dump of 00:14.0; every device is either absent (len 0) or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ur_meta_parse on arbitrary XML.  Invariants: a failure leaves the
  * struct as ur_meta_init makes it and a one-line message; a success is

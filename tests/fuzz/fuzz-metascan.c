@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * The hook's fast path (metascan.c) on arbitrary bytes without a
  * terminating NUL, checked against libxml2.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ur_ports_parse and ur_ports_mask on arbitrary words.  The input is
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ur_state_parse on arbitrary text.  Invariants: a failure leaves a
  * zeroed table and a one-line message; a success gives a table that

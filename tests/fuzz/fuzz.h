@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Shared by the fuzz targets: the libFuzzer entry point and the checks
  * every target makes of a failed parse. */
 #ifndef UR_FUZZ_H

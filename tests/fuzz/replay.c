@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Feeds files to a fuzz target's LLVMFuzzerTestOneInput without
  * libFuzzer, so that `make check` replays the corpora with the normal

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Builds the fuzz targets with clang (libFuzzer, ASan, UBSan) straight
 # from the library sources and runs each for FUZZ_SECONDS.
 #

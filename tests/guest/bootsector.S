@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * bootsector.S - a 512-byte guest that talks over COM1.
  *

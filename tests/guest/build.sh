@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # build.sh - assemble the boot-sector guest into a raw disk image.
 #
 # usage: build.sh [-s SIZE] [-P] [LINE-OPTIONS] OUT TEXT [[LINE-OPTIONS] TEXT ...]

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The ownership model through the CLI: several owners in any order,
 # conflicts, idempotence, hand routing, SuperSpeed pairs, drift.
 . "$top_srcdir/tests/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Every real config dump: the simulation built from it shows what the
 # dump's header says the registers are, and routing works on it.
 . "$top_srcdir/tests/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Bad input: one clear line on stderr, the right exit code, and nothing
 # changed: not the register, not the state file, not power/control.
 . "$top_srcdir/tests/lib.sh"

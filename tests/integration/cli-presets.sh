@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Every chipset preset: a simulation that usbroute and setpci both read,
 # ports claimed and released, the register checked by setpci each time.
 . "$top_srcdir/tests/lib.sh"

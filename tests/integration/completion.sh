@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The bash completion: sourced as bash would, asked as bash asks (COMP_WORDS,
 # COMP_CWORD), checked by what COMPREPLY offers.  Commands, presets and
 # options are compared with what the program itself prints, so the test

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # usbrouted without libvirt: what it refuses at start, the control
 # socket's permissions, the protocol's error replies, signals.  (With a
 # real libvirtd and guests: tests/libvirt/daemon-e2e.sh.)

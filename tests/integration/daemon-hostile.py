@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Connections a hostile local user makes to usbrouted, for
 daemon-hostile.sh.  ADDR is a unix socket path or 127.0.0.1:PORT.
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # usbrouted against a hostile local user, without libvirt: a reload that
 # fails only when the sockets open, connections held or trickled to lock
 # others out, NUL bytes in request lines, a control-socket path that

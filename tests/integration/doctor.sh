@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # usbroute doctor on simulated machines: all well, then one thing wrong
 # at a time, each named with what to do.
 . "$top_srcdir/tests/lib.sh"

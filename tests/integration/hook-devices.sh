@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Profiles that name devices, through the hook as libvirt runs it: the
 # device is placed on a simulated port with 'usbroute sim plug', the hook
 # claims the port it is on (on the xHCI or an EHCI, behind a hub, by

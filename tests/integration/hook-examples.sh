@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Every example in xml-examples/: its element validates against the
 # schema, and the hook, fed the whole domain XML as libvirt feeds it,
 # routes what it says on a simulated chipset (checked with setpci) and

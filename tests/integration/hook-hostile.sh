@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The hook against hostile domain XML and names (issue 7): a domain is
 # known by one identity on every path, an identity is never cut, names
 # reach stderr escaped and on one line, and absurd XML is refused before

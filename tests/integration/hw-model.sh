@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The hardware model against its sources (doc/hardware.md): every fuse
 # variant and LP with and without USBr, against values worked out from
 # Intel's reference code; what status says on every real dump; routing to

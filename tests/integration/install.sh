@@ -1,7 +1,9 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # make install: all of it or none of it; the hook where libvirt looks for
 # it (a symlink to the one copy in libexec, or a copy), never over a hook
-# that is not ours; the config, schema, examples, unit and completion.
+# that is not ours; the config, schema, examples, unit, sleep hook and
+# completion.
 . "$top_srcdir/tests/lib.sh"
 
 # mk ARGS...: a make of its own in the build tree.  Not a part of the make
@@ -19,6 +21,7 @@ hookdir=$(var hookdir)
 pkglibexecdir=$(var pkglibexecdir) pkgdatadir=$(var pkgdatadir)
 sysconfdir=$(var sysconfdir) bindir=$(var bindir)
 unitdir=$(var systemdunitdir) compdir=$(var bashcompletiondir)
+sleepdir=$(var systemdsleepdir)
 
 eq "the hooks dir does not follow sysconfdir" \
 	"$(mk print-installdirs sysconfdir=/opt/elsewhere/etc | sed -n 's|^hookdir=||p')" "$hookdir"
@@ -37,6 +40,7 @@ eq "every line of it a comment" "$(grep -vc '^#' "$root$sysconfdir/usbroute/usbr
 check "the Relax-NG schema" cmp -s "$root$pkgdatadir/xml-examples/usbroute.rng" "$top_srcdir/xml-examples/usbroute.rng"
 check "the example domains" test -f "$root$pkgdatadir/xml-examples/both-ehci.xml"
 check "the unit" test -f "$root$unitdir/usbrouted.service"
+check "the systemd-sleep hook, executable" test -x "$root$sleepdir/usbroute-sleep"
 check "the bash completion" cmp -s "$root$compdir/usbroute" "$top_srcdir/completion/usbroute"
 check "the man pages" test -f "$root$(var man8dir)/usbroute-hook.8"
 echo "port mine = ehci1.1" >"$root$sysconfdir/usbroute/usbroute.conf"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # usbroute map, driven end to end through a pseudo-terminal on a simulated
 # 8-series chipset: `usbroute sim plug`/`unplug`/`sync` play the person
 # (and the kernel) on the side each port is routed to.

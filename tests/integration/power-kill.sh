@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # kill -9 at random points of claims (issue 7): whatever the crash point,
 # once every domain is released, the xHCI's power/control is what it was
 # before the first claim.  Before the value was recorded ahead of being

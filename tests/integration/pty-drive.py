@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Drives an interactive program through a pseudo-terminal, as a person at
 a keyboard would: python3's pty module, nothing else.
 

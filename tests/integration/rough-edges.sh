@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # What a new user trips over first: typos, a release of a mistyped owner,
 # a hotkey's toggle as a normal user, the manual pages.
 . "$top_srcdir/tests/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The systemd unit as built: systemd's own rating of its sandbox (at most
 # 3.0), and usbrouted serving on a simulation with the unit's capability
 # bounding set, no_new_privs and umask -- the parts of the sandbox that

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Many usbroute processes at once on one table (the hook of several
 # domains starting together, the daemon, an admin): the flock keeps every
 # claim and release whole.  Six owners each claim and release their own

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Every program a test script runs comes from a package tests/setup.sh
 # installs (or their dependencies, or Debian's required packages): what a
 # fresh Debian 12 machine, and CI, have.  tests/test-deps.py does the work;

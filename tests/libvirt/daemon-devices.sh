@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # usbrouted's two device halves, end to end: a real daemon, a private
 # libvirtd, real QEMU (TCG) domains started through the hook, a simulated
 # chipset checked with setpci.

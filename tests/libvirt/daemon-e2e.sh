@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # usbrouted end to end: a real daemon, a private libvirtd, real QEMU (TCG)
 # domains whose boot-sector guests talk to it over their serial port, the
 # hook claiming ports at start, and every register checked with setpci on

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # usbroute domain NAME show|check|set|unset against a private libvirtd:
 # what usbroute writes is what `virsh metadata` reads back, what virsh
 # writes usbroute reads, check finds ports on controllers the domain does

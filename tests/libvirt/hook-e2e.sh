@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The hook in a real libvirtd with real QEMU domains: installed as the
 # private libvirtd's hooks/qemu, configured through usbroute.conf to route
 # a simulated chipset; every result checked with setpci and virsh.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # lv.sh - a private, hermetic libvirtd + QEMU for usbroute's end-to-end tests.
 # shellcheck shell=bash
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The README's "From zero to a hotkey", steps 1 and 3-10, command by
 # command, on a simulated 8-series chipset and a private libvirtd.  Where
 # the test has to differ from a real machine it says so:

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # selftest.sh - proves the private-libvirtd harness (lv.sh) and the boot-sector
 # guest: private daemons start, a qemu hook fires, a TCG guest's serial line
 # reaches a unix socket, libvirtd restarts without killing domains (reconnect

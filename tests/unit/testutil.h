@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Helpers the unit tests share: a scratch directory under /tmp, its
  * removal, and reading a simulated xHCI's config space with setpci. */
 #ifndef TU_TESTUTIL_H
