@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* A guest channel's host-side socket, looked up in a domain's XML: what
  * usbrouted connects to for a domain's toggle device (and domain check
  * reports).  Only the daemon and domain check need it; the hook never. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The host-side socket of a domain's guest channel (metachan.c). */
 #ifndef UR_METACHAN_H
 #define UR_METACHAN_H

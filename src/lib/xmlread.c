@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The libxml2 reader of domain XML and our element: no network, no
  * entities, the first error only, and the small node helpers the
  * metadata model (meta.c) and the channel lookup share. */

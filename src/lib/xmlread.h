@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The libxml2 reader (xmlread.c): a document from memory with no
  * network and no entities, its first error on one line, and node helpers.
  * ur_xml_read fails with NULL, check_attrs, get_attr and one_line with
