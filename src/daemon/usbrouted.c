@@ -36,7 +36,10 @@ on_signal(int sig)
 	unsigned char c = (unsigned char)sig;
 	int e = errno;
 
-	(void)write(sig_pipe[1], &c, 1);
+	/* glibc's warn_unused_result does not accept a (void) cast. */
+	if (write(sig_pipe[1], &c, 1) < 0) {
+		/* the pipe is full: a wake-up is pending already */
+	}
 	errno = e;
 }
 
