@@ -112,6 +112,11 @@ if ! make -s distcheck >distcheck.out 2>&1; then
 	nfail=$((nfail + 1))
 	echo "---- make distcheck failed (distcheck.out):" >&2
 	grep -E '^(FAIL|ERROR|SKIP)|Error|error:' distcheck.out | head -n 30 >&2
+	# distcheck leaves its build behind when it fails: say why a test did
+	for log in $(grep -lE '^(FAIL|ERROR)' usbroute-*/_build/sub/tests/*/*.log 2>/dev/null); do
+		echo "---- $log" >&2
+		grep -E '^(FAIL|ERROR|#)' "$log" | head -n 20 >&2
+	done
 else
 	say "distcheck: $((SECONDS - t0)) s"
 fi

@@ -92,7 +92,7 @@ control-group = $grp"
 check "starts with control-group = $grp" start
 $PY hold "127.0.0.1:$PORT" 40 30 >"$T/hold" &
 hold=$!
-for _ in $(seq 50); do [ -s "$T/hold" ] && break; sleep 0.1; done
+for _ in $(seq 100); do [ -s "$T/hold" ] && break; sleep 0.1; done
 eq "40 TCP connections: 16 held, the rest told 'too many clients'" "$(cat "$T/hold")" "held 16 refused 24"
 eq "... root's usbroute toggle still reaches the daemon" \
 	"$("$USBROUTE" --config "$T/d.conf" toggle 2>&1)" "usbroute: ${NOMETA#error: }"
@@ -107,7 +107,7 @@ chmod 0644 "$T/hold.py"
 setpriv --reuid=nobody --regid="$grp" --clear-groups /usr/bin/python3 \
 	"$T/hold.py" hold "$CTL" 40 30 >"$T/hold" &
 hold=$!
-for _ in $(seq 50); do [ -s "$T/hold" ] && break; sleep 0.1; done
+for _ in $(seq 100); do [ -s "$T/hold" ] && break; sleep 0.1; done
 eq "40 control connections by nobody:$grp: 32 held, the rest refused" "$(cat "$T/hold")" "held 32 refused 8"
 eq "... root's usbroute toggle still gets in (places kept for root)" \
 	"$("$USBROUTE" --config "$T/d.conf" toggle 2>&1)" "usbroute: ${NOMETA#error: }"
@@ -130,17 +130,17 @@ client-timeout-ms = 1000"
 check "starts with client-timeout-ms = 1000" start
 r=$($PY idle "127.0.0.1:$PORT" 5)
 case $r in
-"closed after 1."*"s: error: no complete request line in 1000 ms; closing") pass "an idle TCP connection is closed: $r" ;;
+"closed after "[12]"."*"s: error: no complete request line in 1000 ms; closing") pass "an idle TCP connection is closed: $r" ;;
 *) fail "an idle TCP connection: $r" ;;
 esac
 r=$($PY trickle "127.0.0.1:$PORT" 5)
 case $r in
-"closed after 1."*"s: error: no complete request line in 1000 ms; closing") pass "one byte per 100 ms is closed too: $r" ;;
+"closed after "[12]"."*"s: error: no complete request line in 1000 ms; closing") pass "one byte per 100 ms is closed too: $r" ;;
 *) fail "one byte per 100 ms: $r" ;;
 esac
 r=$($PY trickle "$CTL" 5)
 case $r in
-"closed after 1."*) pass "... on the control socket too: $r" ;;
+"closed after "[12]"."*) pass "... on the control socket too: $r" ;;
 *) fail "trickle on the control socket: $r" ;;
 esac
 # 16 idle connections (the TCP limit), still open on their side: after
