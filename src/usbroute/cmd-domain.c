@@ -136,6 +136,25 @@ all_options(struct cmd *all)
 		}
 }
 
+/* For completion: the options of domain subcommand sub (every one's
+ * when sub is not one), one a line. */
+int
+domain_complete_opts(const char *sub)
+{
+	size_t i;
+	int k;
+
+	for (i = 0; i < NCOMMON; i++)
+		printf("%s\n", common[i].name);
+	for (i = 0; subs[i] != NULL; i++)
+		if (strcmp(subs[i]->name, sub) == 0)
+			break;
+	if (subs[i] != NULL)
+		for (k = 0; k < CMD_MAX_OPTS && subs[i]->opts[k].name; k++)
+			printf("%s\n", subs[i]->opts[k].name);
+	return EXIT_OK;
+}
+
 /* Whether subcommand sub declares option name (the common ones are
  * everyone's). */
 static int

@@ -261,6 +261,20 @@ list_domains(int argc, char **argv)
 	return exec_domain(args);
 }
 
+/* The options of `usbroute domain NAME SUB`: usbroute-domain knows its
+ * subcommands' (they are declared where they run). */
+static int
+list_domain_opts(const struct spec *globals, const char *sub)
+{
+	char *args[5] = { "usbroute", "domain", "--complete-opts", NULL, NULL };
+
+	args[3] = (char *)sub;
+	print_opts(globals);
+	printf("--help\n");
+	fflush(stdout);
+	return exec_domain(args);
+}
+
 /* Candidates for the positional or option after words argv[0..argc-1]
  * of command c (argv[0] is its first argument). */
 static int
@@ -278,6 +292,8 @@ complete_args(const struct cli *cli, const struct spec *globals,
 		print_meta(cli, argv[argc - 1], val);
 		return EXIT_OK;
 	}
+	if (cur[0] == '-' && c->run == NULL && c->subs == NULL && argc >= 2)
+		return list_domain_opts(globals, argv[1]);
 	if (cur[0] == '-') {
 		print_opts(&s);
 		print_opts(globals);

@@ -30,5 +30,7 @@ main(int argc, char **argv)
 	for (i = 2; i < argc; i++)
 		if (strcmp(argv[i], "--complete-domains") == 0)
 			return domain_complete_names(&cli, argc - 2, argv + 2);
+	if (argc == 4 && strcmp(argv[2], "--complete-opts") == 0)
+		return domain_complete_opts(argv[3]);
 	return cmd_domain(&cli, argc - 2, argv + 2);
 }

@@ -30,6 +30,7 @@ struct dopts {
  * domains libvirt knows, one a line, for the completion; nothing (and
  * success) when libvirt cannot be reached. */
 int domain_complete_names(struct cli *cli, int argc, char **argv);
+int domain_complete_opts(const char *sub);
 
 /* domain-show.c, domain-check.c, domain-edit.c */
 int domain_show(struct cli *cli, const struct dopts *o);

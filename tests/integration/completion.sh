@@ -48,6 +48,8 @@ eq "a 7-series part offers the ports it has" "$(offers --sysfs-root "$(mksim s7 
 
 eq "usbroute domain: the domains libvirt knows" "$(offers domain --connect test:///default '')" "test"
 eq "then what to do with one" "$(offers domain test '')" "check set show unset"
+eq "domain set: its own options" "$(offers domain test set --d)" "--default --devices"
+eq "domain unset: only its own" "$(offers domain test unset --p)" "--persistent --profile"
 : >"$T/file.conf"
 eq "--config: file names" "$(offers --config "$T/file.c")" "$T/file.conf"
 mkdir "$T/simdir"
