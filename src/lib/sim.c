@@ -706,33 +706,33 @@ spot_ehci(const char *dir, int which, int port, struct spot *s)
 	return 0;
 }
 
+/* Root port n of the xHCI's root hub at speed mbps (480: its USB2 hub,
+ * 5000: its USB3 hub). */
 static int
-spot_xhci(const char *dir, int bit, struct spot *s)
+spot_xhci_root(const char *dir, int mbps, int n, struct spot *s)
 {
 	s->side_ehci = 0;
-	if ((s->bus = ur_usb_bus_of(dir, UR_ADDR_XHCI, 480)) < 0)
+	if ((s->bus = ur_usb_bus_of(dir, UR_ADDR_XHCI, mbps)) < 0)
 		return -1;
 	if (ur_path(s->parent, sizeof(s->parent), "%s/%s/usb%d",
 	    PCI_ROOT, UR_ADDR_XHCI, s->bus) < 0 ||
-	    ur_path(s->busid, sizeof(s->busid), "%d-%d", s->bus, bit + 1) < 0 ||
-	    ur_path(s->devpath, sizeof(s->devpath), "%d", bit + 1) < 0)
+	    ur_path(s->busid, sizeof(s->busid), "%d-%d", s->bus, n) < 0 ||
+	    ur_path(s->devpath, sizeof(s->devpath), "%d", n) < 0)
 		return -1;
 	return 0;
+}
+
+static int
+spot_xhci(const char *dir, int bit, struct spot *s)
+{
+	return spot_xhci_root(dir, 480, bit + 1, s);
 }
 
 /* USB3 root port ss of the xHCI. */
 static int
 spot_ss(const char *dir, int ss, struct spot *s)
 {
-	s->side_ehci = 0;
-	if ((s->bus = ur_usb_bus_of(dir, UR_ADDR_XHCI, 5000)) < 0)
-		return -1;
-	if (ur_path(s->parent, sizeof(s->parent), "%s/%s/usb%d",
-	    PCI_ROOT, UR_ADDR_XHCI, s->bus) < 0 ||
-	    ur_path(s->busid, sizeof(s->busid), "%d-%d", s->bus, ss) < 0 ||
-	    ur_path(s->devpath, sizeof(s->devpath), "%d", ss) < 0)
-		return -1;
-	return 0;
+	return spot_xhci_root(dir, 5000, ss, s);
 }
 
 /* The connector of the device at busid: 1 with *bit and *ss when it is
