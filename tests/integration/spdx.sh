@@ -12,10 +12,20 @@ cd "$top_srcdir" || exit 99
 if [ "$(git rev-parse --show-toplevel 2>/dev/null)" = "$PWD" ]; then
 	git ls-files >"$T/all"
 else
+	# What configure made is no source: in the tree (a build beside
+	# the sources) and in build directories below it (distcheck's
+	# _build/sub), each known by its config.status.
 	find . -type f ! -path './autom4te.cache/*' ! -path './build-aux/*' \
 		! -path './m4/*' \
 		! -name configure ! -name aclocal.m4 ! -name Makefile.in \
-		! -name config.h.in | sed 's|^\./||' >"$T/all"
+		! -name config.h.in ! -name config.h ! -name config.status \
+		! -name config.log | sed 's|^\./||' >"$T/found"
+	find . -mindepth 2 -name config.status | sed 's|^\./||; s|/config.status$|/|' >"$T/builds"
+	if [ -s "$T/builds" ]; then
+		grep -vF -f "$T/builds" "$T/found" >"$T/all" || true
+	else
+		cp "$T/found" "$T/all"
+	fi
 fi
 
 is_source() {
