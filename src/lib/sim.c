@@ -815,6 +815,22 @@ check_sim(const char *dir, struct ur_err *err)
 	return 0;
 }
 
+/* A simulation's xHCI config space (cfg, 256 bytes) and the chipset it
+ * names, for the commands that play the person and the kernel. */
+static int
+open_sim(const char *dir, uint8_t *cfg, const struct ur_chipset **cs,
+    struct ur_err *err)
+{
+	if (check_sim(dir, err) < 0 || read_config(dir, cfg, err) < 0)
+		return -1;
+	*cs = ur_chipset_by_id(cfg16(cfg, 0x00), cfg16(cfg, 0x02));
+	if (*cs == NULL)
+		return ur_errf(err, "%s: 00:14.0 is %04x:%04x, not a PCH xHCI "
+		    "this tool knows", dir, cfg16(cfg, 0x00),
+		    cfg16(cfg, 0x02));
+	return 0;
+}
+
 /* Plugs a device (a hub when hub is set) into port bit; *where says
  * where it went. */
 static int
@@ -829,13 +845,8 @@ plug(const char *dir, int bit, const struct usbinfo *what,
 	int which, port, on_xhci, devnum, gone = 0;
 	char name[32], ifname[48];
 
-	if (check_sim(dir, err) < 0 || read_config(dir, cfg, err) < 0)
+	if (open_sim(dir, cfg, &cs, err) < 0)
 		return -1;
-	cs = ur_chipset_by_id(cfg16(cfg, 0x00), cfg16(cfg, 0x02));
-	if (cs == NULL)
-		return ur_errf(err, "%s: 00:14.0 is %04x:%04x, not a PCH xHCI "
-		    "this tool knows", dir, cfg16(cfg, 0x00),
-		    cfg16(cfg, 0x02));
 	which = ur_port_ehci(cs, bit, &port);
 	if (bit < 0 || bit >= UR_MAX_PORTS ||
 	    (!(cs->port_mask & (1u << bit)) && which == 0))
@@ -986,13 +997,8 @@ ur_sim_unplug(const char *dir, int bit, int *removed, struct ur_err *err)
 	int which, port;
 
 	*removed = 0;
-	if (check_sim(dir, err) < 0 || read_config(dir, cfg, err) < 0)
+	if (open_sim(dir, cfg, &cs, err) < 0)
 		return -1;
-	cs = ur_chipset_by_id(cfg16(cfg, 0x00), cfg16(cfg, 0x02));
-	if (cs == NULL)
-		return ur_errf(err, "%s: 00:14.0 is %04x:%04x, not a PCH xHCI "
-		    "this tool knows", dir, cfg16(cfg, 0x00),
-		    cfg16(cfg, 0x02));
 	if (bit < 0 || bit >= UR_MAX_PORTS)
 		return ur_errf(err, "bit %d is not a USB2 port", bit);
 	if (ur_usb_port_device(dir, cs, bit, &dev) < 0)
@@ -1061,13 +1067,8 @@ ur_sim_set_serial(const char *dir, int bit, const char *serial,
 	char ddir[PATHLEN];
 	uint8_t cfg[256];
 
-	if (check_sim(dir, err) < 0 || read_config(dir, cfg, err) < 0)
+	if (open_sim(dir, cfg, &cs, err) < 0)
 		return -1;
-	cs = ur_chipset_by_id(cfg16(cfg, 0x00), cfg16(cfg, 0x02));
-	if (cs == NULL)
-		return ur_errf(err, "%s: 00:14.0 is %04x:%04x, not a PCH xHCI "
-		    "this tool knows", dir, cfg16(cfg, 0x00),
-		    cfg16(cfg, 0x02));
 	if (ur_usb_port_device(dir, cs, bit, &dev) < 0 || !dev.present)
 		return ur_errf(err, "%s: nothing is plugged into bit %d", dir,
 		    bit);
@@ -1103,13 +1104,8 @@ ur_sim_sync(const char *dir, int *moved, struct ur_err *err)
 	int bit, ss, cbit, k;
 
 	*moved = 0;
-	if (check_sim(dir, err) < 0 || read_config(dir, cfg, err) < 0)
+	if (open_sim(dir, cfg, &cs, err) < 0)
 		return -1;
-	cs = ur_chipset_by_id(cfg16(cfg, 0x00), cfg16(cfg, 0x02));
-	if (cs == NULL)
-		return ur_errf(err, "%s: 00:14.0 is %04x:%04x, not a PCH xHCI "
-		    "this tool knows", dir, cfg16(cfg, 0x00),
-		    cfg16(cfg, 0x02));
 	/* Only what has to move re-enumerates, as with the kernel. */
 	for (bit = 0; bit < UR_MAX_PORTS; bit++) {
 		if (ur_usb_port_device(dir, cs, bit, &dev) < 0 || !dev.present)
