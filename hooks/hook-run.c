@@ -97,7 +97,7 @@ claimable(struct hook *h, const struct ur_domain *d, int *rc)
 		    h->id_err.msg);
 		return -1;
 	}
-	if (ur_meta_ctrls(d) == 0) {
+	if (ur_domain_ctrls(d) == 0) {
 		*rc = hook_refuse(h, "cannot start %s: it " UR_NO_CTRL,
 		    h->dom);
 		return -1;
@@ -163,7 +163,7 @@ edit_reconnect(struct ur_table *t, struct ur_machine *m, void *arg,
 		return 0;
 	if (!s->d->has_meta || s->d->default_profile < 0)
 		return 1;
-	if (ur_meta_ctrls(s->d) == 0) {
+	if (ur_domain_ctrls(s->d) == 0) {
 		s->noctrl = 1;	/* refused by claimable(), after the lock */
 		return ur_errf(err, "holds no controller");
 	}

@@ -13,9 +13,9 @@
 
 #include <libvirt/libvirt.h>
 
-#include "domain.h"
+#include "cmd-domain.h"
 #include "claim.h"
-#include "meta.h"
+#include "domain.h"
 #include "metachan.h"
 #include "ports.h"
 
