@@ -86,6 +86,35 @@ refuse() {
 	fi
 }
 
+# The libvirt hook as libvirt runs it.
+HOOK="$top_builddir/hooks/usbroute-hook"
+
+# hook_conf SIM [CONF]: $T/hook.conf points the hook at SIM and at the
+# XML reader in the build tree, with CONF's other lines (port names,
+# ss-pair) if given
+hook_conf() {
+	{
+		[ $# -lt 2 ] || grep -v '^sysfs-root\|^state-dir' "$2"
+		echo "sysfs-root = $1"
+		echo "state-dir = $1/run"
+		echo "hook-xml-module = $top_builddir/hooks/usbroute-hook-xml.so"
+	} >"$T/hook.conf"
+}
+
+# hook_sim [CONF]: a fresh 8-series simulation in $sim, the hook's config
+# pointing at it
+hook_sim() {
+	rm -rf "$T/sim"
+	sim=$(mksim sim --chipset 8-series) && hook_conf "$sim" "$@"
+}
+
+# hook DOMAIN OP SUB < XML: the hook with no environment but its config
+# (libvirt gives it almost none); its stderr in $T/err
+hook() {
+	env -i PATH=/usr/bin:/bin LC_ALL=C USBROUTE_CONFIG="$T/hook.conf" \
+		"$HOOK" "$@" - 2>"$T/err"
+}
+
 # eq WHAT GOT WANT
 eq() {
 	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: got '$2', want '$3'"; fi

@@ -39,7 +39,7 @@ static const struct key {
 	{ "allow-remote-listen", KEY_BOOL, 0, 0, 1 },
 	{ "guest-rate", KEY_INT, 4, 1, 1000 },
 	{ "drift-check-ms", KEY_INT, 1000, 0, 3600000 },
-	{ "hook-helper", KEY_TEXT, 0, 0, 0 },
+	{ "hook-xml-module", KEY_TEXT, 0, 0, 0 },
 	{ "client-timeout-ms", KEY_INT, 10000, 100, 3600000 },
 	{ "max-clients-control", KEY_INT, 32, 1, 128 },
 	{ "max-clients-tcp", KEY_INT, 16, 1, 120 },

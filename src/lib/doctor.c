@@ -277,21 +277,30 @@ check_config(struct ur_doctor *d, const struct ur_machine *m)
 		    "usbroute.conf(5)");
 }
 
+/* Is path our hook?  A copy of it names its XML reader (a binary, so
+ * no strstr; the name may straddle two reads). */
 static int
 has_marker(const char *path)
 {
-	char buf[4096];
+	static const char marker[] = "usbroute-hook-xml.so";
+	const size_t m = sizeof(marker) - 1;
+	char buf[4096 + sizeof(marker)];
+	size_t have = 0, i;
 	ssize_t n;
-	size_t i;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	int found = 0;
 
 	if (fd < 0)
 		return 0;
-	/* The hook front names its helper; a binary, so no strstr. */
-	while (!found && (n = read(fd, buf, sizeof(buf))) > 0)
-		for (i = 0; !found && i + 17 <= (size_t)n; i++)
-			found = memcmp(buf + i, "usbroute-hook-run", 17) == 0;
+	while (!found && (n = read(fd, buf + have, sizeof(buf) - have)) > 0) {
+		have += (size_t)n;
+		for (i = 0; !found && i + m <= have; i++)
+			found = memcmp(buf + i, marker, m) == 0;
+		if (have >= m - 1) {
+			memmove(buf, buf + have - (m - 1), m - 1);
+			have = m - 1;
+		}
+	}
 	close(fd);
 	return found;
 }

@@ -70,7 +70,7 @@ CONF=$LV_DIR/etc/usbroute/usbroute.conf
 cat >"$CONF" <<EOF2
 sysfs-root = $sim
 state-dir = $state
-hook-helper = $top_builddir/hooks/usbroute-hook-run
+hook-xml-module = $top_builddir/hooks/usbroute-hook-xml.so
 libvirt-uri = $LV_URI
 control-socket = $CTL
 drift-check-ms = 0

@@ -92,7 +92,7 @@ write_conf() {
 	cat >"$CONF.tmp" <<-EOF
 	sysfs-root = $sim
 	state-dir = $state
-	hook-helper = $top_builddir/hooks/usbroute-hook-run
+	hook-xml-module = $top_builddir/hooks/usbroute-hook-xml.so
 	libvirt-uri = $LV_URI
 	control-socket = $CTL
 	listen-tcp = 127.0.0.1:$PORT

@@ -41,7 +41,7 @@ d0() { setpci -A linux-sysfs -O sysfs.path="$sim/bus/pci" -s 00:14.0 d0.l; }
 # the installed hook finds the simulation.
 conf="sysfs-root = $sim
 state-dir = $state
-hook-helper = $top_builddir/hooks/usbroute-hook-run
+hook-xml-module = $top_builddir/hooks/usbroute-hook-xml.so
 port desk = ehci2.1-6"
 printf '%s\n' "$conf" >"$LV_DIR/etc/usbroute/usbroute.conf"
 lv_install_hook "$HOOK" qemu

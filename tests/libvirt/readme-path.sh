@@ -44,7 +44,7 @@ cat >"$CONF" <<EOF
 # usbroute on a simulated chipset (the README path test)
 sysfs-root = $sim
 state-dir = $LV_DIR/state
-hook-helper = $top_builddir/hooks/usbroute-hook-run
+hook-xml-module = $top_builddir/hooks/usbroute-hook-xml.so
 libvirt-uri = $LV_URI
 control-socket = $LV_DIR/ctl
 EOF

@@ -127,20 +127,20 @@ test_multi(void **state)
 
 	(void)state;
 	assert_int_equal(load(
-	    "hook-helper = /x/run\n"
+	    "hook-xml-module = /x/run\n"
 	    "hotkey-device = /dev/input/a\n"
 	    "hotkey = KEY_LEFTCTRL+KEY_RIGHTCTRL\n"
 	    "hotkey-device = /dev/input/b\n"
-	    "hook-helper = /y/run\n", &c, &err), 0);
-	assert_string_equal(ur_conf_get(&c, "hook-helper"), "/y/run");
+	    "hook-xml-module = /y/run\n", &c, &err), 0);
+	assert_string_equal(ur_conf_get(&c, "hook-xml-module"), "/y/run");
 	assert_string_equal(ur_conf_get(&c, "hotkey-device"), "/dev/input/a");
 	assert_string_equal(ur_conf_get_nth(&c, "hotkey-device", 0),
 	    "/dev/input/a");
 	assert_string_equal(ur_conf_get_nth(&c, "hotkey-device", 1),
 	    "/dev/input/b");
 	assert_null(ur_conf_get_nth(&c, "hotkey-device", 2));
-	assert_string_equal(ur_conf_get_nth(&c, "hook-helper", 0), "/y/run");
-	assert_null(ur_conf_get_nth(&c, "hook-helper", 1));
+	assert_string_equal(ur_conf_get_nth(&c, "hook-xml-module", 0), "/y/run");
+	assert_null(ur_conf_get_nth(&c, "hook-xml-module", 1));
 }
 
 static void
