@@ -57,7 +57,7 @@ log_devices(const struct hook *h, const struct ur_machine *m,
 			    c->dev[i].device);
 			continue;
 		}
-		ur_port_name(m->cs, c->dev[i].bit, port, sizeof(port));
+		ur_chipset_port_name(m->cs, c->dev[i].bit, port, sizeof(port));
 		/* A USB device names itself: escaped like any name. */
 		syslog(LOG_INFO, "%s: device %s (%s) is on port %s (usb %s)",
 		    h->dom, c->dev[i].device, ur_err_esc(c->dev[i].product,
@@ -106,7 +106,7 @@ hook_prepare(struct hook *h)
 	memset(&s, 0, sizeof(s));
 	s.h = h;
 	s.d = &d;
-	if (ur_commit(&m, edit_claim, &s, NULL, &err) < 0) {
+	if (ur_machine_commit(&m, edit_claim, &s, NULL, &err) < 0) {
 		ur_machine_close(&m);
 		return hook_refuse(h, "cannot start %s: %s", h->dom, err.msg);
 	}
@@ -164,7 +164,7 @@ hook_reconnect(struct hook *h)
 	memset(&s, 0, sizeof(s));
 	s.h = h;
 	s.d = &d;
-	rc = ur_commit(&m, edit_reconnect, &s, NULL, &err);
+	rc = ur_machine_commit(&m, edit_reconnect, &s, NULL, &err);
 	if (rc < 0) {
 		ur_machine_close(&m);
 		if (s.noctrl && claimable(h, &d, &rc) < 0)

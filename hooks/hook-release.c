@@ -35,7 +35,7 @@ hook_release(struct hook *h)
 	if (ur_machine_open(&m, &h->conf, &err) < 0)
 		return hook_refuse(h, "cannot release the ports of %s: %s",
 		    h->dom, err.msg);
-	rc = ur_commit(&m, ur_edit_release, &r, NULL, &err);
+	rc = ur_machine_commit(&m, ur_machine_edit_release, &r, NULL, &err);
 	if (rc < 0) {
 		ur_machine_close(&m);
 		return hook_refuse(h, "cannot release the ports of %s: %s",

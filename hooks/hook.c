@@ -25,7 +25,7 @@
 #include <syslog.h>
 
 #include "conf.h"
-#include "fileio.h"
+#include "file.h"
 #include "hook.h"
 #include "hookop.h"
 #include "metascan.h"
@@ -52,7 +52,7 @@ hook_refuse(const struct hook *h, const char *fmt, ...)
 static int
 read_xml(struct hook *h, int *rc)
 {
-	h->xml = ur_read_all(0, HOOK_MAX_XML, &h->len);
+	h->xml = ur_file_read_all(0, HOOK_MAX_XML, &h->len);
 	if (h->xml == NULL) {
 		fprintf(stderr, "usbroute: cannot read the domain XML of %s: "
 		    "%s\n", h->dom, strerror(errno));

@@ -28,7 +28,7 @@
 
 #include <libvirt/libvirt.h>
 
-#include "keys.h"
+#include "key.h"
 #include "usbrouted.h"
 
 #define HOTKEY_MAX_DEVICES 8
@@ -98,7 +98,7 @@ feed(struct hkdev *h, const unsigned char *p, size_t n)
 			break;
 		memcpy(&ev, h->buf, sizeof(ev));
 		h->have = 0;
-		if (ur_chord_feed(&chord, &h->st, ev.type, ev.code, ev.value))
+		if (ur_key_chord_feed(&chord, &h->st, ev.type, ev.code, ev.value))
 			fire(h);
 	}
 }
@@ -216,7 +216,7 @@ read_conf(const struct ur_conf *conf, struct ur_chord *c, const char **paths,
 	const char *text = ur_conf_get(conf, "hotkey");
 	const char *path;
 
-	if (ur_chord_parse(text != NULL ? text : DEFAULT_CHORD, c, err) < 0)
+	if (ur_key_chord_parse(text != NULL ? text : DEFAULT_CHORD, c, err) < 0)
 		return ur_err_prefix(err, "%s", conf->path);
 	for (*n = 0; (path = ur_conf_get_nth(conf, "hotkey-device",
 	    *n)) != NULL; (*n)++) {
@@ -276,7 +276,7 @@ hotkey_start(struct ur_err *err)
 			    strerror(errno));
 		else if (dev[i].regular)
 			(void)drain(&dev[i]);
-	ur_chord_format(&chord, show, sizeof(show));
+	ur_key_chord_format(&chord, show, sizeof(show));
 	ud_log(LOG_INFO, "hotkey %s on %d device%s toggles %s", show, ndev,
 	    ndev == 1 ? "" : "s", ur_conf_get(&ud.conf, "hotkey-domain") ?
 	    ur_conf_get(&ud.conf, "hotkey-domain") : "the running domain");

@@ -34,7 +34,7 @@
 
 #include <libvirt/libvirt.h>
 
-#include "fileio.h"
+#include "file.h"
 #include "sock.h"
 #include "usbrouted.h"
 
@@ -333,7 +333,7 @@ unix_open(struct listeners *l, struct ur_err *err)
 	snprintf(dir, sizeof(dir), "%s", l->unix_path);
 	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
 		*slash = '\0';
-		if (ur_mkdirs(dir, 0755, err) < 0)
+		if (ur_file_mkdirs(dir, 0755, err) < 0)
 			return -1;
 	}
 	if (claim_path(l->unix_path, err) < 0)

@@ -44,7 +44,7 @@ locate(const struct ur_machine *m, const struct ur_devspec *s,
 		    "port usbroute can switch", c->device, f[0].where);
 		return -1;
 	}
-	ur_port_name(m->cs, bit, port, sizeof(port));
+	ur_chipset_port_name(m->cs, bit, port, sizeof(port));
 	if (!(m->switchable & (1u << bit))) {
 		snprintf(why, len, "device %s is on port %s, which %s; plug "
 		    "it into a switchable port", c->device, port,
@@ -74,7 +74,7 @@ may_take(const struct ur_machine *m, const struct ur_table *t,
 	char port[16], reach[256];
 
 	*held = 0;
-	ur_port_name(m->cs, bit, port, sizeof(port));
+	ur_chipset_port_name(m->cs, bit, port, sizeof(port));
 	if (h != NULL && strcmp(h->id, o->id) != 0) {
 		*held = 1;
 		snprintf(why, len, "device %s is on port %s, held by %s "
@@ -83,7 +83,7 @@ may_take(const struct ur_machine *m, const struct ur_table *t,
 		    label(h));
 		return -1;
 	}
-	if (ur_owner_reach(o->ctrls, m->cs, bit, label(o), reach,
+	if (ur_table_reach(o->ctrls, m->cs, bit, label(o), reach,
 	    sizeof(reach)) < 0) {
 		snprintf(why, len, "device %s is on port %s, but %s; plug it "
 		    "into a port of a controller it holds", dev, port, reach);

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "doctor.h"
-#include "fileio.h"
+#include "file.h"
 #include "power.h"
 #include "machine.h"
 #include "ports.h"
@@ -73,7 +73,7 @@ link_name(const char *root, const char *addr, const char *name, char *buf,
 	ssize_t n;
 
 	buf[0] = '\0';
-	if (ur_path(path, sizeof(path), "%s/bus/pci/devices/%s/%s", root,
+	if (ur_file_path(path, sizeof(path), "%s/bus/pci/devices/%s/%s", root,
 	    addr, name) < 0)
 		return;
 	n = readlink(path, target, sizeof(target) - 1);
@@ -98,7 +98,7 @@ group_others(const char *root, const char *group, const char *self,
 	DIR *dir;
 
 	buf[0] = '\0';
-	if (ur_path(path, sizeof(path), "%s/kernel/iommu_groups/%s/devices",
+	if (ur_file_path(path, sizeof(path), "%s/kernel/iommu_groups/%s/devices",
 	    root, group) < 0 || (dir = opendir(path)) == NULL)
 		return -1;
 	while ((e = readdir(dir)) != NULL) {
@@ -121,7 +121,7 @@ iommu_on(const char *root)
 	int any = 0;
 	DIR *dir;
 
-	if (ur_path(path, sizeof(path), "%s/kernel/iommu_groups", root) < 0 ||
+	if (ur_file_path(path, sizeof(path), "%s/kernel/iommu_groups", root) < 0 ||
 	    (dir = opendir(path)) == NULL)
 		return 0;
 	while (!any && (e = readdir(dir)) != NULL)
@@ -142,7 +142,7 @@ check_ehci(struct ur_doctor *d, const struct ur_conf *conf,
 	snprintf(topic, sizeof(topic), "ehci%d", which);
 	if (id == 0)
 		return;		/* LP parts have no EHCI #2 */
-	if (!ur_ehci_present(conf->sysfs_root, addr, id)) {
+	if (!ur_xhci_ehci_present(conf->sysfs_root, addr, id)) {
 		say(d, UR_WARN, topic, "EHCI #%d (%s) is not on the PCI bus: "
 		    "its ports can only stay on the xHCI, and usbroute refuses "
 		    "to route them to it (Linux too switches ports only when an "
@@ -208,7 +208,7 @@ check_part(struct ur_doctor *d, const struct ur_machine *m)
 
 	if (m->cs->doubt != NULL)
 		say(d, UR_WARN, "chipset", "unverified: %s", m->cs->doubt);
-	ur_fuses_describe(m->cs, m->regs.usb3fus, fuses, sizeof(fuses));
+	ur_chipset_fuses_describe(m->cs, m->regs.usb3fus, fuses, sizeof(fuses));
 	say(d, UR_INFO, "fuses", "USB3FUS 0x%08x: %s", m->regs.usb3fus,
 	    fuses);
 	if (extra != 0) {
@@ -310,8 +310,8 @@ check_hook(struct ur_doctor *d, const char *hooks_dir)
 {
 	char main_hook[PATH_MAX], side_hook[PATH_MAX];
 
-	if (ur_path(main_hook, sizeof(main_hook), "%s/qemu", hooks_dir) < 0 ||
-	    ur_path(side_hook, sizeof(side_hook), "%s/qemu.d/usbroute",
+	if (ur_file_path(main_hook, sizeof(main_hook), "%s/qemu", hooks_dir) < 0 ||
+	    ur_file_path(side_hook, sizeof(side_hook), "%s/qemu.d/usbroute",
 	    hooks_dir) < 0)
 		return;
 	if (has_marker(main_hook) || has_marker(side_hook)) {
@@ -365,7 +365,7 @@ ur_doctor_run(const struct ur_conf *conf, const char *hooks_dir,
 		say(d, UR_FAIL, "iommu", "no IOMMU groups: enable VT-d in the "
 		    "BIOS and boot with intel_iommu=on, or no controller can "
 		    "be given to a VM");
-	if (ur_path(path, sizeof(path), "%s/bus/pci/drivers/vfio-pci",
+	if (ur_file_path(path, sizeof(path), "%s/bus/pci/drivers/vfio-pci",
 	    conf->sysfs_root) == 0 && stat(path, &st) < 0)
 		say(d, UR_INFO, "vfio", "vfio-pci is not loaded (libvirt loads "
 		    "it for a managed='yes' hostdev; or 'modprobe vfio-pci')");

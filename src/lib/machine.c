@@ -15,9 +15,9 @@ find_ehcis(struct ur_machine *m)
 	const char *root = m->conf->sysfs_root;
 
 	m->ehcis = 0;
-	if (ur_ehci_present(root, UR_ADDR_EHCI1, m->cs->ehci1_id))
+	if (ur_xhci_ehci_present(root, UR_ADDR_EHCI1, m->cs->ehci1_id))
 		m->ehcis |= UR_CTRL_EHCI1;
-	if (ur_ehci_present(root, UR_ADDR_EHCI2, m->cs->ehci2_id))
+	if (ur_xhci_ehci_present(root, UR_ADDR_EHCI2, m->cs->ehci2_id))
 		m->ehcis |= UR_CTRL_EHCI2;
 }
 
@@ -64,10 +64,10 @@ ur_machine_check_ehci(const struct ur_machine *m, uint16_t ehci_side,
 			continue;
 		/* USBr and the xHCI-only bits have no EHCI port of ours
 		 * to check; their bit is the firmware's business. */
-		ctrl = ur_port_ehci_ctrl(m->cs, bit);
+		ctrl = ur_chipset_port_ehci_ctrl(m->cs, bit);
 		if (ctrl == 0 || (m->ehcis & ctrl))
 			continue;
-		ur_port_name(m->cs, bit, name, sizeof(name));
+		ur_chipset_port_name(m->cs, bit, name, sizeof(name));
 		which = ctrl == UR_CTRL_EHCI1 ? 1 : 2;
 		return ur_errf(err, "port %s cannot go to the EHCI: EHCI #%d "
 		    "(%s) is not on the PCI bus, so the port would be dead; "
@@ -251,7 +251,7 @@ undo(struct ur_machine *m, const struct ur_regs *before,
 }
 
 int
-ur_commit(struct ur_machine *m, ur_edit_fn edit, void *arg,
+ur_machine_commit(struct ur_machine *m, ur_edit_fn edit, void *arg,
     struct ur_table *out, struct ur_err *err)
 {
 	struct ur_table t;
@@ -302,14 +302,14 @@ out:
 }
 
 int
-ur_edit_claim(struct ur_table *t, struct ur_machine *m, void *arg,
+ur_machine_edit_claim(struct ur_table *t, struct ur_machine *m, void *arg,
     struct ur_err *err)
 {
 	return ur_table_claim(t, arg, m->cs, err);
 }
 
 int
-ur_edit_release(struct ur_table *t, struct ur_machine *m, void *arg,
+ur_machine_edit_release(struct ur_table *t, struct ur_machine *m, void *arg,
     struct ur_err *err)
 {
 	struct ur_release *r = arg;

@@ -18,7 +18,7 @@
 #include "err.h"
 #include "meta.h"
 #include "metascan.h"
-#include "xmlread.h"
+#include "xml.h"
 
 /*
  * Every message below ends up inside libvirt's "Hook script execution
@@ -70,7 +70,7 @@ parse_controllers(const char *text, unsigned *ctrls, struct ur_err *err)
 {
 	char bad[16], show[SHOW_MAX];
 
-	if (ur_ctrl_parse_list(text, ctrls, bad, sizeof(bad)) == 0)
+	if (ur_chipset_ctrl_parse_list(text, ctrls, bad, sizeof(bad)) == 0)
 		return 0;
 	if (bad[0] == '\0')
 		return ur_errf(err, PFX "controllers= is empty; name ehci1, "
@@ -591,7 +591,7 @@ ur_meta_format(const struct ur_domain *d, char *buf, size_t len,
 
 	put(&o, "<%s xmlns=\"%s\"", UR_META_KEY, UR_META_NS);
 	if (d->attr_ctrls != 0) {
-		/* Spaces, not ur_ctrl_format's commas: XML lists are
+		/* Spaces, not ur_chipset_ctrl_format's commas: XML lists are
 		 * space-separated. */
 		snprintf(ctrls, sizeof(ctrls), "%s%s%s",
 		    d->attr_ctrls & UR_CTRL_EHCI1 ? " ehci1" : "",

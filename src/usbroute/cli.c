@@ -188,7 +188,7 @@ ctrls_option(const char *cmd, const char *list, unsigned *ctrls)
 {
 	char bad[16];
 
-	if (ur_ctrl_parse_list(list, ctrls, bad, sizeof(bad)) == 0)
+	if (ur_chipset_ctrl_parse_list(list, ctrls, bad, sizeof(bad)) == 0)
 		return EXIT_OK;
 	if (bad[0] == '\0')
 		return usage_error(cmd, "--controllers is empty");
