@@ -10,8 +10,7 @@ set -u
 USBROUTE="$top_builddir/src/usbroute/usbroute"
 DUMPS="$top_srcdir/tests/data/dumps"
 
-npass=0
-nfail=0
+. "$top_srcdir/tests/check.sh"
 T=$(mktemp -d /tmp/usbroute-test.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 # No config of the machine's may leak into a test.
@@ -26,15 +25,6 @@ if [ ! -x "$SETPCI" ]; then
 	echo "FAIL: setpci not found: install pciutils" >&2
 	exit 99
 fi
-
-pass() { npass=$((npass + 1)); echo "ok - $*"; }
-fail() { nfail=$((nfail + 1)); echo "FAIL - $*"; }
-
-# check DESCRIPTION COMMAND...: passes when the command succeeds
-check() {
-	local what=$1; shift
-	if "$@"; then pass "$what"; else fail "$what"; fi
-}
 
 # ur SIM ARGS...: usbroute on simulation SIM with its own state dir
 ur() {
@@ -115,12 +105,3 @@ hook() {
 		"$HOOK" "$@" - 2>"$T/err"
 }
 
-# eq WHAT GOT WANT
-eq() {
-	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: got '$2', want '$3'"; fi
-}
-
-finish() {
-	echo "$npass passed, $nfail failed"
-	[ "$nfail" -eq 0 ]
-}
