@@ -1,29 +1,24 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * usbroute-hook-release: the hook's "release end" for a domain that has
- * usbroute metadata or holds ports in the table.  usbroute-hook execs it
- * with libvirt's arguments and the domain XML on standard input.
- *
- * Gives the domain's ports back; safe if it never claimed (libvirt runs
- * release after a failed prepare too).  No XML parser: the domain is
- * found by its identity (/domain/uuid, found without a parser, as
- * prepare finds it), so release works even when the metadata
- * has since become unparsable -- and this program does not load libxml2,
+ * The hook's "release end", for a domain that has usbroute metadata or
+ * holds ports in the table: gives the domain's ports back; safe if it
+ * never claimed (libvirt runs release after a failed prepare too).  No
+ * XML parser: the domain is found by its identity (/domain/uuid, found
+ * without a parser, as prepare finds it), so release works even when the
+ * metadata has since become unparsable -- and it loads no libxml2,
  * which is most of what a release would otherwise cost ('make bench').
- * Never calls the libvirt API (libvirtd is waiting for us).
  */
 #include "config.h"
 
 #include <stdio.h>
 #include <syslog.h>
 
+#include "hook.h"
 #include "machine.h"
-#include "metascan.h"
 #include "ports.h"
-#include "worker.h"
 
-static int
-release(struct hook *h)
+int
+hook_release(struct hook *h)
 {
 	struct ur_machine m;
 	struct ur_err err;
@@ -31,7 +26,7 @@ release(struct hook *h)
 	char ports[128];
 	int rc;
 
-	/* The identity prepare used (hook_start, metascan.c); one that
+	/* The identity prepare used (hook.c, metascan.c); one that
 	 * cannot be found could not have claimed. */
 	if (h->id_rc < 0)
 		return 0;
@@ -40,7 +35,7 @@ release(struct hook *h)
 	if (ur_machine_open(&m, &h->conf, &err) < 0)
 		return hook_refuse(h, "cannot release the ports of %s: %s",
 		    h->dom, err.msg);
-	rc = ur_commit(&m, ur_edit_release, &r, NULL, &err);
+	rc = ur_machine_commit(&m, ur_machine_edit_release, &r, NULL, &err);
 	if (rc < 0) {
 		ur_machine_close(&m);
 		return hook_refuse(h, "cannot release the ports of %s: %s",
@@ -55,12 +50,4 @@ release(struct hook *h)
 	}
 	ur_machine_close(&m);
 	return 0;
-}
-
-int
-main(int argc, char **argv)
-{
-	static const hook_fn fns[HOOK_NOPS] = { [HOOK_RELEASE] = release };
-
-	return hook_main(argc, argv, fns);
 }

@@ -4,13 +4,18 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "hook.h"
 #include "hookop.h"
 
 static const struct hook_op ops[] = {
-	{ "prepare", "begin", HOOK_PREPARE, HOOK_RUN_NAME, 0 },
-	{ "release", "end", HOOK_RELEASE, HOOK_RELEASE_NAME, 1 },
-	{ "reconnect", "begin", HOOK_RECONNECT, HOOK_RUN_NAME, 1 },
-	{ "migrate", "begin", HOOK_MIGRATE, HOOK_RUN_NAME, 0 },
+	/* claim the default profile's ports */
+	{ "prepare", "begin", hook_prepare, 0 },
+	/* give them back (safe if never claimed) */
+	{ "release", "end", hook_release, 1 },
+	/* libvirtd restarted: is the claim still held? */
+	{ "reconnect", "begin", hook_reconnect, 1 },
+	/* refused: physical ports cannot follow */
+	{ "migrate", "begin", hook_migrate, 0 },
 };
 
 const struct hook_op *

@@ -10,8 +10,7 @@ set -u
 USBROUTE="$top_builddir/src/usbroute/usbroute"
 DUMPS="$top_srcdir/tests/data/dumps"
 
-npass=0
-nfail=0
+. "$top_srcdir/tests/check.sh"
 T=$(mktemp -d /tmp/usbroute-test.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 # No config of the machine's may leak into a test.
@@ -26,15 +25,6 @@ if [ ! -x "$SETPCI" ]; then
 	echo "FAIL: setpci not found: install pciutils" >&2
 	exit 99
 fi
-
-pass() { npass=$((npass + 1)); echo "ok - $*"; }
-fail() { nfail=$((nfail + 1)); echo "FAIL - $*"; }
-
-# check DESCRIPTION COMMAND...: passes when the command succeeds
-check() {
-	local what=$1; shift
-	if "$@"; then pass "$what"; else fail "$what"; fi
-}
 
 # ur SIM ARGS...: usbroute on simulation SIM with its own state dir
 ur() {
@@ -86,12 +76,32 @@ refuse() {
 	fi
 }
 
-# eq WHAT GOT WANT
-eq() {
-	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: got '$2', want '$3'"; fi
+# The libvirt hook as libvirt runs it.
+HOOK="$top_builddir/hooks/usbroute-hook"
+
+# hook_conf SIM [CONF]: $T/hook.conf points the hook at SIM and at the
+# XML reader in the build tree, with CONF's other lines (port names,
+# ss-pair) if given
+hook_conf() {
+	{
+		[ $# -lt 2 ] || grep -v '^sysfs-root\|^state-dir' "$2"
+		echo "sysfs-root = $1"
+		echo "state-dir = $1/run"
+		echo "hook-xml-module = $top_builddir/hooks/usbroute-hook-xml.so"
+	} >"$T/hook.conf"
 }
 
-finish() {
-	echo "$npass passed, $nfail failed"
-	[ "$nfail" -eq 0 ]
+# hook_sim [CONF]: a fresh 8-series simulation in $sim, the hook's config
+# pointing at it
+hook_sim() {
+	rm -rf "$T/sim"
+	sim=$(mksim sim --chipset 8-series) && hook_conf "$sim" "$@"
 }
+
+# hook DOMAIN OP SUB < XML: the hook with no environment but its config
+# (libvirt gives it almost none); its stderr in $T/err
+hook() {
+	env -i PATH=/usr/bin:/bin LC_ALL=C USBROUTE_CONFIG="$T/hook.conf" \
+		"$HOOK" "$@" - 2>"$T/err"
+}
+

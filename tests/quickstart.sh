@@ -60,7 +60,7 @@ lv_init "$lvdir" >/dev/null
 cat >"$LV_DIR/etc/usbroute/usbroute.conf" <<CONF
 sysfs-root = $sim
 state-dir = $sim/run
-hook-helper = $top/hooks/usbroute-hook-run
+hook-xml-module = $top/hooks/usbroute-hook-xml.so
 port desk = ehci2.1-6
 CONF
 lv_install_hook hooks/usbroute-hook qemu

@@ -8,10 +8,9 @@
 # libvirtd starts the hook, must leave one.
 set -u
 : "${top_builddir:?}"
+: "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${SAN_REPORT_DIR:?not a sanitized build (configure --enable-sanitizers)}"
-npass=0 nfail=0
-pass() { npass=$((npass + 1)); echo "ok - $*"; }
-fail() { nfail=$((nfail + 1)); echo "FAIL - $*"; }
+. "$top_srcdir/tests/check.sh"
 
 mkdir -p "$SAN_REPORT_DIR"
 env -i "$top_builddir/tests/san-leak" 2>"$SAN_REPORT_DIR/.stderr" &
@@ -40,5 +39,4 @@ if [ "$n" -eq 0 ]; then
 else
 	fail "$n sanitizer reports (above)"
 fi
-echo "$npass passed, $nfail failed"
-[ "$nfail" -eq 0 ]
+finish

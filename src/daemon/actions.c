@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * What a request line does.  Every change goes through ur_commit: the
+ * What a request line does.  Every change goes through ur_machine_commit: the
  * ownership table under its lock, then the registers, the same path the
  * hook and the command line take.
  */
@@ -88,7 +88,7 @@ do_switch(struct domain *d, enum what what, const char *profile,
 		    "daemon's log)");
 		return;
 	}
-	if (ur_commit(&ud.machine, edit, &c, NULL, &err) < 0) {
+	if (ur_machine_commit(&ud.machine, edit, &c, NULL, &err) < 0) {
 		snprintf(reply, len, "error: %s", err.msg);
 		return;
 	}
@@ -302,7 +302,7 @@ drift_check(void)
 	if (drift == 0)
 		return;
 	ur_ports_format(drift, ud.machine.cs, ports, sizeof(ports));
-	if (ur_commit(&ud.machine, NULL, NULL, NULL, &err) < 0) {
+	if (ur_machine_commit(&ud.machine, NULL, NULL, NULL, &err) < 0) {
 		ud_log(LOG_ERR, "routing of %s drifted and cannot be "
 		    "repaired: %s",
 		    ports, err.msg);

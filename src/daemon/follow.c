@@ -84,7 +84,7 @@ port(int bit, char *buf, size_t len)
 	if (bit < 0)
 		snprintf(buf, len, "nowhere");
 	else
-		ur_port_name(ud.machine.cs, bit, buf, len);
+		ur_chipset_port_name(ud.machine.cs, bit, buf, len);
 }
 
 /* The notes of one step, each once. */
@@ -160,7 +160,7 @@ follow_one(struct domain *d, double t)
 	if (st.changed) {
 		memset(&st, 0, sizeof(st));
 		st.d = d;
-		if (ur_commit(&ud.machine, edit_follow, &st, NULL, &err) < 0) {
+		if (ur_machine_commit(&ud.machine, edit_follow, &st, NULL, &err) < 0) {
 			ud_log(LOG_ERR, "%s: cannot move its claim after its "
 			    "device: %s", d->name, err.msg);
 			return 0;

@@ -131,7 +131,7 @@ ur_chipset_ss_ports(const struct ur_chipset *cs, uint32_t usb3fus)
 }
 
 void
-ur_fuses_describe(const struct ur_chipset *cs, uint32_t usb3fus, char *buf,
+ur_chipset_fuses_describe(const struct ur_chipset *cs, uint32_t usb3fus, char *buf,
     size_t len)
 {
 	uint8_t ss = ur_chipset_ss_ports(cs, usb3fus);
@@ -149,7 +149,7 @@ ur_fuses_describe(const struct ur_chipset *cs, uint32_t usb3fus, char *buf,
 }
 
 int
-ur_port_ehci(const struct ur_chipset *cs, int bit, int *port)
+ur_chipset_port_ehci(const struct ur_chipset *cs, int bit, int *port)
 {
 	if (bit >= 0 && bit < 8 && bit < cs->ehci1_ports) {
 		*port = bit + 1;
@@ -163,11 +163,11 @@ ur_port_ehci(const struct ur_chipset *cs, int bit, int *port)
 }
 
 unsigned
-ur_port_ehci_ctrl(const struct ur_chipset *cs, int bit)
+ur_chipset_port_ehci_ctrl(const struct ur_chipset *cs, int bit)
 {
 	int port;
 
-	switch (ur_port_ehci(cs, bit, &port)) {
+	switch (ur_chipset_port_ehci(cs, bit, &port)) {
 	case 1:
 		return UR_CTRL_EHCI1;
 	case 2:
@@ -178,11 +178,11 @@ ur_port_ehci_ctrl(const struct ur_chipset *cs, int bit)
 }
 
 void
-ur_port_name(const struct ur_chipset *cs, int bit, char *buf, size_t len)
+ur_chipset_port_name(const struct ur_chipset *cs, int bit, char *buf, size_t len)
 {
 	int port, ehci;
 
-	ehci = ur_port_ehci(cs, bit, &port);
+	ehci = ur_chipset_port_ehci(cs, bit, &port);
 	if (ehci != 0)
 		snprintf(buf, len, "ehci%d.%d", ehci, port);
 	else if (bit == cs->usbr_bit)
@@ -192,7 +192,7 @@ ur_port_name(const struct ur_chipset *cs, int bit, char *buf, size_t len)
 }
 
 int
-ur_ctrl_parse(const char *s, unsigned *ctrls)
+ur_chipset_ctrl_parse(const char *s, unsigned *ctrls)
 {
 	if (strcmp(s, "ehci1") == 0)
 		*ctrls = UR_CTRL_EHCI1;
@@ -206,7 +206,7 @@ ur_ctrl_parse(const char *s, unsigned *ctrls)
 }
 
 void
-ur_ctrl_format(unsigned ctrls, char *buf, size_t len)
+ur_chipset_ctrl_format(unsigned ctrls, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s%s%s%s",
 	    ctrls & UR_CTRL_EHCI1 ? "ehci1," : "",
@@ -219,7 +219,7 @@ ur_ctrl_format(unsigned ctrls, char *buf, size_t len)
 }
 
 int
-ur_ctrl_parse_list(const char *list, unsigned *ctrls, char *bad,
+ur_chipset_ctrl_parse_list(const char *list, unsigned *ctrls, char *bad,
     size_t badlen)
 {
 	char word[16];
@@ -238,7 +238,7 @@ ur_ctrl_parse_list(const char *list, unsigned *ctrls, char *bad,
 			memcpy(word, p, n);
 			word[n] = '\0';
 		}
-		if (n >= sizeof(word) || ur_ctrl_parse(word, &c) < 0) {
+		if (n >= sizeof(word) || ur_chipset_ctrl_parse(word, &c) < 0) {
 			snprintf(bad, badlen, "%.*s", (int)n, p);
 			return -1;
 		}

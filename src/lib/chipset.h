@@ -92,26 +92,26 @@ uint8_t ur_chipset_ss_ports(const struct ur_chipset *cs, uint32_t usb3fus);
 
 /* "12 USB2 ports (0x3fff), 6 SuperSpeed (0x3f), USBr disabled" or, on
  * parts without a fuse source, what the table says. */
-void ur_fuses_describe(const struct ur_chipset *cs, uint32_t usb3fus,
+void ur_chipset_fuses_describe(const struct ur_chipset *cs, uint32_t usb3fus,
     char *buf, size_t len);
 
 /* Which EHCI (1 or 2) and which of its ports (1-based) bit is wired to;
  * returns 0 when the bit is an xHCI-only or redirection port. */
-int ur_port_ehci(const struct ur_chipset *cs, int bit, int *port);
+int ur_chipset_port_ehci(const struct ur_chipset *cs, int bit, int *port);
 
 /* The controller set a bit's EHCI side belongs to (UR_CTRL_EHCI1/2), or 0. */
-unsigned ur_port_ehci_ctrl(const struct ur_chipset *cs, int bit);
+unsigned ur_chipset_port_ehci_ctrl(const struct ur_chipset *cs, int bit);
 
 /* "ehci1.3", "ehci2.6", "usbr" or "p9". */
-void ur_port_name(const struct ur_chipset *cs, int bit, char *buf, size_t len);
+void ur_chipset_port_name(const struct ur_chipset *cs, int bit, char *buf, size_t len);
 
 /* "ehci1", "ehci2", "xhci" <-> enum ur_ctrl sets. */
-int ur_ctrl_parse(const char *s, unsigned *ctrls);
-void ur_ctrl_format(unsigned ctrls, char *buf, size_t len);
+int ur_chipset_ctrl_parse(const char *s, unsigned *ctrls);
+void ur_chipset_ctrl_format(unsigned ctrls, char *buf, size_t len);
 
 /* "ehci2 xhci", "ehci1,ehci2": a set.  -1 on an unknown word (copied to
  * bad, cut to badlen) or an empty list (bad is "" then). */
-int ur_ctrl_parse_list(const char *list, unsigned *ctrls, char *bad,
+int ur_chipset_ctrl_parse_list(const char *list, unsigned *ctrls, char *bad,
     size_t badlen);
 
 /* PCI config space is little-endian whatever the CPU: the one decoding

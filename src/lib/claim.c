@@ -44,7 +44,7 @@ locate(const struct ur_machine *m, const struct ur_devspec *s,
 		    "port usbroute can switch", c->device, f[0].where);
 		return -1;
 	}
-	ur_port_name(m->cs, bit, port, sizeof(port));
+	ur_chipset_port_name(m->cs, bit, port, sizeof(port));
 	if (!(m->switchable & (1u << bit))) {
 		snprintf(why, len, "device %s is on port %s, which %s; plug "
 		    "it into a switchable port", c->device, port,
@@ -74,7 +74,7 @@ may_take(const struct ur_machine *m, const struct ur_table *t,
 	char port[16], reach[256];
 
 	*held = 0;
-	ur_port_name(m->cs, bit, port, sizeof(port));
+	ur_chipset_port_name(m->cs, bit, port, sizeof(port));
 	if (h != NULL && strcmp(h->id, o->id) != 0) {
 		*held = 1;
 		snprintf(why, len, "device %s is on port %s, held by %s "
@@ -83,7 +83,7 @@ may_take(const struct ur_machine *m, const struct ur_table *t,
 		    label(h));
 		return -1;
 	}
-	if (ur_owner_reach(o->ctrls, m->cs, bit, label(o), reach,
+	if (ur_table_reach(o->ctrls, m->cs, bit, label(o), reach,
 	    sizeof(reach)) < 0) {
 		snprintf(why, len, "device %s is on port %s, but %s; plug it "
 		    "into a port of a controller it holds", dev, port, reach);
@@ -129,7 +129,7 @@ ur_claim_build(const struct ur_machine *m, const struct ur_table *t,
 	snprintf(c->owner.id, sizeof(c->owner.id), "%s", id);
 	snprintf(c->owner.name, sizeof(c->owner.name), "%s", name);
 	snprintf(c->owner.profile, sizeof(c->owner.profile), "%s", p->name);
-	c->owner.ctrls = ur_meta_ctrls(d);
+	c->owner.ctrls = ur_domain_ctrls(d);
 	if (fixed_ports(m, p, &c->fixed, err) < 0)
 		return -1;
 	if (ur_devspec_list(p->devices, spec, UR_DEVSPEC_MAX, &n, err) < 0)
@@ -206,7 +206,7 @@ ur_claim_profile(const struct ur_machine *m, struct ur_table *t,
     const char *name, struct ur_claim *c, struct ur_err *err)
 {
 	char names[256];
-	int idx = ur_meta_find_profile(d, profile);
+	int idx = ur_domain_find_profile(d, profile);
 
 	if (idx < 0) {
 		profile_names(d, names, sizeof(names));
@@ -293,7 +293,7 @@ ur_claim_follow(struct ur_table *t, const struct ur_machine *m,
 
 	*n = 0;
 	if ((o = ur_table_find(t, id)) == NULL ||
-	    (p = ur_meta_find_profile(d, o->profile)) < 0 ||
+	    (p = ur_domain_find_profile(d, o->profile)) < 0 ||
 	    d->profile[p].devices[0] == '\0')
 		return 0;
 	memset(&c, 0, sizeof(c));

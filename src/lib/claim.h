@@ -10,7 +10,7 @@
 
 #include "devspec.h"
 #include "machine.h"
-#include "meta.h"
+#include "domain.h"
 #include "table.h"
 
 struct ur_claimdev {

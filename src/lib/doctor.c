@@ -12,14 +12,15 @@
 #include <unistd.h>
 
 #include "doctor.h"
-#include "fileio.h"
+#include "file.h"
 #include "power.h"
 #include "machine.h"
 #include "ports.h"
 #include "sock.h"
 #include "state.h"
 
-static void __attribute__((format(printf, 4, 5)))
+/* Adds a finding; it, or NULL when there is no more room. */
+static struct ur_finding * __attribute__((format(printf, 4, 5)))
 say(struct ur_doctor *d, enum ur_level level, const char *topic,
     const char *fmt, ...)
 {
@@ -27,13 +28,53 @@ say(struct ur_doctor *d, enum ur_level level, const char *topic,
 	va_list ap;
 
 	if (d->n == UR_DOCTOR_MAX)
-		return;
+		return NULL;
 	f = &d->f[d->n++];
 	f->level = level;
 	snprintf(f->topic, sizeof(f->topic), "%s", topic);
 	va_start(ap, fmt);
 	vsnprintf(f->msg, sizeof(f->msg), fmt, ap);
 	va_end(ap);
+	return f;
+}
+
+/*
+ * A line of the config that conf.c judged wrong (the verdict every
+ * program stops at): the one clear line it gave, what that means, and
+ * that the other checks went on with the key's default.
+ */
+static void
+say_problem(struct ur_doctor *d, const struct ur_conf *conf,
+    const struct ur_conf_problem *p)
+{
+	struct ur_finding *f;
+
+	f = say(d, UR_FAIL, "config", "%s (usbroute, the hook and usbrouted "
+	    "stop at this; doctor went on with %s)", p->msg, p->line > 0 ?
+	    "the default" : "the defaults");
+	if (f == NULL)
+		return;
+	f->file = conf->path;
+	f->line = p->line;
+	snprintf(f->key, sizeof(f->key), "%s", p->key);
+}
+
+/* Each wrong line of the config; whether there was one. */
+static int
+check_lines(struct ur_doctor *d, const struct ur_conf *conf,
+    const struct ur_conf_problems *pr)
+{
+	int i;
+
+	if (pr == NULL)
+		return 0;
+	for (i = 0; i < pr->n; i++)
+		say_problem(d, conf, &pr->p[i]);
+	if (pr->more > 0)
+		say(d, UR_FAIL, "config", "%s: %d more wrong line%s (doctor "
+		    "notes the first %d)", conf->path, pr->more,
+		    pr->more == 1 ? "" : "s", UR_CONF_MAX_PROBLEMS);
+	return pr->n > 0;
 }
 
 const char *
@@ -73,7 +114,7 @@ link_name(const char *root, const char *addr, const char *name, char *buf,
 	ssize_t n;
 
 	buf[0] = '\0';
-	if (ur_path(path, sizeof(path), "%s/bus/pci/devices/%s/%s", root,
+	if (ur_file_path(path, sizeof(path), "%s/bus/pci/devices/%s/%s", root,
 	    addr, name) < 0)
 		return;
 	n = readlink(path, target, sizeof(target) - 1);
@@ -98,7 +139,7 @@ group_others(const char *root, const char *group, const char *self,
 	DIR *dir;
 
 	buf[0] = '\0';
-	if (ur_path(path, sizeof(path), "%s/kernel/iommu_groups/%s/devices",
+	if (ur_file_path(path, sizeof(path), "%s/kernel/iommu_groups/%s/devices",
 	    root, group) < 0 || (dir = opendir(path)) == NULL)
 		return -1;
 	while ((e = readdir(dir)) != NULL) {
@@ -121,7 +162,7 @@ iommu_on(const char *root)
 	int any = 0;
 	DIR *dir;
 
-	if (ur_path(path, sizeof(path), "%s/kernel/iommu_groups", root) < 0 ||
+	if (ur_file_path(path, sizeof(path), "%s/kernel/iommu_groups", root) < 0 ||
 	    (dir = opendir(path)) == NULL)
 		return 0;
 	while (!any && (e = readdir(dir)) != NULL)
@@ -142,7 +183,7 @@ check_ehci(struct ur_doctor *d, const struct ur_conf *conf,
 	snprintf(topic, sizeof(topic), "ehci%d", which);
 	if (id == 0)
 		return;		/* LP parts have no EHCI #2 */
-	if (!ur_ehci_present(conf->sysfs_root, addr, id)) {
+	if (!ur_xhci_ehci_present(conf->sysfs_root, addr, id)) {
 		say(d, UR_WARN, topic, "EHCI #%d (%s) is not on the PCI bus: "
 		    "its ports can only stay on the xHCI, and usbroute refuses "
 		    "to route them to it (Linux too switches ports only when an "
@@ -208,7 +249,7 @@ check_part(struct ur_doctor *d, const struct ur_machine *m)
 
 	if (m->cs->doubt != NULL)
 		say(d, UR_WARN, "chipset", "unverified: %s", m->cs->doubt);
-	ur_fuses_describe(m->cs, m->regs.usb3fus, fuses, sizeof(fuses));
+	ur_chipset_fuses_describe(m->cs, m->regs.usb3fus, fuses, sizeof(fuses));
 	say(d, UR_INFO, "fuses", "USB3FUS 0x%08x: %s", m->regs.usb3fus,
 	    fuses);
 	if (extra != 0) {
@@ -250,12 +291,13 @@ check_table(struct ur_doctor *d, struct ur_machine *m)
 }
 
 static void
-check_config(struct ur_doctor *d, const struct ur_machine *m)
+check_config(struct ur_doctor *d, const struct ur_machine *m,
+    const struct ur_conf_problems *pr)
 {
 	const struct ur_conf *c = m->conf;
 	struct ur_err err;
 	uint16_t mask;
-	int i, bad = 0;
+	int i, bad = check_lines(d, c, pr);
 
 	for (i = 0; i < c->nnames; i++) {
 		if (ur_ports_parse(c->names[i].words, m->cs, NULL, m->present,
@@ -280,18 +322,25 @@ check_config(struct ur_doctor *d, const struct ur_machine *m)
 static int
 has_marker(const char *path)
 {
-	char buf[4096];
+	static const char marker[] = "usbroute-hook-xml.so";
+	const size_t m = sizeof(marker) - 1;
+	char buf[4096 + sizeof(marker)];
+	size_t have = 0, i;
 	ssize_t n;
-	size_t i;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	int found = 0;
 
 	if (fd < 0)
 		return 0;
-	/* The hook front names its helper; a binary, so no strstr. */
-	while (!found && (n = read(fd, buf, sizeof(buf))) > 0)
-		for (i = 0; !found && i + 17 <= (size_t)n; i++)
-			found = memcmp(buf + i, "usbroute-hook-run", 17) == 0;
+	while (!found && (n = read(fd, buf + have, sizeof(buf) - have)) > 0) {
+		have += (size_t)n;
+		for (i = 0; !found && i + m <= have; i++)
+			found = memcmp(buf + i, marker, m) == 0;
+		if (have >= m - 1) {
+			memmove(buf, buf + have - (m - 1), m - 1);
+			have = m - 1;
+		}
+	}
 	close(fd);
 	return found;
 }
@@ -301,8 +350,8 @@ check_hook(struct ur_doctor *d, const char *hooks_dir)
 {
 	char main_hook[PATH_MAX], side_hook[PATH_MAX];
 
-	if (ur_path(main_hook, sizeof(main_hook), "%s/qemu", hooks_dir) < 0 ||
-	    ur_path(side_hook, sizeof(side_hook), "%s/qemu.d/usbroute",
+	if (ur_file_path(main_hook, sizeof(main_hook), "%s/qemu", hooks_dir) < 0 ||
+	    ur_file_path(side_hook, sizeof(side_hook), "%s/qemu.d/usbroute",
 	    hooks_dir) < 0)
 		return;
 	if (has_marker(main_hook) || has_marker(side_hook)) {
@@ -315,7 +364,8 @@ check_hook(struct ur_doctor *d, const char *hooks_dir)
 	    "there", hooks_dir);
 }
 
-static void
+/* Whether usbrouted answers. */
+static int
 check_daemon(struct ur_doctor *d, const struct ur_conf *conf)
 {
 	const char *path = ur_conf_control_socket(conf);
@@ -329,21 +379,88 @@ check_daemon(struct ur_doctor *d, const struct ur_conf *conf)
 		say(d, UR_INFO, "daemon", "usbrouted is not running: needed "
 		    "only to switch while a VM runs (usbroute toggle, guest "
 		    "requests)");
+	return fd >= 0;
+}
+
+/* The sleep states the kernel offers (SYSFS/power/state: "freeze mem
+ * disk"); empty when it offers none or has no such file. */
+static void
+sleep_states(const char *root, char *buf, size_t len)
+{
+	char path[PATH_MAX];
+
+	buf[0] = '\0';
+	if (ur_file_path(path, sizeof(path), "%s/power/state", root) < 0 ||
+	    ur_file_read_attr(path, buf, len) < 0)
+		buf[0] = '\0';
+}
+
+/*
+ * Linux puts every port back on the xHCI when the xHCI resumes (system
+ * resume, hibernate thaw and restore: pci-quirks.c
+ * usb_enable_intel_xhci_ports from xhci-pci's resume), so on a machine
+ * that can sleep the routing is lost at each wake-up unless the
+ * systemd-sleep hook (hooks/usbroute-sleep) puts it back, or usbrouted
+ * does while it runs.
+ */
+static void
+check_sleep(struct ur_doctor *d, const struct ur_conf *conf,
+    const char *sleep_dir, int daemon_up)
+{
+	char states[64], path[PATH_MAX];
+	const char *why, *fix;
+	struct stat st;
+
+	sleep_states(conf->sysfs_root, states, sizeof(states));
+	if (states[0] == '\0') {
+		say(d, UR_INFO, "sleep", "this machine cannot suspend or "
+		    "hibernate (%s/power/state offers nothing): no resume "
+		    "undoes the routing", conf->sysfs_root);
+		return;
+	}
+	if (ur_file_path(path, sizeof(path), "%s/usbroute-sleep",
+	    sleep_dir) < 0)
+		return;
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH)) != 0) {
+		say(d, UR_OK, "sleep", "the systemd-sleep hook %s puts the "
+		    "routing back after a resume (this machine offers: %s)",
+		    path, states);
+		return;
+	}
+	if (stat(path, &st) < 0) {
+		why = "is missing";
+		fix = "'make install' or the package puts it there";
+	} else if (!S_ISREG(st.st_mode)) {
+		why = "is not a file";
+		fix = "reinstall usbroute";
+	} else {
+		why = "is not executable, so systemd-sleep skips it";
+		fix = "chmod 755 it";
+	}
+	say(d, daemon_up ? UR_INFO : UR_WARN, "sleep", "the systemd-sleep "
+	    "hook %s %s: after a suspend or hibernate (this machine offers: "
+	    "%s) Linux puts every port back on the xHCI and a VM loses its "
+	    "ports%s; %s", path, why, states, daemon_up ? " until usbrouted, "
+	    "which runs now, repairs it" : "", fix);
 }
 
 void
-ur_doctor_run(const struct ur_conf *conf, const char *hooks_dir,
-    struct ur_doctor *d)
+ur_doctor_run(const struct ur_conf *conf,
+    const struct ur_conf_problems *problems,
+    const struct ur_doctor_paths *paths, struct ur_doctor *d)
 {
 	struct ur_machine m;
 	struct ur_err err;
 	char path[PATH_MAX], pm[16];
 	struct ur_err perr;
 	struct stat st;
+	int up;
 
 	memset(d, 0, sizeof(*d));
 	if (ur_machine_open(&m, conf, &err) < 0) {
 		say(d, UR_FAIL, "chipset", "%s", err.msg);
+		(void)check_lines(d, conf, problems);
 		return;
 	}
 	say(d, UR_OK, "chipset", "%s xHCI at %s [8086:%04x]", m.cs->name,
@@ -356,16 +473,19 @@ ur_doctor_run(const struct ur_conf *conf, const char *hooks_dir,
 		say(d, UR_FAIL, "iommu", "no IOMMU groups: enable VT-d in the "
 		    "BIOS and boot with intel_iommu=on, or no controller can "
 		    "be given to a VM");
-	if (ur_path(path, sizeof(path), "%s/bus/pci/drivers/vfio-pci",
+	if (ur_file_path(path, sizeof(path), "%s/bus/pci/drivers/vfio-pci",
 	    conf->sysfs_root) == 0 && stat(path, &st) < 0)
 		say(d, UR_INFO, "vfio", "vfio-pci is not loaded (libvirt loads "
 		    "it for a managed='yes' hostdev; or 'modprobe vfio-pci')");
 	if (ur_power_read(conf->sysfs_root, pm, sizeof(pm), &perr) > 0)
 		say(d, UR_OK, "power", "xHCI runtime PM is '%s'; usbroute "
 		    "sets it to 'on' while ports are away from the xHCI", pm);
-	check_config(d, &m);
+	check_config(d, &m, problems);
 	check_table(d, &m);
-	check_hook(d, hooks_dir);
-	check_daemon(d, conf);
+	check_hook(d, paths->hooks_dir);
+	up = check_daemon(d, conf);
+	/* No port can move: there is no routing a resume could undo. */
+	if (m.switchable != 0)
+		check_sleep(d, conf, paths->sleep_dir, up);
 	ur_machine_close(&m);
 }

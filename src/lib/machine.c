@@ -15,9 +15,9 @@ static int
 ehci_there(const struct ur_machine *m, unsigned ctrl)
 {
 	if (ctrl == UR_CTRL_EHCI1)
-		return ur_ehci_present(m->conf->sysfs_root, UR_ADDR_EHCI1,
+		return ur_xhci_ehci_present(m->conf->sysfs_root, UR_ADDR_EHCI1,
 		    m->cs->ehci1_id);
-	return ur_ehci_present(m->conf->sysfs_root, UR_ADDR_EHCI2,
+	return ur_xhci_ehci_present(m->conf->sysfs_root, UR_ADDR_EHCI2,
 	    m->cs->ehci2_id);
 }
 
@@ -63,7 +63,7 @@ ur_machine_check_ehci(const struct ur_machine *m, uint16_t ehci_side,
 			continue;
 		/* USBr and the xHCI-only bits have no EHCI port of ours
 		 * to check; their bit is the firmware's business. */
-		ctrl = ur_port_ehci_ctrl(m->cs, bit);
+		ctrl = ur_chipset_port_ehci_ctrl(m->cs, bit);
 		if (ctrl == 0)
 			continue;
 		if (!(asked & ctrl) && ehci_there(m, ctrl))
@@ -71,7 +71,7 @@ ur_machine_check_ehci(const struct ur_machine *m, uint16_t ehci_side,
 		asked |= ctrl;
 		if (there & ctrl)
 			continue;
-		ur_port_name(m->cs, bit, name, sizeof(name));
+		ur_chipset_port_name(m->cs, bit, name, sizeof(name));
 		which = ctrl == UR_CTRL_EHCI1 ? 1 : 2;
 		return ur_errf(err, "port %s cannot go to the EHCI: EHCI #%d "
 		    "(%s) is not on the PCI bus, so the port would be dead; "
@@ -255,7 +255,7 @@ undo(struct ur_machine *m, const struct ur_regs *before,
 }
 
 int
-ur_commit(struct ur_machine *m, ur_edit_fn edit, void *arg,
+ur_machine_commit(struct ur_machine *m, ur_edit_fn edit, void *arg,
     struct ur_table *out, struct ur_err *err)
 {
 	struct ur_table t;
@@ -305,14 +305,14 @@ out:
 }
 
 int
-ur_edit_claim(struct ur_table *t, struct ur_machine *m, void *arg,
+ur_machine_edit_claim(struct ur_table *t, struct ur_machine *m, void *arg,
     struct ur_err *err)
 {
 	return ur_table_claim(t, arg, m->cs, err);
 }
 
 int
-ur_edit_release(struct ur_table *t, struct ur_machine *m, void *arg,
+ur_machine_edit_release(struct ur_table *t, struct ur_machine *m, void *arg,
     struct ur_err *err)
 {
 	struct ur_release *r = arg;

@@ -17,7 +17,7 @@ struct ur_machine {
 	struct ur_xhci *xhci;
 	const struct ur_chipset *cs;
 	struct ur_regs regs;		/* as last read */
-	struct ur_regs before;		/* as the last ur_commit read them
+	struct ur_regs before;		/* as the last ur_machine_commit read them
 					 * under its lock, before writing:
 					 * what a log's "from" is */
 	uint16_t present;		/* ports: fuses, or USB2PRM says so */
@@ -36,7 +36,7 @@ int ur_machine_open(struct ur_machine *m, const struct ur_conf *conf,
 void ur_machine_close(struct ur_machine *m);
 
 /* Changes the table; returning -1 aborts the whole transaction, 1 ends
- * it with nothing changed (nothing to do: ur_commit returns 1). */
+ * it with nothing changed (nothing to do: ur_machine_commit returns 1). */
 typedef int (*ur_edit_fn)(struct ur_table *t, struct ur_machine *m,
     void *arg, struct ur_err *err);
 
@@ -50,28 +50,28 @@ typedef int (*ur_edit_fn)(struct ur_table *t, struct ur_machine *m,
  * m->before gets the registers as read under the lock.  Returns 0, 1
  * when edit found nothing to do, -1 on an error.
  */
-int ur_commit(struct ur_machine *m, ur_edit_fn edit, void *arg,
+int ur_machine_commit(struct ur_machine *m, ur_edit_fn edit, void *arg,
     struct ur_table *out, struct ur_err *err);
 
 /* Reads the registers again into m->regs: for a machine kept open (the
  * daemon) whose registers others write too. */
 int ur_machine_refresh(struct ur_machine *m, struct ur_err *err);
 
-/* The edits every program makes, for ur_commit. */
+/* The edits every program makes, for ur_machine_commit. */
 
 /* arg: const struct ur_owner *: it holds exactly its ports now
  * (ur_table_claim).  An owner from a domain's profile: ur_claim_profile. */
-int ur_edit_claim(struct ur_table *t, struct ur_machine *m, void *arg,
+int ur_machine_edit_claim(struct ur_table *t, struct ur_machine *m, void *arg,
     struct ur_err *err);
 
 /* arg: struct ur_release *: the owner gives its ports back; ports gets
  * what it held.  An owner that holds nothing ends the commit untouched
- * (ur_commit returns 1; *out, if asked for, is the table as read). */
+ * (ur_machine_commit returns 1; *out, if asked for, is the table as read). */
 struct ur_release {
 	const char *id;
 	uint16_t ports;
 };
-int ur_edit_release(struct ur_table *t, struct ur_machine *m, void *arg,
+int ur_machine_edit_release(struct ur_table *t, struct ur_machine *m, void *arg,
     struct ur_err *err);
 
 /* Reads the table under the lock (for status). */

@@ -18,7 +18,7 @@
 #include "err.h"
 #include "meta.h"
 #include "metascan.h"
-#include "xmlread.h"
+#include "xml.h"
 
 /*
  * Every message below ends up inside libvirt's "Hook script execution
@@ -34,12 +34,6 @@
 
 #define SHOW_MAX 24	/* how much of an oversize value a message quotes */
 
-
-unsigned
-ur_meta_ctrls(const struct ur_domain *d)
-{
-	return d->hostdev_ctrls | d->attr_ctrls;
-}
 
 static int
 is_blank(const char *s)
@@ -76,7 +70,7 @@ parse_controllers(const char *text, unsigned *ctrls, struct ur_err *err)
 {
 	char bad[16], show[SHOW_MAX];
 
-	if (ur_ctrl_parse_list(text, ctrls, bad, sizeof(bad)) == 0)
+	if (ur_chipset_ctrl_parse_list(text, ctrls, bad, sizeof(bad)) == 0)
 		return 0;
 	if (bad[0] == '\0')
 		return ur_errf(err, PFX "controllers= is empty; name ehci1, "
@@ -144,9 +138,9 @@ parse_profile(xmlNodePtr n, struct ur_domain *d, struct ur_err *err)
 	char what[96], dflt[32], mask[sizeof(p->ports)];
 	int have_name, have_ports, have_mask, have_dflt, have_devs, i;
 
-	if (d->nprofiles >= UR_META_MAX_PROFILES)
+	if (d->nprofiles >= UR_DOMAIN_MAX_PROFILES)
 		return ur_errf(err, PFX "more than %d <profile> elements; "
-		    "merge some", UR_META_MAX_PROFILES);
+		    "merge some", UR_DOMAIN_MAX_PROFILES);
 	p = &d->profile[d->nprofiles];
 	memset(p, 0, sizeof(*p));
 	snprintf(what, sizeof(what), "profile #%d", d->nprofiles + 1);
@@ -483,13 +477,6 @@ parse_domain(xmlNodePtr dom, struct ur_domain *d, struct ur_err *err)
 	return parse_ours(ours, d, err);
 }
 
-void
-ur_meta_init(struct ur_domain *d)
-{
-	memset(d, 0, sizeof(*d));
-	d->default_profile = -1;
-}
-
 int
 ur_meta_parse(const char *xml, size_t len, struct ur_domain *d,
     struct ur_err *err)
@@ -498,7 +485,7 @@ ur_meta_parse(const char *xml, size_t len, struct ur_domain *d,
 	xmlNodePtr root;
 	int rc;
 
-	ur_meta_init(d);
+	ur_domain_init(d);
 	if (xml == NULL || len == 0)
 		return ur_errf(err, "domain XML is empty");
 	if (ur_metascan_bounded(xml, len, err) < 0)
@@ -528,7 +515,7 @@ ur_meta_parse(const char *xml, size_t len, struct ur_domain *d,
 	xmlFreeDoc(doc);
 	if (rc == -1) {
 		/* Half a result is no result: callers may not peek. */
-		ur_meta_init(d);
+		ur_domain_init(d);
 		ur_xml_one_line(err);
 	}
 	return rc;
@@ -598,13 +585,13 @@ ur_meta_format(const struct ur_domain *d, char *buf, size_t len,
 	if (buf == NULL || len == 0)
 		return ur_errf(err, PFX "no room to write the element");
 	buf[0] = '\0';
-	if (d->nprofiles < 0 || d->nprofiles > UR_META_MAX_PROFILES)
+	if (d->nprofiles < 0 || d->nprofiles > UR_DOMAIN_MAX_PROFILES)
 		return ur_errf(err, PFX "%d profiles; at most %d", d->nprofiles,
-		    UR_META_MAX_PROFILES);
+		    UR_DOMAIN_MAX_PROFILES);
 
 	put(&o, "<%s xmlns=\"%s\"", UR_META_KEY, UR_META_NS);
 	if (d->attr_ctrls != 0) {
-		/* Spaces, not ur_ctrl_format's commas: XML lists are
+		/* Spaces, not ur_chipset_ctrl_format's commas: XML lists are
 		 * space-separated. */
 		snprintf(ctrls, sizeof(ctrls), "%s%s%s",
 		    d->attr_ctrls & UR_CTRL_EHCI1 ? " ehci1" : "",

@@ -1,37 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The domain's routing metadata: our element inside <metadata>, and the
- * PCH controllers the domain is given in <hostdev>. */
+/* The domain's routing metadata read from its XML and written back
+ * (libxml2): our element inside <metadata>, and the PCH controllers the
+ * domain is given in <hostdev>.  The struct it fills is domain.h's. */
 #ifndef UR_META_H
 #define UR_META_H
 
 #include <stddef.h>
 
+#include "domain.h"
 #include "err.h"
 
 #define UR_META_NS  "urn:usbroute:libvirt:domain:1"
 #define UR_META_KEY "usbroute"
-#define UR_META_MAX_PROFILES 8
-
-struct ur_profile {
-	char name[64];
-	char ports[256];	/* port words, resolved later against the chipset;
-				 * "" when the profile names only devices */
-	char devices[256];	/* device words (devspec.h), checked; "" if none */
-	int required;		/* required="yes": no start without them */
-	int is_default;
-};
-
-struct ur_domain {
-	char uuid[40];
-	char name[128];
-	int has_meta;		/* our element is there */
-	unsigned hostdev_ctrls;	/* enum ur_ctrl: PCH controllers in <hostdev> */
-	unsigned attr_ctrls;	/* enum ur_ctrl: controllers= on our element */
-	int nprofiles;
-	struct ur_profile profile[UR_META_MAX_PROFILES];
-	int default_profile;	/* index, or -1 when there are no profiles */
-	char toggle_device[64];	/* <toggle device=>, "" if none */
-};
 
 /*
  * Parses a whole domain XML (the hook's stdin, virDomainGetXMLDesc) or
@@ -42,12 +22,6 @@ struct ur_domain {
  */
 int ur_meta_parse(const char *xml, size_t len, struct ur_domain *d,
     struct ur_err *err);
-
-/* A domain with no metadata: no profiles, no default. */
-void ur_meta_init(struct ur_domain *d);
-
-/* The controllers the domain holds: hostdev_ctrls | attr_ctrls. */
-unsigned ur_meta_ctrls(const struct ur_domain *d);
 
 /* Our element as XML text, for virDomainSetMetadata. */
 int ur_meta_format(const struct ur_domain *d, char *buf, size_t len,

@@ -12,7 +12,7 @@
 
 #include "err.h"
 #include "metachan.h"
-#include "xmlread.h"
+#include "xml.h"
 
 
 static int

@@ -7,24 +7,6 @@
 #include "devspec.h"
 #include "metaedit.h"
 
-int
-ur_meta_find_profile(const struct ur_domain *d, const char *name)
-{
-	int i;
-
-	for (i = 0; i < d->nprofiles; i++)
-		if (strcmp(d->profile[i].name, name) == 0)
-			return i;
-	return -1;
-}
-
-int
-ur_meta_is_empty(const struct ur_domain *d)
-{
-	return d->nprofiles == 0 && d->toggle_device[0] == '\0' &&
-	    d->attr_ctrls == 0;
-}
-
 static int
 copy(char *dst, size_t len, const char *src, const char *what,
     struct ur_err *err)
@@ -60,7 +42,7 @@ add_profile(struct ur_domain *d, const char *name, const char *domain,
 {
 	struct ur_profile *p;
 
-	if (d->nprofiles >= UR_META_MAX_PROFILES)
+	if (d->nprofiles >= UR_DOMAIN_MAX_PROFILES)
 		return ur_errf(err, "%s has %d profiles, the most usbroute "
 		    "keeps; remove one with 'usbroute domain %s unset "
 		    "--profile NAME'", domain, d->nprofiles, domain);
@@ -129,7 +111,7 @@ ur_metaedit_set(struct ur_domain *d, const struct ur_metaedit *e,
 	struct ur_domain n = *d;	/* d changes only when all is well */
 	int idx;
 
-	idx = ur_meta_find_profile(&n, pname);
+	idx = ur_domain_find_profile(&n, pname);
 	if ((e->ports != NULL || e->devices != NULL) && idx < 0 &&
 	    (idx = add_profile(&n, pname, domain, err)) < 0)
 		return -1;
@@ -157,7 +139,7 @@ ur_metaedit_remove(struct ur_domain *d, const char *profile,
 	size_t used = 0;
 	int i, idx, n;
 
-	if ((idx = ur_meta_find_profile(d, profile)) < 0) {
+	if ((idx = ur_domain_find_profile(d, profile)) < 0) {
 		names[0] = '\0';
 		for (i = 0; i < d->nprofiles && used < sizeof(names); i++) {
 			n = snprintf(names + used, sizeof(names) - used,

@@ -7,7 +7,7 @@
 #define UR_METAEDIT_H
 
 #include "err.h"
-#include "meta.h"
+#include "domain.h"
 
 /*
  * Every function here keeps what ur_meta_parse guarantees: when there
@@ -32,16 +32,9 @@ struct ur_metaedit {
 	unsigned ctrls;		/* enum ur_ctrl */
 };
 
-/* The index of the profile with this name, or -1. */
-int ur_meta_find_profile(const struct ur_domain *d, const char *name);
-
-/* Nothing worth an element: no profile, no toggle device, no
- * controllers=. */
-int ur_meta_is_empty(const struct ur_domain *d);
-
 /*
  * Applies e.  A profile is added only with ports or devices, and at most
- * UR_META_MAX_PROFILES; the first profile becomes the default, later
+ * UR_DOMAIN_MAX_PROFILES; the first profile becomes the default, later
  * ones only with dflt 1; a profile replaced keeps its default flag.
  * Making one profile the default takes the flag from the others;
  * dflt -1 refuses rather than leave a domain with profiles and no

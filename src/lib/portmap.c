@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fileio.h"
+#include "file.h"
 #include "portmap.h"
 #include "ports.h"
 
@@ -109,7 +109,7 @@ ur_portmap_name(struct ur_portmap *pm, int bit, const char *name,
 		return ur_errf(err, "'%s' is already a name in the config; "
 		    "pick another", name);
 	if (user >= 0) {
-		ur_port_name(pm->cs, user, word, sizeof(word));
+		ur_chipset_port_name(pm->cs, user, word, sizeof(word));
 		return ur_errf(err, "'%s' is already the name of %s; pick "
 		    "another", name, word);
 	}
@@ -228,7 +228,7 @@ put_lines(struct buf *b, const struct ur_portmap *pm, int pairs)
 	for (bit = 0; bit < UR_MAX_PORTS; bit++) {
 		if (!(m & (1u << bit)))
 			continue;
-		ur_port_name(pm->cs, bit, word, sizeof(word));
+		ur_chipset_port_name(pm->cs, bit, word, sizeof(word));
 		if (pairs)
 			n = snprintf(line, sizeof(line), "ss-pair %s = %d\n",
 			    word, pm->ss[bit]);
@@ -300,7 +300,7 @@ read_old(const char *path, mode_t *mode, int *exists, struct ur_err *err)
 	}
 	*exists = 1;
 	*mode = st.st_mode & 07777;
-	text = ur_read_all(fd, CONF_MAX, &len);
+	text = ur_file_read_all(fd, CONF_MAX, &len);
 	if (text == NULL)
 		ur_errf(err, "cannot read %s: %s", path, strerror(errno));
 	close(fd);
@@ -313,12 +313,12 @@ make_dir_of(const char *path, struct ur_err *err)
 {
 	char dir[PATHLEN], *slash;
 
-	if (ur_path(dir, sizeof(dir), "%s", path) < 0)
+	if (ur_file_path(dir, sizeof(dir), "%s", path) < 0)
 		return ur_errf(err, "path too long: %s", path);
 	if ((slash = strrchr(dir, '/')) == NULL || slash == dir)
 		return 0;
 	*slash = '\0';
-	return ur_mkdirs(dir, 0755, err);
+	return ur_file_mkdirs(dir, 0755, err);
 }
 
 int
@@ -329,7 +329,7 @@ ur_portmap_write(const struct ur_portmap *pm, const char *path,
 	mode_t mode;
 	int exists, rc = -1;
 
-	if (ur_path(bak, sizeof(bak), "%s.bak", path) < 0)
+	if (ur_file_path(bak, sizeof(bak), "%s.bak", path) < 0)
 		return ur_errf(err, "path too long: %s", path);
 	if ((old = read_old(path, &mode, &exists, err)) == NULL)
 		return -1;
@@ -339,9 +339,9 @@ ur_portmap_write(const struct ur_portmap *pm, const char *path,
 	}
 	if (make_dir_of(path, err) < 0)
 		goto out;
-	if (exists && ur_write_atomic(bak, old, strlen(old), mode, err) < 0)
+	if (exists && ur_file_write_atomic(bak, old, strlen(old), mode, err) < 0)
 		goto out;
-	rc = ur_write_atomic(path, text, strlen(text), mode, err);
+	rc = ur_file_write_atomic(path, text, strlen(text), mode, err);
 out:
 	free(old);
 	free(text);

@@ -94,7 +94,7 @@ near_word(const char *w, const struct ur_chipset *cs,
 	for (bit = 0; bit < UR_MAX_PORTS && n < nwords; bit++) {
 		if (!(cs->port_mask & (1u << bit)))
 			continue;
-		ur_port_name(cs, bit, words[n], sizeof(words[n]));
+		ur_chipset_port_name(cs, bit, words[n], sizeof(words[n]));
 		cands[n] = words[n];
 		n++;
 	}
@@ -161,7 +161,7 @@ parse_word(const char *w, const struct ur_chipset *cs,
 		for (bit = 0; bit < UR_MAX_PORTS; bit++) {
 			int port;
 
-			if (ur_port_ehci(cs, bit, &port) == ehci &&
+			if (ur_chipset_port_ehci(cs, bit, &port) == ehci &&
 			    port >= lo && port <= hi)
 				*bits |= (uint16_t)(1u << bit);
 		}
@@ -208,7 +208,7 @@ check_bits(const char *w, uint16_t bits, const struct ur_chipset *cs,
 	for (bit = 0; bit < UR_MAX_PORTS; bit++) {
 		if (!(bits & (1u << bit)))
 			continue;
-		ur_port_name(cs, bit, name, sizeof(name));
+		ur_chipset_port_name(cs, bit, name, sizeof(name));
 		if (!(present & (1u << bit)))
 			return ur_errf(err, "port %s (from '%s') is fused off "
 			    "on this %s part", name, w, cs->name);
@@ -301,28 +301,28 @@ ur_ports_format(uint16_t mask, const struct ur_chipset *cs, char *buf,
 	for (bit = 0; bit < UR_MAX_PORTS; bit++) {
 		if (!(mask & (1u << bit)))
 			continue;
-		ehci = ur_port_ehci(cs, bit, &port);
+		ehci = ur_chipset_port_ehci(cs, bit, &port);
 		/* extend the run while the next bit is the next port of the
 		 * same kind */
 		end = bit;
 		while (end + 1 < UR_MAX_PORTS && (mask & (1u << (end + 1)))) {
 			if (ehci != 0 &&
-			    ur_port_ehci(cs, end + 1, &eend) != ehci)
+			    ur_chipset_port_ehci(cs, end + 1, &eend) != ehci)
 				break;
 			if (ehci == 0 && (end + 1 == cs->usbr_bit ||
 			    bit == cs->usbr_bit ||
-			    ur_port_ehci(cs, end + 1, &eend) != 0))
+			    ur_chipset_port_ehci(cs, end + 1, &eend) != 0))
 				break;
 			end++;
 		}
 		if (ehci != 0 && end > bit) {
-			ur_port_ehci(cs, end, &pend);
+			ur_chipset_port_ehci(cs, end, &pend);
 			snprintf(word, sizeof(word), "ehci%d.%d-%d", ehci,
 			    port, pend);
 		} else if (ehci == 0 && end > bit) {
 			snprintf(word, sizeof(word), "p%d-%d", bit, end);
 		} else {
-			ur_port_name(cs, bit, word, sizeof(word));
+			ur_chipset_port_name(cs, bit, word, sizeof(word));
 		}
 		append(buf, len, word);
 		bit = end;
@@ -372,7 +372,7 @@ ur_ports_explain(FILE *out, uint32_t value, const struct ur_chipset *cs,
 		fprintf(out, "  %c", value & (1u << bit) ? '1' : '0');
 	fprintf(out, "\n  on   ");
 	for (bit = hi; bit >= 0; bit--) {
-		ehci = ur_port_ehci(cs, bit, &port);
+		ehci = ur_chipset_port_ehci(cs, bit, &port);
 		if (value & (1u << bit))
 			fprintf(out, "  x");
 		else
@@ -380,7 +380,7 @@ ur_ports_explain(FILE *out, uint32_t value, const struct ur_chipset *cs,
 	}
 	fprintf(out, "\n  port ");
 	for (bit = hi; bit >= 0; bit--) {
-		ehci = ur_port_ehci(cs, bit, &port);
+		ehci = ur_chipset_port_ehci(cs, bit, &port);
 		if (ehci != 0)
 			fprintf(out, " %2d", port);
 		else
@@ -396,8 +396,8 @@ ur_ports_explain(FILE *out, uint32_t value, const struct ur_chipset *cs,
 	for (bit = 0; bit <= hi; bit++) {
 		if (!(cs->port_mask & (1u << bit)))
 			continue;
-		ur_port_name(cs, bit, name, sizeof(name));
-		ehci = ur_port_ehci(cs, bit, &port);
+		ur_chipset_port_name(cs, bit, name, sizeof(name));
+		ehci = ur_chipset_port_ehci(cs, bit, &port);
 		alias = ur_ports_alias(conf, cs, bit);
 		fprintf(out, "  %-8s p%-3d %-8s", name, bit,
 		    value & (1u << bit) ? "xHCI" :

@@ -6,13 +6,13 @@
 #include <string.h>
 
 #include "chipset.h"
-#include "fileio.h"
+#include "file.h"
 #include "power.h"
 
 static int
 control_path(const char *sysfs_root, char *buf, size_t len)
 {
-	return ur_path(buf, len, "%s/bus/pci/devices/%s/power/control",
+	return ur_file_path(buf, len, "%s/bus/pci/devices/%s/power/control",
 	    sysfs_root, UR_ADDR_XHCI);
 }
 
@@ -24,7 +24,7 @@ ur_power_read(const char *sysfs_root, char *buf, size_t len,
 
 	if (control_path(sysfs_root, path, sizeof(path)) < 0)
 		return ur_errf(err, "sysfs root path too long");
-	if (ur_read_attr(path, buf, len) < 0) {
+	if (ur_file_read_attr(path, buf, len) < 0) {
 		buf[0] = '\0';
 		if (errno == ENOENT)
 			return 0;	/* kernel without runtime PM */
@@ -42,7 +42,7 @@ ur_power_hold(const char *sysfs_root, char *saved, size_t len,
 
 	if (control_path(sysfs_root, path, sizeof(path)) < 0)
 		return ur_errf(err, "sysfs root path too long");
-	if (ur_read_attr(path, cur, sizeof(cur)) < 0) {
+	if (ur_file_read_attr(path, cur, sizeof(cur)) < 0) {
 		if (errno == ENOENT)
 			return 0;	/* kernel without runtime PM */
 		return ur_errf(err, "cannot read %s: %s", path,
@@ -55,7 +55,7 @@ ur_power_hold(const char *sysfs_root, char *saved, size_t len,
 			snprintf(saved, len, "on");
 		return 0;
 	}
-	if (ur_write_attr(path, "on", err) < 0)
+	if (ur_file_write_attr(path, "on", err) < 0)
 		return ur_err_prefix(err, "cannot keep the xHCI powered while "
 		    "ports are routed away from it");
 	/* Set again after someone (TLP, powertop) put it back: the value
@@ -74,7 +74,7 @@ ur_power_release(const char *sysfs_root, char *saved, struct ur_err *err)
 		return 0;
 	if (control_path(sysfs_root, path, sizeof(path)) < 0)
 		return ur_errf(err, "sysfs root path too long");
-	if (strcmp(saved, "on") != 0 && ur_write_attr(path, saved, err) < 0)
+	if (strcmp(saved, "on") != 0 && ur_file_write_attr(path, saved, err) < 0)
 		return -1;
 	saved[0] = '\0';
 	return 0;

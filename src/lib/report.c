@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "fileio.h"
+#include "file.h"
 #include "power.h"
 #include "xhci.h"
 #include "ports.h"
@@ -44,7 +44,7 @@ side_name(const struct ur_machine *m, int bit, int xhci)
 
 	if (xhci)
 		return "xhci";
-	switch (ur_port_ehci(m->cs, bit, &port)) {
+	switch (ur_chipset_port_ehci(m->cs, bit, &port)) {
 	case 1:
 		return "ehci1";
 	case 2:
@@ -75,7 +75,7 @@ port_row(const struct ur_machine *m, const struct ur_table *t,
 {
 	uint16_t b = (uint16_t)(1u << bit);
 
-	ur_port_name(m->cs, bit, r->name, sizeof(r->name));
+	ur_chipset_port_name(m->cs, bit, r->name, sizeof(r->name));
 	r->alias = ur_ports_alias(m->conf, m->cs, bit);
 	r->owner = ur_table_holder(t, bit);
 	r->present = (m->present & b) != 0;
@@ -104,7 +104,7 @@ text_devices(FILE *out, const struct ur_machine *m, const struct ur_table *t,
 			    t->dev[i].device);
 			continue;
 		}
-		ur_port_name(m->cs, t->dev[i].bit, port, sizeof(port));
+		ur_chipset_port_name(m->cs, t->dev[i].bit, port, sizeof(port));
 		fprintf(out, "  device %s: holds %s\n", t->dev[i].device,
 		    port);
 	}
@@ -127,16 +127,16 @@ ur_report_text(FILE *out, const struct ur_machine *m,
 	fprintf(out, "xHCI %s [8086:%04x] %s\n", UR_ADDR_XHCI,
 	    m->cs->xhci_id, m->cs->name);
 	fprintf(out, "  EHCI #1 %s: %s   EHCI #2 %s: %s\n", UR_ADDR_EHCI1,
-	    ur_ehci_present(root, UR_ADDR_EHCI1, m->cs->ehci1_id) ?
+	    ur_xhci_ehci_present(root, UR_ADDR_EHCI1, m->cs->ehci1_id) ?
 	    "present" : "absent", UR_ADDR_EHCI2,
-	    ur_ehci_present(root, UR_ADDR_EHCI2, m->cs->ehci2_id) ?
+	    ur_xhci_ehci_present(root, UR_ADDR_EHCI2, m->cs->ehci2_id) ?
 	    "present" : "absent");
 	power_control(m, pm, sizeof(pm));
 	fprintf(out, "  XUSB2PR    0x%08x   USB2PRM 0x%08x\n"
 	    "  USB3_PSSEN 0x%08x   USB3PRM 0x%08x   USB3FUS 0x%08x\n"
 	    "  power/control %s\n", m->regs.xusb2pr, m->regs.usb2prm,
 	    m->regs.pssen, m->regs.usb3prm, m->regs.usb3fus, pm);
-	ur_fuses_describe(m->cs, m->regs.usb3fus, fuses, sizeof(fuses));
+	ur_chipset_fuses_describe(m->cs, m->regs.usb3fus, fuses, sizeof(fuses));
 	fprintf(out, "  fuses: %s\n\n", fuses);
 
 	fprintf(out, "%-8s %-4s %-12s %-6s %-6s %-20s %s\n", "PORT", "BIT",
@@ -174,7 +174,7 @@ ur_report_text(FILE *out, const struct ur_machine *m,
 
 		o = &t->owner[i];
 		ur_ports_format(o->ports, m->cs, ports, sizeof(ports));
-		ur_ctrl_format(o->ctrls, ctrls, sizeof(ctrls));
+		ur_chipset_ctrl_format(o->ctrls, ctrls, sizeof(ctrls));
 		snprintf(line, sizeof(line), "owner %s%s%s profile %s holds "
 		    "%s: %s", o->id, o->name[0] ? " " : "", o->name,
 		    o->profile[0] ? o->profile : "-", ctrls, ports);
@@ -200,7 +200,7 @@ json_owner(FILE *out, const struct ur_machine *m, const struct ur_table *t,
 	char ctrls[32], port[16];
 	int i, first = 1;
 
-	ur_ctrl_format(o->ctrls, ctrls, sizeof(ctrls));
+	ur_chipset_ctrl_format(o->ctrls, ctrls, sizeof(ctrls));
 	fprintf(out, "{\"id\": ");
 	ur_report_json_string(out, o->id);
 	fprintf(out, ", \"name\": ");
@@ -219,7 +219,7 @@ json_owner(FILE *out, const struct ur_machine *m, const struct ur_table *t,
 		if (t->dev[i].bit < 0) {
 			fprintf(out, ", \"port\": null, \"bit\": null}");
 		} else {
-			ur_port_name(m->cs, t->dev[i].bit, port, sizeof(port));
+			ur_chipset_port_name(m->cs, t->dev[i].bit, port, sizeof(port));
 			fprintf(out, ", \"port\": \"%s\", \"bit\": %d}", port,
 			    t->dev[i].bit);
 		}
@@ -244,9 +244,9 @@ ur_report_json(FILE *out, const struct ur_machine *m,
 	    "\"chipset_name\": \"%s\", \"ehci1\": %s, \"ehci2\": %s, "
 	    "\"power_control\": ", UR_ADDR_XHCI, m->cs->xhci_id, m->cs->key,
 	    m->cs->name,
-	    ur_ehci_present(root, UR_ADDR_EHCI1, m->cs->ehci1_id) ?
+	    ur_xhci_ehci_present(root, UR_ADDR_EHCI1, m->cs->ehci1_id) ?
 	    "true" : "false",
-	    ur_ehci_present(root, UR_ADDR_EHCI2, m->cs->ehci2_id) ?
+	    ur_xhci_ehci_present(root, UR_ADDR_EHCI2, m->cs->ehci2_id) ?
 	    "true" : "false");
 	ur_report_json_string(out, pm);
 	fprintf(out, "},\n \"registers\": {\"xusb2pr\": \"0x%08x\", "

@@ -75,7 +75,7 @@ ur_route_plan(const struct ur_regs *cur, const struct ur_chipset *cs,
 			continue;
 		if ((cur->xusb2pr & b) == (want & b))
 			continue;	/* already there: nothing to write */
-		ur_port_name(cs, bit, name, sizeof(name));
+		ur_chipset_port_name(cs, bit, name, sizeof(name));
 		return ur_errf(err, "port %s cannot be moved to the %s: the "
 		    "firmware does not allow switching it (USB2PRM 0x%04x)",
 		    name, (want & b) ? "xHCI" : "EHCI", cur->usb2prm);
@@ -115,7 +115,7 @@ not_taken(const struct ur_chipset *cs, int reg, uint32_t want, uint32_t got,
 	for (bit = 0; bit < 32 && !(diff & (1u << bit)); bit++)
 		;
 	if (reg == UR_REG_XUSB2PR && bit < UR_MAX_PORTS) {
-		ur_port_name(cs, bit, name, sizeof(name));
+		ur_chipset_port_name(cs, bit, name, sizeof(name));
 		return ur_errf(err, "port %s did not move to the %s: the "
 		    "firmware blocks it (XUSB2PR wrote 0x%08x, read back "
 		    "0x%08x); restored the previous routing", name,

@@ -14,7 +14,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
-#include "fileio.h"
+#include "file.h"
 #include "sim.h"
 #include "usb.h"
 
@@ -57,14 +57,14 @@ put(const char *dir, const char *name, const void *data, size_t len,
 	char path[PATHLEN];
 	int fd, e;
 
-	if (ur_path(path, sizeof(path), "%s/%s", dir, name) < 0)
+	if (ur_file_path(path, sizeof(path), "%s/%s", dir, name) < 0)
 		return ur_errf(err, "path too long: %s/%s", dir, name);
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
 	    0644);
 	if (fd < 0)
 		return ur_errf(err, "cannot create %s: %s", path,
 		    strerror(errno));
-	if (ur_write_all(fd, data, len) < 0) {
+	if (ur_file_write_all(fd, data, len) < 0) {
 		e = errno;
 		close(fd);
 		return ur_errf(err, "cannot write %s: %s", path, strerror(e));
@@ -100,7 +100,7 @@ static int
 mkdir_in(const char *dir, const char *name, char *out, size_t outlen,
     struct ur_err *err)
 {
-	if (ur_path(out, outlen, "%s/%s", dir, name) < 0)
+	if (ur_file_path(out, outlen, "%s/%s", dir, name) < 0)
 		return ur_errf(err, "path too long: %s/%s", dir, name);
 	if (mkdir(out, 0755) < 0 && errno != EEXIST)
 		return ur_errf(err, "cannot create directory %s: %s", out,
@@ -115,8 +115,8 @@ link_in(const char *dir, const char *linkdir, const char *name,
 {
 	char path[PATHLEN], dest[PATHLEN];
 
-	if (ur_path(path, sizeof(path), "%s/%s/%s", dir, linkdir, name) < 0 ||
-	    ur_path(dest, sizeof(dest), "../../../%s", target) < 0)
+	if (ur_file_path(path, sizeof(path), "%s/%s/%s", dir, linkdir, name) < 0 ||
+	    ur_file_path(dest, sizeof(dest), "../../../%s", target) < 0)
 		return ur_errf(err, "path too long: %s/%s/%s", dir, linkdir,
 		    name);
 	if (unlink(path) < 0 && errno != ENOENT)
@@ -239,10 +239,10 @@ make_pci_dev(const char *dir, const char *addr, const struct ur_dump_dev *d,
 	size_t off = 0;
 	int i;
 
-	if (ur_path(rel, sizeof(rel), "%s/%s", PCI_ROOT, addr) < 0 ||
-	    ur_path(pdir, sizeof(pdir), "%s/%s", dir, rel) < 0)
+	if (ur_file_path(rel, sizeof(rel), "%s/%s", PCI_ROOT, addr) < 0 ||
+	    ur_file_path(pdir, sizeof(pdir), "%s/%s", dir, rel) < 0)
 		return ur_errf(err, "path too long: %s", dir);
-	if (ur_mkdirs(pdir, 0755, err) < 0)
+	if (ur_file_mkdirs(pdir, 0755, err) < 0)
 		return -1;
 	class = ur_le32(cfg + 0x08) >> 8;	/* 0x09-0x0b */
 	/* No BARs are assigned in a simulation: all resources are zero. */
@@ -290,7 +290,7 @@ link_into(const char *dir, const char *name, const char *dest,
 {
 	char path[PATHLEN];
 
-	if (ur_path(path, sizeof(path), "%s/%s", dir, name) < 0)
+	if (ur_file_path(path, sizeof(path), "%s/%s", dir, name) < 0)
 		return ur_errf(err, "path too long: %s/%s", dir, name);
 	return mklink(path, dest, err);
 }
@@ -304,22 +304,22 @@ make_kernel_links(const char *dir, const char *addr, const char *driver,
 
 	/* From bus/pci/drivers/X/ and kernel/iommu_groups/N/devices/ the
 	 * device is four levels up; from the device the others are three. */
-	if (ur_path(drv, sizeof(drv), "%s/bus/pci/drivers/%s", dir,
+	if (ur_file_path(drv, sizeof(drv), "%s/bus/pci/drivers/%s", dir,
 	    driver) < 0 ||
-	    ur_path(grp, sizeof(grp), "%s/kernel/iommu_groups/%d/devices",
+	    ur_file_path(grp, sizeof(grp), "%s/kernel/iommu_groups/%d/devices",
 	    dir, group) < 0 ||
-	    ur_path(dev, sizeof(dev), "../../../../%s/%s", PCI_ROOT,
+	    ur_file_path(dev, sizeof(dev), "../../../../%s/%s", PCI_ROOT,
 	    addr) < 0 ||
-	    ur_path(p1, sizeof(p1), "%s/%s/%s/driver", dir, PCI_ROOT,
+	    ur_file_path(p1, sizeof(p1), "%s/%s/%s/driver", dir, PCI_ROOT,
 	    addr) < 0 ||
-	    ur_path(d1, sizeof(d1), "../../../bus/pci/drivers/%s",
+	    ur_file_path(d1, sizeof(d1), "../../../bus/pci/drivers/%s",
 	    driver) < 0 ||
-	    ur_path(p2, sizeof(p2), "%s/%s/%s/iommu_group", dir, PCI_ROOT,
+	    ur_file_path(p2, sizeof(p2), "%s/%s/%s/iommu_group", dir, PCI_ROOT,
 	    addr) < 0 ||
-	    ur_path(d2, sizeof(d2), "../../../kernel/iommu_groups/%d",
+	    ur_file_path(d2, sizeof(d2), "../../../kernel/iommu_groups/%d",
 	    group) < 0)
 		return ur_errf(err, "path too long: %s", dir);
-	if (ur_mkdirs(drv, 0755, err) < 0 || ur_mkdirs(grp, 0755, err) < 0 ||
+	if (ur_file_mkdirs(drv, 0755, err) < 0 || ur_file_mkdirs(grp, 0755, err) < 0 ||
 	    link_into(drv, addr, dev, err) < 0 ||
 	    link_into(grp, addr, dev, err) < 0 ||
 	    mklink(p1, d1, err) < 0 || mklink(p2, d2, err) < 0)
@@ -339,9 +339,9 @@ make_usb_dev(const char *dir, const char *parent, const char *busid,
 {
 	char rel[PATHLEN], ddir[PATHLEN], irel[PATHLEN], idir[PATHLEN];
 
-	if (ur_path(rel, sizeof(rel), "%s/%s", parent, busid) < 0 ||
-	    ur_path(ddir, sizeof(ddir), "%s/%s", dir, rel) < 0 ||
-	    ur_path(irel, sizeof(irel), "%s/%s", rel, ifname) < 0)
+	if (ur_file_path(rel, sizeof(rel), "%s/%s", parent, busid) < 0 ||
+	    ur_file_path(ddir, sizeof(ddir), "%s/%s", dir, rel) < 0 ||
+	    ur_file_path(irel, sizeof(irel), "%s/%s", rel, ifname) < 0)
 		return ur_errf(err, "path too long: %s/%s", dir, parent);
 	if (mkdir(ddir, 0755) < 0 && errno != EEXIST)
 		return ur_errf(err, "cannot create directory %s: %s", ddir,
@@ -383,11 +383,11 @@ make_ports(const char *dir, const char *parent, const char *busid,
 	char idir[PATHLEN], name[64], pdir[PATHLEN];
 	int k;
 
-	if (ur_path(idir, sizeof(idir), "%s/%s/%s/%s", dir, parent, busid,
+	if (ur_file_path(idir, sizeof(idir), "%s/%s/%s/%s", dir, parent, busid,
 	    ifname) < 0)
 		return ur_errf(err, "path too long: %s/%s", dir, parent);
 	for (k = 1; k <= nports; k++) {
-		if (ur_path(name, sizeof(name), "%s-port%d", busid, k) < 0)
+		if (ur_file_path(name, sizeof(name), "%s-port%d", busid, k) < 0)
 			return ur_errf(err, "port name too long: %s", busid);
 		if (mkdir_in(idir, name, pdir, sizeof(pdir), err) < 0)
 			return -1;
@@ -412,9 +412,9 @@ make_root_hub(const char *dir, const char *addr, int bus, int usb3,
 		.hub = 1,
 	};
 
-	if (ur_path(parent, sizeof(parent), "%s/%s", PCI_ROOT, addr) < 0 ||
-	    ur_path(busid, sizeof(busid), "usb%d", bus) < 0 ||
-	    ur_path(ifname, sizeof(ifname), "%d-0:1.0", bus) < 0)
+	if (ur_file_path(parent, sizeof(parent), "%s/%s", PCI_ROOT, addr) < 0 ||
+	    ur_file_path(busid, sizeof(busid), "usb%d", bus) < 0 ||
+	    ur_file_path(ifname, sizeof(ifname), "%d-0:1.0", bus) < 0)
 		return ur_errf(err, "path too long: %s", dir);
 	if (make_usb_dev(dir, parent, busid, ifname, &u, err) < 0)
 		return -1;
@@ -448,10 +448,10 @@ make_rmh(const char *dir, const char *addr, int bus, uint16_t pid,
 		.hub = 1,
 	};
 
-	if (ur_path(parent, sizeof(parent), "%s/%s/usb%d", PCI_ROOT, addr,
+	if (ur_file_path(parent, sizeof(parent), "%s/%s/usb%d", PCI_ROOT, addr,
 	    bus) < 0 ||
-	    ur_path(busid, sizeof(busid), "%d-1", bus) < 0 ||
-	    ur_path(ifname, sizeof(ifname), "%d-1:1.0", bus) < 0)
+	    ur_file_path(busid, sizeof(busid), "%d-1", bus) < 0 ||
+	    ur_file_path(ifname, sizeof(ifname), "%d-1:1.0", bus) < 0)
 		return ur_errf(err, "path too long: %s", dir);
 	if (make_usb_dev(dir, parent, busid, ifname, &u, err) < 0)
 		return -1;
@@ -551,15 +551,15 @@ ur_sim_create(const char *dir, const struct ur_dump *dump,
 		return -1;
 	if (check_target(dir, err) < 0)
 		return -1;
-	if (ur_path(path, sizeof(path), "%s/%s", dir, PCI_ROOT) < 0)
+	if (ur_file_path(path, sizeof(path), "%s/%s", dir, PCI_ROOT) < 0)
 		return ur_errf(err, "path too long: %s", dir);
-	if (ur_mkdirs(path, 0755, err) < 0)
+	if (ur_file_mkdirs(path, 0755, err) < 0)
 		return -1;
-	if (ur_path(path, sizeof(path), "%s/%s", dir, PCI_LINKS) < 0 ||
-	    ur_mkdirs(path, 0755, err) < 0)
+	if (ur_file_path(path, sizeof(path), "%s/%s", dir, PCI_LINKS) < 0 ||
+	    ur_file_mkdirs(path, 0755, err) < 0)
 		return -1;
-	if (ur_path(path, sizeof(path), "%s/%s", dir, USB_LINKS) < 0 ||
-	    ur_mkdirs(path, 0755, err) < 0)
+	if (ur_file_path(path, sizeof(path), "%s/%s", dir, USB_LINKS) < 0 ||
+	    ur_file_mkdirs(path, 0755, err) < 0)
 		return -1;
 
 	if (make_pci_dev(dir, UR_ADDR_XHCI, &dump->xhci, err) < 0 ||
@@ -627,8 +627,8 @@ unplug(const char *dir, const char *parent, const char *busid,
 	struct stat st;
 	DIR *d;
 
-	if (ur_path(path, sizeof(path), "%s/%s/%s", dir, parent, busid) < 0 ||
-	    ur_path(links, sizeof(links), "%s/%s", dir, USB_LINKS) < 0)
+	if (ur_file_path(path, sizeof(path), "%s/%s/%s", dir, parent, busid) < 0 ||
+	    ur_file_path(links, sizeof(links), "%s/%s", dir, USB_LINKS) < 0)
 		return ur_errf(err, "path too long: %s", dir);
 	if (lstat(path, &st) == 0 &&
 	    nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
@@ -640,7 +640,7 @@ unplug(const char *dir, const char *parent, const char *busid,
 	while ((ent = readdir(d)) != NULL) {
 		if (!is_under(ent->d_name, busid))
 			continue;
-		if (ur_path(path, sizeof(path), "%s/%s", links,
+		if (ur_file_path(path, sizeof(path), "%s/%s", links,
 		    ent->d_name) < 0 || (unlink(path) < 0 && errno != ENOENT)) {
 			closedir(d);
 			return ur_errf(err, "cannot remove %s: %s", path,
@@ -659,7 +659,7 @@ read_config(const char *dir, uint8_t *cfg, struct ur_err *err)
 	ssize_t n;
 	int fd, e;
 
-	if (ur_path(path, sizeof(path), "%s/%s/%s/config", dir, PCI_ROOT,
+	if (ur_file_path(path, sizeof(path), "%s/%s/%s/config", dir, PCI_ROOT,
 	    UR_ADDR_XHCI) < 0)
 		return ur_errf(err, "path too long: %s", dir);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
@@ -698,10 +698,10 @@ spot_ehci(const char *dir, int which, int port, struct spot *s)
 	s->side_ehci = 1;
 	if ((s->bus = ur_usb_bus_of(dir, addr, 480)) < 0)
 		return -1;
-	if (ur_path(s->parent, sizeof(s->parent), "%s/%s/usb%d/%d-1",
+	if (ur_file_path(s->parent, sizeof(s->parent), "%s/%s/usb%d/%d-1",
 	    PCI_ROOT, addr, s->bus, s->bus) < 0 ||
-	    ur_path(s->busid, sizeof(s->busid), "%d-1.%d", s->bus, port) < 0 ||
-	    ur_path(s->devpath, sizeof(s->devpath), "1.%d", port) < 0)
+	    ur_file_path(s->busid, sizeof(s->busid), "%d-1.%d", s->bus, port) < 0 ||
+	    ur_file_path(s->devpath, sizeof(s->devpath), "1.%d", port) < 0)
 		return -1;
 	return 0;
 }
@@ -714,10 +714,10 @@ spot_xhci_root(const char *dir, int mbps, int n, struct spot *s)
 	s->side_ehci = 0;
 	if ((s->bus = ur_usb_bus_of(dir, UR_ADDR_XHCI, mbps)) < 0)
 		return -1;
-	if (ur_path(s->parent, sizeof(s->parent), "%s/%s/usb%d",
+	if (ur_file_path(s->parent, sizeof(s->parent), "%s/%s/usb%d",
 	    PCI_ROOT, UR_ADDR_XHCI, s->bus) < 0 ||
-	    ur_path(s->busid, sizeof(s->busid), "%d-%d", s->bus, n) < 0 ||
-	    ur_path(s->devpath, sizeof(s->devpath), "%d", n) < 0)
+	    ur_file_path(s->busid, sizeof(s->busid), "%d-%d", s->bus, n) < 0 ||
+	    ur_file_path(s->devpath, sizeof(s->devpath), "%d", n) < 0)
 		return -1;
 	return 0;
 }
@@ -742,8 +742,8 @@ read_connector(const char *dir, const char *busid, int *bit, int *ss)
 {
 	char path[PATHLEN], buf[32];
 
-	if (ur_path(path, sizeof(path), "%s/%s/%s/%s", dir, USB_LINKS, busid,
-	    SIM_CONNECTOR) < 0 || ur_read_attr(path, buf, sizeof(buf)) <= 0)
+	if (ur_file_path(path, sizeof(path), "%s/%s/%s/%s", dir, USB_LINKS, busid,
+	    SIM_CONNECTOR) < 0 || ur_file_read_attr(path, buf, sizeof(buf)) <= 0)
 		return 0;
 	return sscanf(buf, "%d %d", bit, ss) == 2 && *ss >= 1 &&
 	    *ss <= UR_MAX_SS_PORTS ? 1 : 0;
@@ -787,9 +787,9 @@ next_devnum(const char *dir, struct ur_err *err)
 	long n = DEVNUM_FIRST;
 	char *end;
 
-	if (ur_path(path, sizeof(path), "%s/%s", dir, SIM_DEVNUM_FILE) < 0)
+	if (ur_file_path(path, sizeof(path), "%s/%s", dir, SIM_DEVNUM_FILE) < 0)
 		return ur_errf(err, "path too long: %s", dir);
-	if (ur_read_attr(path, buf, sizeof(buf)) > 0) {
+	if (ur_file_read_attr(path, buf, sizeof(buf)) > 0) {
 		n = strtol(buf, &end, 10);
 		if (*end != '\0' || n < DEVNUM_FIRST || n > DEVNUM_LAST)
 			n = DEVNUM_FIRST;
@@ -847,13 +847,13 @@ plug(const char *dir, int bit, const struct usbinfo *what,
 
 	if (open_sim(dir, cfg, &cs, err) < 0)
 		return -1;
-	which = ur_port_ehci(cs, bit, &port);
+	which = ur_chipset_port_ehci(cs, bit, &port);
 	if (bit < 0 || bit >= UR_MAX_PORTS ||
 	    (!(cs->port_mask & (1u << bit)) && which == 0))
 		return ur_errf(err, "bit %d is not a USB2 port of the %s; its "
 		    "ports are the bits of 0x%04x", bit, cs->name,
 		    cs->port_mask);
-	ur_port_name(cs, bit, name, sizeof(name));
+	ur_chipset_port_name(cs, bit, name, sizeof(name));
 
 	/* A physical port holds one device: take away whatever was there. */
 	memset(&ehci, 0, sizeof(ehci));
@@ -896,7 +896,7 @@ plug(const char *dir, int bit, const struct usbinfo *what,
 	if (u.ss_port != 0)
 		u.speed = "480";	/* a SuperSpeed device on USB 2.0 */
 make:
-	if (ur_path(ifname, sizeof(ifname), "%s:1.0", at->busid) < 0)
+	if (ur_file_path(ifname, sizeof(ifname), "%s:1.0", at->busid) < 0)
 		return ur_errf(err, "path too long: %s", at->busid);
 	if ((devnum = next_devnum(dir, err)) < 0)
 		return -1;
@@ -968,11 +968,11 @@ ur_sim_plug_behind_hub(const char *dir, int bit, uint16_t vid,
 	u.hub = 1;
 	if (plug(dir, bit, &u, &hub, err) < 0)
 		return -1;
-	if (ur_path(parent, sizeof(parent), "%s/%s", hub.parent,
+	if (ur_file_path(parent, sizeof(parent), "%s/%s", hub.parent,
 	    hub.busid) < 0 ||
-	    ur_path(busid, sizeof(busid), "%s.1", hub.busid) < 0 ||
-	    ur_path(ifname, sizeof(ifname), "%s:1.0", busid) < 0 ||
-	    ur_path(devpath, sizeof(devpath), "%s.1", hub.devpath) < 0)
+	    ur_file_path(busid, sizeof(busid), "%s.1", hub.busid) < 0 ||
+	    ur_file_path(ifname, sizeof(ifname), "%s:1.0", busid) < 0 ||
+	    ur_file_path(devpath, sizeof(devpath), "%s.1", hub.devpath) < 0)
 		return ur_errf(err, "path too long: %s", hub.busid);
 	if ((devnum = next_devnum(dir, err)) < 0)
 		return -1;
@@ -1007,7 +1007,7 @@ ur_sim_unplug(const char *dir, int bit, int *removed, struct ur_err *err)
 	*removed = dev.present;
 	memset(&ehci, 0, sizeof(ehci));
 	memset(&xhci, 0, sizeof(xhci));
-	which = ur_port_ehci(cs, bit, &port);
+	which = ur_chipset_port_ehci(cs, bit, &port);
 	if (which != 0 && spot_ehci(dir, which, port, &ehci) == 0 &&
 	    unplug(dir, ehci.parent, ehci.busid, err) < 0)
 		return -1;
@@ -1024,7 +1024,7 @@ behind(const char *dir, const struct ur_usbdev *dev, struct ur_usbdev *child)
 	char busid[40];
 
 	if (dev->vid != SIM_HUB_VID || dev->pid != SIM_HUB_PID ||
-	    ur_path(busid, sizeof(busid), "%s.1", dev->busid) < 0)
+	    ur_file_path(busid, sizeof(busid), "%s.1", dev->busid) < 0)
 		return 0;
 	return ur_usb_read_device(dir, busid, dev->side, child) == 1;
 }
@@ -1074,7 +1074,7 @@ ur_sim_set_serial(const char *dir, int bit, const char *serial,
 		    bit);
 	if (behind(dir, &dev, &child))
 		dev = child;
-	if (ur_path(ddir, sizeof(ddir), "%s/%s/%s", dir, USB_LINKS,
+	if (ur_file_path(ddir, sizeof(ddir), "%s/%s/%s", dir, USB_LINKS,
 	    dev.busid) < 0)
 		return ur_errf(err, "path too long: %s", dir);
 	return putf(ddir, "serial", err, "%s\n", serial);
@@ -1085,7 +1085,7 @@ static int
 usb2_in_place(const struct ur_chipset *cs, const uint8_t *cfg, int bit,
     const struct ur_usbdev *dev, int ss)
 {
-	int port, which = ur_port_ehci(cs, bit, &port);
+	int port, which = ur_chipset_port_ehci(cs, bit, &port);
 	int on_xhci = which == 0 || ((cs->port_mask & (1u << bit)) &&
 	    (cfg32(cfg, UR_REG_XUSB2PR) & (1u << bit)));
 

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fileio.h"
+#include "file.h"
 #include "sock.h"
 
 int
@@ -52,5 +52,5 @@ send_nosignal(int fd, const void *data, size_t len)
 int
 ur_sock_send_all(int fd, const void *data, size_t len)
 {
-	return ur_write_all_by(fd, data, len, send_nosignal);
+	return ur_file_write_all_by(fd, data, len, send_nosignal);
 }

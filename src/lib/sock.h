@@ -17,8 +17,8 @@ int ur_sock_connect(const char *path, int flags);
 /* Sends all of data on a stream socket, across short sends and EINTR,
  * without SIGPIPE (MSG_NOSIGNAL): 0, or -1 with errno.  It never waits
  * for a peer that does not read: on a non-blocking socket whose buffer
- * is full, -1 with EAGAIN, part of data sent.  (ur_write_all is the
- * same for blocking files.) */
+ * is full, -1 with EAGAIN, part of data sent.  (ur_file_write_all is
+ * the same for blocking files.) */
 int ur_sock_send_all(int fd, const void *data, size_t len);
 
 #endif

@@ -12,7 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "fileio.h"
+#include "file.h"
 #include "state.h"
 
 /*
@@ -111,10 +111,10 @@ ur_state_lock(const char *dir, int timeout_ms, struct ur_lock *lk,
 	char path[4096];
 
 	lk->fd = -1;
-	if (ur_path(path, sizeof(path), "%s/lock", dir) < 0)
+	if (ur_file_path(path, sizeof(path), "%s/lock", dir) < 0)
 		return ur_errf(err, "state directory path too long: %s", dir);
 	if (access(dir, F_OK) < 0 && errno == ENOENT &&
-	    ur_mkdirs(dir, 0755, err) < 0)
+	    ur_file_mkdirs(dir, 0755, err) < 0)
 		return -1;
 	if (ur_state_dir_trusted(dir, err) < 0)
 		return -1;
@@ -139,7 +139,7 @@ ur_state_relock(const char *dir, int timeout_ms, struct ur_lock *lk,
 
 	if (lk->fd < 0)
 		return ur_state_lock(dir, timeout_ms, lk, err);
-	if (ur_path(path, sizeof(path), "%s/lock", dir) < 0)
+	if (ur_file_path(path, sizeof(path), "%s/lock", dir) < 0)
 		return ur_errf(err, "state directory path too long: %s", dir);
 	/* The kept file must still be the one at the path: a lock on a
 	 * file someone removed or replaced excludes nobody. */
@@ -476,7 +476,7 @@ ur_state_load(const char *dir, struct ur_table *t, struct ur_err *err)
 	ssize_t n;
 	int fd;
 
-	if (ur_path(path, sizeof(path), "%s/owners", dir) < 0)
+	if (ur_file_path(path, sizeof(path), "%s/owners", dir) < 0)
 		return ur_errf(err, "state directory path too long: %s", dir);
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
@@ -511,12 +511,12 @@ ur_state_save(const char *dir, const struct ur_table *t, struct ur_err *err)
 	char path[4096], buf[16384];
 	int n;
 
-	if (ur_path(path, sizeof(path), "%s/owners", dir) < 0)
+	if (ur_file_path(path, sizeof(path), "%s/owners", dir) < 0)
 		return ur_errf(err, "state directory path too long: %s", dir);
 	n = ur_state_format(t, buf, sizeof(buf));
 	if (n < 0)
 		return ur_errf(err, "ownership table too large to save");
-	return ur_write_atomic(path, buf, (size_t)n, 0644, err);
+	return ur_file_write_atomic(path, buf, (size_t)n, 0644, err);
 }
 
 /* STATE_DIR/pm-saved: the value power/control had before usbroute set
@@ -526,9 +526,9 @@ ur_state_pm_record(const char *dir, const char *value, struct ur_err *err)
 {
 	char path[4096];
 
-	if (ur_path(path, sizeof(path), "%s/pm-saved", dir) < 0)
+	if (ur_file_path(path, sizeof(path), "%s/pm-saved", dir) < 0)
 		return ur_errf(err, "state directory path too long: %s", dir);
-	return ur_write_atomic(path, value, strlen(value), 0644, err);
+	return ur_file_write_atomic(path, value, strlen(value), 0644, err);
 }
 
 void
@@ -536,7 +536,7 @@ ur_state_pm_forget(const char *dir)
 {
 	char path[4096];
 
-	if (ur_path(path, sizeof(path), "%s/pm-saved", dir) == 0)
+	if (ur_file_path(path, sizeof(path), "%s/pm-saved", dir) == 0)
 		(void)unlink(path);
 }
 
@@ -550,7 +550,7 @@ pm_recorded(const char *dir, struct ur_table *t)
 	int fd;
 
 	if (t->pm_saved[0] != '\0' ||
-	    ur_path(path, sizeof(path), "%s/pm-saved", dir) < 0)
+	    ur_file_path(path, sizeof(path), "%s/pm-saved", dir) < 0)
 		return;
 	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		return;
@@ -574,7 +574,7 @@ ur_state_holds(const char *dir, const char *id, int timeout_ms,
 
 	/* No table file: nothing is held, and a domain that is none of
 	 * ours must not create the state directory. */
-	if (ur_path(path, sizeof(path), "%s/owners", dir) < 0)
+	if (ur_file_path(path, sizeof(path), "%s/owners", dir) < 0)
 		return ur_errf(err, "state directory path too long: %s", dir);
 	if (access(path, F_OK) < 0 && errno == ENOENT)
 		return 0;

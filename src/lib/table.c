@@ -35,10 +35,10 @@ ur_table_holder(const struct ur_table *t, int bit)
 }
 
 int
-ur_owner_reach(unsigned ctrls, const struct ur_chipset *cs, int bit,
+ur_table_reach(unsigned ctrls, const struct ur_chipset *cs, int bit,
     const char *who, char *why, size_t len)
 {
-	unsigned ehci = ur_port_ehci_ctrl(cs, bit);
+	unsigned ehci = ur_chipset_port_ehci_ctrl(cs, bit);
 
 	if ((ehci & ctrls) != 0 || (ctrls & UR_CTRL_XHCI))
 		return 0;
@@ -48,11 +48,11 @@ ur_owner_reach(unsigned ctrls, const struct ur_chipset *cs, int bit,
 	return -1;
 }
 
-/* The side an owner's port goes to (ur_owner_reach says it has one). */
+/* The side an owner's port goes to (ur_table_reach says it has one). */
 static int
 owner_side(const struct ur_owner *o, const struct ur_chipset *cs, int bit)
 {
-	unsigned ehci = ur_port_ehci_ctrl(cs, bit);
+	unsigned ehci = ur_chipset_port_ehci_ctrl(cs, bit);
 
 	return ehci != 0 && (o->ctrls & ehci) ? UR_SIDE_EHCI : UR_SIDE_XHCI;
 }
@@ -79,13 +79,13 @@ ur_table_claim(struct ur_table *t, const struct ur_owner *o,
 	for (bit = 0; bit < UR_MAX_PORTS; bit++) {
 		if (!(o->ports & (1u << bit)))
 			continue;
-		ur_port_name(cs, bit, name, sizeof(name));
+		ur_chipset_port_name(cs, bit, name, sizeof(name));
 		h = ur_table_holder(t, bit);
 		if (h != NULL && strcmp(h->id, o->id) != 0)
 			return ur_errf(err, "port %s is held by %s (profile "
 			    "%s); stop it or release its ports first",
 			    name, label(h), h->profile[0] ? h->profile : "-");
-		if (ur_owner_reach(o->ctrls, cs, bit, "it", why,
+		if (ur_table_reach(o->ctrls, cs, bit, "it", why,
 		    sizeof(why)) < 0)
 			return ur_errf(err, "%s cannot own port %s: %s; pass "
 			    "the controller to it first", label(o), name, why);

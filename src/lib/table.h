@@ -51,7 +51,7 @@ void ur_table_init(struct ur_table *t);
  * nor the xHCI" (why may be NULL).  UR_NO_CTRL is what is said of a
  * domain that holds none at all.
  */
-int ur_owner_reach(unsigned ctrls, const struct ur_chipset *cs, int bit,
+int ur_table_reach(unsigned ctrls, const struct ur_chipset *cs, int bit,
     const char *who, char *why, size_t len);
 #define UR_NO_CTRL "holds no PCH USB controller; pass 00:1a.0 or " \
 	"00:1d.0 (or 00:14.0) with <hostdev>, or name them in " \

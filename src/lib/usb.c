@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fileio.h"
+#include "file.h"
 #include "usb.h"
 
 #define PATHLEN 4096
@@ -40,9 +40,9 @@ read_speed(const char *dir, const char *hub)
 	long n;
 	char *end;
 
-	if (ur_path(path, sizeof(path), "%s/%s/speed", dir, hub) < 0)
+	if (ur_file_path(path, sizeof(path), "%s/%s/speed", dir, hub) < 0)
 		return -1;
-	if (ur_read_attr(path, buf, sizeof(buf)) <= 0)
+	if (ur_file_read_attr(path, buf, sizeof(buf)) <= 0)
 		return -1;
 	errno = 0;
 	n = strtol(buf, &end, 10);
@@ -59,7 +59,7 @@ ur_usb_bus_of(const char *sysfs_root, const char *pci_addr, int speed)
 	DIR *d;
 	int n, best = -1;
 
-	if (ur_path(dir, sizeof(dir), "%s/bus/pci/devices/%s", sysfs_root,
+	if (ur_file_path(dir, sizeof(dir), "%s/bus/pci/devices/%s", sysfs_root,
 	    pci_addr) < 0)
 		return -1;
 	if ((d = opendir(dir)) == NULL)
@@ -103,8 +103,8 @@ read_num(const char *dir, const char *name)
 	long n;
 	char *end;
 
-	if (ur_path(path, sizeof(path), "%s/%s", dir, name) < 0 ||
-	    ur_read_attr(path, buf, sizeof(buf)) <= 0)
+	if (ur_file_path(path, sizeof(path), "%s/%s", dir, name) < 0 ||
+	    ur_file_read_attr(path, buf, sizeof(buf)) <= 0)
 		return 0;
 	errno = 0;
 	n = strtol(buf, &end, 10);
@@ -120,8 +120,8 @@ read_str(const char *dir, const char *name, char *buf, size_t len)
 {
 	char path[PATHLEN];
 
-	if (ur_path(path, sizeof(path), "%s/%s", dir, name) < 0 ||
-	    ur_read_attr(path, buf, len) < 0)
+	if (ur_file_path(path, sizeof(path), "%s/%s", dir, name) < 0 ||
+	    ur_file_read_attr(path, buf, len) < 0)
 		buf[0] = '\0';
 }
 
@@ -136,18 +136,18 @@ ur_usb_read_device(const char *root, const char *busid, enum ur_side side,
 	char dir[PATHLEN], path[PATHLEN], buf[64];
 	uint16_t vid, pid;
 
-	if (ur_path(dir, sizeof(dir), "%s/bus/usb/devices/%s", root,
+	if (ur_file_path(dir, sizeof(dir), "%s/bus/usb/devices/%s", root,
 	    busid) < 0)
 		return -1;
-	if (ur_path(path, sizeof(path), "%s/idVendor", dir) < 0)
+	if (ur_file_path(path, sizeof(path), "%s/idVendor", dir) < 0)
 		return -1;
-	if (ur_read_attr(path, buf, sizeof(buf)) < 0)
+	if (ur_file_read_attr(path, buf, sizeof(buf)) < 0)
 		return errno == ENOENT || errno == ENOTDIR ? 0 : -1;
 	if (parse_id(buf, &vid) < 0)
 		return -1;
-	if (ur_path(path, sizeof(path), "%s/idProduct", dir) < 0)
+	if (ur_file_path(path, sizeof(path), "%s/idProduct", dir) < 0)
 		return -1;
-	if (ur_read_attr(path, buf, sizeof(buf)) < 0)
+	if (ur_file_read_attr(path, buf, sizeof(buf)) < 0)
 		return errno == ENOENT || errno == ENOTDIR ? 0 : -1;
 	if (parse_id(buf, &pid) < 0)
 		return -1;
@@ -157,7 +157,7 @@ ur_usb_read_device(const char *root, const char *busid, enum ur_side side,
 	dev->side = side;
 	dev->vid = vid;
 	dev->pid = pid;
-	if (ur_path(dev->busid, sizeof(dev->busid), "%s", busid) < 0)
+	if (ur_file_path(dev->busid, sizeof(dev->busid), "%s", busid) < 0)
 		return -1;
 	dev->devnum = read_num(dir, "devnum");
 	dev->speed = read_num(dir, "speed");
@@ -201,7 +201,7 @@ ehci_bit(const struct ur_chipset *cs, int which, int port)
 	int bit, p;
 
 	for (bit = 0; bit < UR_MAX_PORTS; bit++)
-		if (ur_port_ehci(cs, bit, &p) == which && p == port)
+		if (ur_chipset_port_ehci(cs, bit, &p) == which && p == port)
 			return bit;
 	return -1;
 }
@@ -283,12 +283,12 @@ ur_usb_port_device(const char *sysfs_root, const struct ur_chipset *cs,
 		return 0;
 
 	/* EHCI: root port 1 is the rate-matching hub, port k is its port k. */
-	which = ur_port_ehci(cs, bit, &port);
+	which = ur_chipset_port_ehci(cs, bit, &port);
 	if (which != 0) {
 		bus = ur_usb_bus_of(sysfs_root,
 		    which == 1 ? UR_ADDR_EHCI1 : UR_ADDR_EHCI2, 480);
 		if (bus >= 0) {
-			if (ur_path(busid, sizeof(busid), "%d-1.%d", bus,
+			if (ur_file_path(busid, sizeof(busid), "%d-1.%d", bus,
 			    port) < 0)
 				return -1;
 			r = ur_usb_read_device(sysfs_root, busid, UR_SIDE_EHCI,
@@ -302,7 +302,7 @@ ur_usb_port_device(const char *sysfs_root, const struct ur_chipset *cs,
 	bus = ur_usb_bus_of(sysfs_root, UR_ADDR_XHCI, 480);
 	if (bus < 0)
 		return 0;
-	if (ur_path(busid, sizeof(busid), "%d-%d", bus, bit + 1) < 0)
+	if (ur_file_path(busid, sizeof(busid), "%d-%d", bus, bit + 1) < 0)
 		return -1;
 	r = ur_usb_read_device(sysfs_root, busid, UR_SIDE_XHCI, dev);
 	return r < 0 ? -1 : 0;

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "fileio.h"
+#include "file.h"
 #include "usbfind.h"
 #include "usb.h"
 
@@ -76,7 +76,7 @@ ur_usbfind(const char *root, const struct ur_chipset *cs,
 	int n = 0, located;
 	DIR *d;
 
-	if (ur_path(dir, sizeof(dir), "%s/bus/usb/devices", root) < 0 ||
+	if (ur_file_path(dir, sizeof(dir), "%s/bus/usb/devices", root) < 0 ||
 	    (d = opendir(dir)) == NULL)
 		return -1;
 	ur_usb_buses(root, &buses);

@@ -11,7 +11,7 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
-#include "fileio.h"
+#include "file.h"
 #include "usbwatch.h"
 
 #define PATHLEN 4096
@@ -75,7 +75,7 @@ no_usb(const char *root, const char *dir, struct ur_err *err)
 	char bus[PATHLEN];
 	int e = errno;
 
-	if (e == ENOENT && ur_path(bus, sizeof(bus), "%s/bus", root) == 0 &&
+	if (e == ENOENT && ur_file_path(bus, sizeof(bus), "%s/bus", root) == 0 &&
 	    access(bus, F_OK) == 0)
 		return 0;
 	return ur_errf(err, "cannot read %s: %s", dir, strerror(e));
@@ -93,7 +93,7 @@ read_all(const char *root, const struct ur_chipset *cs, struct devlist *l,
 	DIR *d;
 	int r;
 
-	if (ur_path(dir, sizeof(dir), "%s/bus/usb/devices", root) < 0)
+	if (ur_file_path(dir, sizeof(dir), "%s/bus/usb/devices", root) < 0)
 		return ur_errf(err, "path too long: %s", root);
 	/* Bus numbers change when a controller is rebound (vfio-pci). */
 	ur_usb_buses(root, &buses);
@@ -225,7 +225,7 @@ ur_usbwatch_open(struct ur_usbwatch **wp, const char *sysfs_root,
 		return ur_errf(err, "out of memory");
 	w->epfd = w->nlfd = w->tfd = -1;
 	w->cs = cs;
-	if (ur_path(w->root, sizeof(w->root), "%s", sysfs_root) < 0) {
+	if (ur_file_path(w->root, sizeof(w->root), "%s", sysfs_root) < 0) {
 		ur_usbwatch_close(w);
 		return ur_errf(err, "path too long: %s", sysfs_root);
 	}

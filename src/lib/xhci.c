@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fileio.h"
+#include "file.h"
 #include "xhci.h"
 
 struct ur_xhci {
@@ -108,7 +108,7 @@ ur_xhci_open(const char *sysfs_root, struct ur_xhci **out,
 	struct ur_xhci *x;
 
 	*out = NULL;
-	if (ur_path(path, sizeof(path), "%s/bus/pci", sysfs_root) < 0)
+	if (ur_file_path(path, sizeof(path), "%s/bus/pci", sysfs_root) < 0)
 		return ur_errf(err, "sysfs root path too long");
 	x = calloc(1, sizeof(*x));
 	if (x == NULL)
@@ -185,7 +185,7 @@ ur_xhci_write(struct ur_xhci *x, int reg, uint32_t value,
 }
 
 int
-ur_ehci_present(const char *sysfs_root, const char *addr,
+ur_xhci_ehci_present(const char *sysfs_root, const char *addr,
     uint16_t want_device)
 {
 	char path[4096], buf[32];
@@ -193,14 +193,14 @@ ur_ehci_present(const char *sysfs_root, const char *addr,
 
 	if (want_device == 0)
 		return 0;
-	if (ur_path(path, sizeof(path), "%s/bus/pci/devices/%s/vendor",
-	    sysfs_root, addr) < 0 || ur_read_attr(path, buf, sizeof(buf)) < 0)
+	if (ur_file_path(path, sizeof(path), "%s/bus/pci/devices/%s/vendor",
+	    sysfs_root, addr) < 0 || ur_file_read_attr(path, buf, sizeof(buf)) < 0)
 		return 0;
 	v = strtoul(buf, NULL, 16);
 	if (v != UR_PCI_VENDOR_INTEL)
 		return 0;
-	if (ur_path(path, sizeof(path), "%s/bus/pci/devices/%s/device",
-	    sysfs_root, addr) < 0 || ur_read_attr(path, buf, sizeof(buf)) < 0)
+	if (ur_file_path(path, sizeof(path), "%s/bus/pci/devices/%s/device",
+	    sysfs_root, addr) < 0 || ur_file_read_attr(path, buf, sizeof(buf)) < 0)
 		return 0;
 	v = strtoul(buf, NULL, 16);
 	return v == want_device;

@@ -38,7 +38,7 @@ int ur_xhci_write(struct ur_xhci *x, int reg, uint32_t value,
     uint32_t *readback, struct ur_err *err);
 
 /* Is an EHCI of this chipset present at addr? (reads vendor/device) */
-int ur_ehci_present(const char *sysfs_root, const char *addr,
+int ur_xhci_ehci_present(const char *sysfs_root, const char *addr,
     uint16_t want_device);
 
 #endif

@@ -94,8 +94,8 @@ cmd_claim(struct cli *cli, const struct cmd_args *a)
 	if (ctrls == NULL)
 		for (bit = 0; bit < UR_MAX_PORTS; bit++)
 			if (o.ports & (1u << bit))
-				o.ctrls |= ur_port_ehci_ctrl(m.cs, bit);
-	rc = ur_commit(&m, ur_edit_claim, &o, NULL, &err);
+				o.ctrls |= ur_chipset_port_ehci_ctrl(m.cs, bit);
+	rc = ur_machine_commit(&m, ur_machine_edit_claim, &o, NULL, &err);
 	ur_machine_close(&m);
 	if (rc < 0)
 		return fail(&err);
@@ -121,7 +121,7 @@ cmd_release(struct cli *cli, const struct cmd_args *a)
 	if ((rc = open_machine(cli, &m)) != EXIT_OK)
 		return rc;
 	rel.id = r.id;
-	rc = ur_commit(&m, ur_edit_release, &rel, &t, &err);
+	rc = ur_machine_commit(&m, ur_machine_edit_release, &rel, &t, &err);
 	ur_machine_close(&m);
 	if (rc < 0)
 		return fail(&err);
@@ -155,7 +155,7 @@ cmd_repair(struct cli *cli, const struct cmd_args *a)
 
 	if ((rc = open_machine(cli, &m)) != EXIT_OK)
 		return rc;
-	rc = ur_commit(&m, NULL, NULL, &t, &err);
+	rc = ur_machine_commit(&m, NULL, NULL, &t, &err);
 	ur_machine_close(&m);
 	if (rc < 0)
 		return fail(&err);

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "domain.h"
+#include "cmd-domain.h"
 
 /* The subcommands, each with the options it takes: what --help shows and
  * what a given option is checked against. */

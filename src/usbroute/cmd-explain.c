@@ -7,7 +7,7 @@
 
 #include "xhci.h"
 #include "ports.h"
-#include "presets.h"
+#include "preset.h"
 #include "usbroute.h"
 
 static int

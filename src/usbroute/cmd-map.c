@@ -153,7 +153,7 @@ ask_name(struct wizard *wz, int bit, const char *what)
 	struct ur_err err;
 	int r;
 
-	ur_port_name(wz->m.cs, bit, word, sizeof(word));
+	ur_chipset_port_name(wz->m.cs, bit, word, sizeof(word));
 	ur_portmap_default(&wz->pm, def, sizeof(def));
 	for (;;) {
 		printf("%s is on %s. Name [%s]: ", what, word, def);
@@ -183,7 +183,7 @@ port_arrival(struct wizard *wz, int bit, const struct ur_usbev *ev)
 	if (wz->done & (1u << bit))
 		return 0;		/* a hub and what is behind it */
 	wz->done |= (uint16_t)(1u << bit);
-	ur_port_name(wz->m.cs, bit, word, sizeof(word));
+	ur_chipset_port_name(wz->m.cs, bit, word, sizeof(word));
 	describe(&ev->dev, what, sizeof(what));
 	if (!(wz->m.present & (1u << bit))) {
 		printf("%s is on %s, which the %s cannot switch (it has no "
@@ -318,7 +318,7 @@ learn_pair(struct wizard *wz, int ss, const struct ur_usbev *ev)
 		return 0;
 	}
 	ur_portmap_pair(&wz->pm, bit, ss);
-	ur_port_name(wz->m.cs, bit, word, sizeof(word));
+	ur_chipset_port_name(wz->m.cs, bit, word, sizeof(word));
 	printf("SuperSpeed port %d shares its socket with %s\n", ss, word);
 	moved = *ev;
 	moved.loc.bit = bit;
@@ -595,7 +595,7 @@ list(struct cli *cli)
 	for (bit = 0; bit < UR_MAX_PORTS; bit++) {
 		if (!(m.present & (1u << bit)))
 			continue;
-		ur_port_name(m.cs, bit, word, sizeof(word));
+		ur_chipset_port_name(m.cs, bit, word, sizeof(word));
 		snprintf(ss, sizeof(ss), "%d", pm.ss[bit]);
 		printf("%-9s %-16s %-4s %s%s\n", word,
 		    pm.name[bit][0] ? pm.name[bit] : "-",

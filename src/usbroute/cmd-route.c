@@ -29,7 +29,7 @@ refuse_held(const struct ur_table *t, const struct ur_machine *m,
 		if (!(ports & (1u << bit)) ||
 		    (o = ur_table_holder(t, bit)) == NULL)
 			continue;
-		ur_port_name(m->cs, bit, name, sizeof(name));
+		ur_chipset_port_name(m->cs, bit, name, sizeof(name));
 		return ur_errf(err, "port %s is held by %s; release it first "
 		    "('usbroute release %s')", name,
 		    o->name[0] ? o->name : o->id, o->id);
@@ -67,7 +67,7 @@ commit_and_report(struct ur_machine *m, ur_edit_fn fn, void *arg)
 	struct ur_err err;
 	int rc;
 
-	rc = ur_commit(m, fn, arg, NULL, &err);
+	rc = ur_machine_commit(m, fn, arg, NULL, &err);
 	if (rc < 0) {
 		ur_machine_close(m);
 		return fail(&err);
@@ -129,7 +129,7 @@ cmd_set(struct cli *cli, const struct cmd_args *a)
 	if (fixed != 0) {
 		for (bit = 0; !(fixed & (1u << bit)); bit++)
 			;
-		ur_port_name(m.cs, bit, name, sizeof(name));
+		ur_chipset_port_name(m.cs, bit, name, sizeof(name));
 		ur_errf(&err, "port %s cannot be moved: the firmware does not "
 		    "allow switching it (USB2PRM 0x%04x); keep its bit as %u",
 		    name, m.regs.usb2prm, (m.regs.xusb2pr >> bit) & 1);

@@ -14,7 +14,7 @@
 #include "lspci.h"
 #include "xhci.h"
 #include "ports.h"
-#include "presets.h"
+#include "preset.h"
 #include "sim.h"
 #include "usbroute.h"
 
@@ -74,7 +74,7 @@ ehci_only_bit(const struct ur_chipset *cs, const char *word)
 		return -1;
 	for (bit = 0; bit < UR_MAX_PORTS; bit++)
 		if (!(cs->port_mask & (1u << bit)) &&
-		    ur_port_ehci(cs, bit, &p) == which && p == port)
+		    ur_chipset_port_ehci(cs, bit, &p) == which && p == port)
 			return bit;
 	return -1;
 }

@@ -24,7 +24,7 @@
 #include <string.h>
 
 #include "chipset.h"
-#include "presets.h"
+#include "preset.h"
 #include "table.h"
 #include "state.h"
 #include "usbroute.h"
@@ -159,7 +159,7 @@ print_ports(const struct cli *cli)
 	}
 	for (bit = 0; cs != NULL && bit < UR_MAX_PORTS; bit++)
 		if (present & (1u << bit)) {
-			ur_port_name(cs, bit, word, sizeof(word));
+			ur_chipset_port_name(cs, bit, word, sizeof(word));
 			printf("%s\n", word);
 		}
 	printf("all\n");

@@ -13,9 +13,9 @@
 
 #include <libvirt/libvirt.h>
 
-#include "domain.h"
+#include "cmd-domain.h"
 #include "claim.h"
-#include "meta.h"
+#include "domain.h"
 #include "metachan.h"
 #include "ports.h"
 
@@ -68,8 +68,8 @@ check_reach(struct checker *c, const struct ur_profile *p, uint16_t mask,
 		lost = 0;
 		for (bit = 0; bit < UR_MAX_PORTS; bit++)
 			if ((mask & (1u << bit)) &&
-			    ur_port_ehci_ctrl(m->cs, bit) == need[i].bit &&
-			    ur_owner_reach(ctrls, m->cs, bit, NULL, NULL,
+			    ur_chipset_port_ehci_ctrl(m->cs, bit) == need[i].bit &&
+			    ur_table_reach(ctrls, m->cs, bit, NULL, NULL,
 			    0) < 0)
 				lost |= (uint16_t)(1u << bit);
 		if (lost == 0)
@@ -283,7 +283,7 @@ domain_check(struct cli *cli, const struct dopts *o)
 		return fail(&err);
 	}
 	if (c.problems == 0) {
-		ur_ctrl_format(held, ctrls, sizeof(ctrls));
+		ur_chipset_ctrl_format(held, ctrls, sizeof(ctrls));
 		if (d.default_profile >= 0) {
 			ur_ports_format(dmask, m.cs, ports, sizeof(ports));
 			snprintf(summary, sizeof(summary), "default profile "

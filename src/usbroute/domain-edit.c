@@ -10,7 +10,7 @@
 
 #include <libvirt/libvirt.h>
 
-#include "domain.h"
+#include "cmd-domain.h"
 #include "metaedit.h"
 #include "ports.h"
 
@@ -94,7 +94,7 @@ rewrite(struct session *s, const struct dopts *o, unsigned flags, int unset,
 	if (unset) {
 		if (ur_metaedit_remove(&d, o->profile, s->name, err) < 0)
 			return -1;
-		if (ur_meta_is_empty(&d))
+		if (ur_domain_is_empty(&d))
 			return remove_element(s, flags, err);
 	} else {
 		edit_of(o, &e);
@@ -105,7 +105,7 @@ rewrite(struct session *s, const struct dopts *o, unsigned flags, int unset,
 		return -1;
 	if (unset)
 		printf("%s: profile '%s' removed\n", s->name, o->profile);
-	else if ((rc = ur_meta_find_profile(&d, pname)) >= 0 &&
+	else if ((rc = ur_domain_find_profile(&d, pname)) >= 0 &&
 	    (o->ports != NULL || o->devices != NULL || o->profile != NULL ||
 	    o->dflt))
 		printf("%s: profile '%s'%s: %s%s%s%s\n", s->name, pname,

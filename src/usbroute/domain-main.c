@@ -8,7 +8,7 @@
 
 #include <string.h>
 
-#include "domain.h"
+#include "cmd-domain.h"
 #include "usbroute.h"
 
 int

@@ -11,7 +11,7 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
-#include "domain.h"
+#include "cmd-domain.h"
 
 /* The default handler prints every error on stderr as it happens, often
  * twice; we print one line of our own instead. */
@@ -93,7 +93,7 @@ meta_read(virDomainPtr dom, unsigned flags, struct ur_domain *d, int *found,
 	char *xml;
 	int rc;
 
-	ur_meta_init(d);
+	ur_domain_init(d);
 	*found = 0;
 	xml = virDomainGetMetadata(dom, VIR_DOMAIN_METADATA_ELEMENT,
 	    UR_META_NS, flags);

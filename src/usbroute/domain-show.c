@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "domain.h"
+#include "cmd-domain.h"
 #include "claim.h"
 #include "ports.h"
 #include "report.h"

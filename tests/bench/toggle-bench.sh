@@ -120,7 +120,7 @@ fi
 cat >"$CONF" <<EOF
 sysfs-root = $sim
 state-dir = $SHM/state
-hook-helper = $top_builddir/hooks/usbroute-hook-run
+hook-xml-module = $top_builddir/hooks/usbroute-hook-xml.so
 libvirt-uri = $LV_URI
 control-socket = $CTL
 listen-tcp = 127.0.0.1:$PORT

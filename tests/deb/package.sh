@@ -34,8 +34,7 @@ grep '^E:' "$T/lintian" || true
 dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./|/|' >"$T/files"
 for f in /usr/bin/usbroute /usr/sbin/usbrouted \
 	/usr/libexec/usbroute/usbroute-hook \
-	/usr/libexec/usbroute/usbroute-hook-run \
-	/usr/libexec/usbroute/usbroute-hook-release \
+	/usr/libexec/usbroute/usbroute-hook-xml.so \
 	/usr/libexec/usbroute/usbroute-domain \
 	/etc/usbroute/usbroute.conf \
 	/usr/share/bash-completion/completions/usbroute \
@@ -97,6 +96,19 @@ check "and calls the installed usbroute" grep -q "/usr/bin/usbroute" "$sleephook
 "$R/usr/libexec/usbroute/usbroute-hook" nodomain prepare begin - \
 	<"$top_srcdir/xml-examples/no-metadata.xml" >"$T/out" 2>&1
 eq "the installed hook lets a domain without metadata start" "$?" "0"
+# A domain with metadata: the installed hook loads the installed XML
+# reader (named by path: its default is the host's /usr/libexec).
+printf 'sysfs-root = %s\nstate-dir = %s\nhook-xml-module = %s\n' "$T/sim" "$T/sim/run" \
+	"$R/usr/libexec/usbroute/usbroute-hook-xml.so" >"$T/hook.conf"
+sed 's|</uuid>|</uuid><metadata><usbroute xmlns="urn:usbroute:libvirt:domain:1" controllers="ehci2" ports="ehci2.1-6"/></metadata>|' \
+	"$top_srcdir/xml-examples/no-metadata.xml" >"$T/meta.xml"
+USBROUTE_CONFIG="$T/hook.conf" "$R/usr/libexec/usbroute/usbroute-hook" meta prepare begin - \
+	<"$T/meta.xml" >"$T/out" 2>&1
+eq "the installed hook claims a domain's ports with the installed XML reader" "$?" "0"
+eq "setpci reads them routed to EHCI" "$(setpci -A linux-sysfs -O sysfs.path="$T/sim/bus/pci" -s 00:14.0 d0.l)" "000040ff"
+USBROUTE_CONFIG="$T/hook.conf" "$R/usr/libexec/usbroute/usbroute-hook" meta release end - \
+	<"$T/meta.xml" >"$T/out" 2>&1
+eq "and gives them back" "$(setpci -A linux-sysfs -O sysfs.path="$T/sim/bus/pci" -s 00:14.0 d0.l)" "00007fff"
 dpkgr "$R" --purge usbroute >"$T/out" 2>&1
 eq "purges" "$?" "0"
 eq "purge leaves nothing behind" "$(listing "$R")" "$before"

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The host hotkey: ur_chord_parse on arbitrary text, then ur_chord_feed
+ * The host hotkey: ur_key_chord_parse on arbitrary text, then ur_key_chord_feed
  * on arbitrary key events.  The input is the chord's text, a NUL, then
  * events of 4 bytes each (type, code low, code high, value).
  * Invariants: a failure carries a one-line message; a chord has 2 to
@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "keys.h"
+#include "key.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -30,7 +30,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	text = fuzz_strdup(data, nul != NULL ? (size_t)(nul - data) : size);
 	fuzz_err_init(&err);
-	if (ur_chord_parse(text, &c, &err) < 0) {
+	if (ur_key_chord_parse(text, &c, &err) < 0) {
 		fuzz_check_msg(&err);
 		free(text);
 		return 0;
@@ -42,8 +42,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (j = 0; j < i; j++)
 			FUZZ_CHECK(c.code[i] != c.code[j]);
 	}
-	ur_chord_format(&c, buf, sizeof(buf));
-	FUZZ_CHECK(ur_chord_parse(buf, &back, &err) == 0);
+	ur_key_chord_format(&c, buf, sizeof(buf));
+	FUZZ_CHECK(ur_key_chord_parse(buf, &back, &err) == 0);
 	FUZZ_CHECK(back.n == c.n &&
 	    memcmp(back.code, c.code, sizeof(c.code)) == 0);
 
@@ -55,7 +55,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		code = (unsigned)(data[off + 1] | (data[off + 2] << 8)) %
 		    (UR_KEY_MAX + 1);
 		value = data[off + 3] % 4;	/* 3: not a key value */
-		got = ur_chord_feed(&c, &st, type, code, value);
+		got = ur_key_chord_feed(&c, &st, type, code, value);
 		want = 0;
 		for (i = 0; i < c.n && c.code[i] != code; i++)
 			;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * ur_meta_parse on arbitrary XML.  Invariants: a failure leaves the
- * struct as ur_meta_init makes it and a one-line message; a success is
+ * struct as ur_domain_init makes it and a one-line message; a success is
  * well-formed (one default when there are profiles, names that are
  * names, ports or devices in every profile, device words that
  * ur_devspec_list reads) and survives ur_meta_format -> ur_meta_parse
@@ -71,7 +71,7 @@ check_domain(const struct ur_domain *d)
 	FUZZ_CHECK(d->has_meta == 0 || d->has_meta == 1);
 	FUZZ_CHECK((d->hostdev_ctrls & ~(unsigned)UR_CTRL_ALL) == 0);
 	FUZZ_CHECK((d->attr_ctrls & ~(unsigned)UR_CTRL_ALL) == 0);
-	FUZZ_CHECK(d->nprofiles >= 0 && d->nprofiles <= UR_META_MAX_PROFILES);
+	FUZZ_CHECK(d->nprofiles >= 0 && d->nprofiles <= UR_DOMAIN_MAX_PROFILES);
 	if (!d->has_meta) {
 		FUZZ_CHECK(d->nprofiles == 0 && d->attr_ctrls == 0);
 		FUZZ_CHECK(d->toggle_device[0] == '\0');
@@ -166,7 +166,7 @@ check_init(const struct ur_domain *d)
 {
 	static struct ur_domain init;
 
-	ur_meta_init(&init);
+	ur_domain_init(&init);
 	FUZZ_CHECK(memcmp(d, &init, sizeof(init)) == 0);
 }
 

@@ -10,22 +10,9 @@
 # setpci.
 . "$top_srcdir/tests/lib.sh"
 
-HOOK="$top_builddir/hooks/usbroute-hook"
 EX="$top_srcdir/xml-examples"
 
-fresh() {
-	rm -rf "$T/sim"
-	sim=$(mksim sim --chipset 8-series)
-	{
-		echo "sysfs-root = $sim"
-		echo "state-dir = $sim/run"
-		echo "hook-helper = $top_builddir/hooks/usbroute-hook-run"
-	} >"$T/hook.conf"
-}
-hook() {	# hook DOMAIN OP SUB < xml; as libvirt runs it: no environment
-	env -i PATH=/usr/bin:/bin LC_ALL=C USBROUTE_CONFIG="$T/hook.conf" \
-		"$HOOK" "$@" - 2>"$T/err"
-}
+fresh() { hook_sim; }
 plug() { ur "$sim" sim plug "$sim" "$@"; }
 d0() { reg "$sim" d0; }
 # dom NAME UUID PROFILE-ATTRS [CONTROLLER-SLOT]: a domain XML on stdout

@@ -7,7 +7,6 @@
 # and changes nothing.
 . "$top_srcdir/tests/lib.sh"
 
-HOOK="$top_builddir/hooks/usbroute-hook"
 EX="$top_srcdir/xml-examples"
 
 if [ -n "${XMLLINT:-}" ] && [ -x "$XMLLINT" ]; then
@@ -19,20 +18,7 @@ else
 fi
 
 # A fresh simulation and a config that points the hook at it.
-fresh() {
-	rm -rf "$T/sim"
-	sim=$(mksim sim --chipset 8-series)
-	{
-		grep -v '^sysfs-root\|^state-dir' "$EX/usbroute.conf.example"
-		echo "sysfs-root = $sim"
-		echo "state-dir = $sim/run"
-		echo "hook-helper = $top_builddir/hooks/usbroute-hook-run"
-	} >"$T/hook.conf"
-}
-hook() {	# hook DOMAIN OP SUB < xml; as libvirt runs it: no environment
-	env -i PATH=/usr/bin:/bin LC_ALL=C USBROUTE_CONFIG="$T/hook.conf" \
-		"$HOOK" "$@" - 2>"$T/err"
-}
+fresh() { hook_sim "$EX/usbroute.conf.example"; }
 
 # example: XUSB2PR after prepare (8-series, all 15 bits switchable)
 while read -r file want; do

@@ -6,25 +6,11 @@
 # libxml2 spends minutes on it.  Each check failed on the code before.
 . "$top_srcdir/tests/lib.sh"
 
-HOOK="$top_builddir/hooks/usbroute-hook"
 EX="$top_srcdir/xml-examples"
 UA=6f1e6a3c-2b1d-4c5e-9a7f-0d4b8e2c1a01
 UB=11111111-2222-3333-4444-555555555555
 
-fresh() {
-	rm -rf "$T/sim"
-	sim=$(mksim sim --chipset 8-series)
-	{
-		grep -v '^sysfs-root\|^state-dir' "$EX/usbroute.conf.example"
-		echo "sysfs-root = $sim"
-		echo "state-dir = $sim/run"
-		echo "hook-helper = $top_builddir/hooks/usbroute-hook-run"
-	} >"$T/hook.conf"
-}
-hook() {	# hook DOMAIN OP SUB < xml; as libvirt runs it: no environment
-	env -i PATH=/usr/bin:/bin LC_ALL=C USBROUTE_CONFIG="$T/hook.conf" \
-		"$HOOK" "$@" - 2>"$T/err"
-}
+fresh() { hook_sim "$EX/usbroute.conf.example"; }
 
 # B's XML names A's UUID in a comment before its own: B's release must
 # not free A's ports (release used the first literal <uuid> in the text).

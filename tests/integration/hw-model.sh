@@ -9,7 +9,6 @@
 # systemd-sleep hook run as systemd runs it, and by usbrouted.
 . "$top_srcdir/tests/lib.sh"
 
-HOOK="$top_builddir/hooks/usbroute-hook"
 DAEMON="$top_builddir/src/daemon/usbrouted"
 status_row() { ur "$1" status | grep -E "^$2 "; }
 no_row() { ! ur "$1" status | grep -q "^$2 "; }
@@ -147,15 +146,9 @@ check "x99 preset: doctor says 8d31 is unverified" grep -q "unverified: no sourc
 # refused at prepare, with the controller named, and nothing changes.
 sim=$(mksim noehci2 --chipset 8-series)
 rm "$sim/bus/pci/devices/0000:00:1a.0"
-{
-	grep -v '^sysfs-root\|^state-dir' "$top_srcdir/xml-examples/usbroute.conf.example"
-	echo "sysfs-root = $sim"
-	echo "state-dir = $sim/run"
-	echo "hook-helper = $top_builddir/hooks/usbroute-hook-run"
-} >"$T/hook.conf"
+hook_conf "$sim" "$top_srcdir/xml-examples/usbroute.conf.example"
 before=$(snapshot "$sim")
-env -i PATH=/usr/bin:/bin LC_ALL=C USBROUTE_CONFIG="$T/hook.conf" \
-	"$HOOK" ex prepare begin - <"$top_srcdir/xml-examples/ehci2-by-name.xml" 2>"$T/err"
+hook ex prepare begin <"$top_srcdir/xml-examples/ehci2-by-name.xml"
 rc=$?
 check "hook: prepare of a domain holding the missing EHCI #2 fails" test "$rc" -ne 0
 check "hook: says EHCI #2 is not on the bus" grep -q "EHCI #2 (0000:00:1a.0) is not on the PCI bus" "$T/err"

@@ -24,21 +24,10 @@ set -u
 . "$top_srcdir/tests/libvirt/lv.sh"
 lv_require
 
-USBROUTE="$top_builddir/src/usbroute/usbroute"
-HOOK="$top_builddir/hooks/usbroute-hook"
-DAEMON="$top_builddir/src/daemon/usbrouted"
-for f in "$USBROUTE" "$HOOK" "$DAEMON"; do
-	[ -x "$f" ] || lv_skip "$f is not built"
-done
-for t in python3 nc setpci mkfifo; do
-	command -v $t >/dev/null 2>&1 || lv_skip "'$t' not found"
-done
+lv_programs
+lv_need python3 nc setpci mkfifo
 
-npass=0 nfail=0
-pass() { npass=$((npass + 1)); echo "ok - $*"; }
-fail() { nfail=$((nfail + 1)); echo "FAIL - $*"; }
-eq() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: got '$2', want '$3'"; fi; }
-check() { local what=$1; shift; if "$@"; then pass "$what"; else fail "$what"; fi; }
+. "$top_srcdir/tests/check.sh"
 
 confpath=$("$HOOK" --config-path)
 LV_ETC_USBROUTE=$(dirname "$confpath")
@@ -70,7 +59,7 @@ CONF=$LV_DIR/etc/usbroute/usbroute.conf
 cat >"$CONF" <<EOF2
 sysfs-root = $sim
 state-dir = $state
-hook-helper = $top_builddir/hooks/usbroute-hook-run
+hook-xml-module = $top_builddir/hooks/usbroute-hook-xml.so
 libvirt-uri = $LV_URI
 control-socket = $CTL
 drift-check-ms = 0
@@ -216,5 +205,4 @@ lv_virsh destroy alpha >/dev/null
 wait_d0 10 00007fff
 eq "both stopped: every port home" "$(d0)" "00007fff"
 stop_daemon
-echo "$npass passed, $nfail failed"
-[ "$nfail" -eq 0 ]
+finish

@@ -33,22 +33,11 @@ set -u
 . "$top_srcdir/tests/libvirt/lv.sh"
 lv_require
 
-USBROUTE="$top_builddir/src/usbroute/usbroute"
-HOOK="$top_builddir/hooks/usbroute-hook"
-DAEMON="$top_builddir/src/daemon/usbrouted"
+lv_programs
 GUEST="$top_srcdir/tests/guest/build.sh"
-for f in "$USBROUTE" "$HOOK" "$DAEMON"; do
-	[ -x "$f" ] || lv_skip "$f is not built"
-done
-for t in python3 nc setpci; do
-	command -v $t >/dev/null 2>&1 || lv_skip "'$t' not found"
-done
+lv_need python3 nc setpci
 
-npass=0 nfail=0
-pass() { npass=$((npass + 1)); echo "ok - $*"; }
-fail() { nfail=$((nfail + 1)); echo "FAIL - $*"; }
-eq() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: got '$2', want '$3'"; fi; }
-check() { local what=$1; shift; if "$@"; then pass "$what"; else fail "$what"; fi; }
+. "$top_srcdir/tests/check.sh"
 t_start=$SECONDS
 
 # ---------------------------------------------------------------- setup
@@ -92,7 +81,7 @@ write_conf() {
 	cat >"$CONF.tmp" <<-EOF
 	sysfs-root = $sim
 	state-dir = $state
-	hook-helper = $top_builddir/hooks/usbroute-hook-run
+	hook-xml-module = $top_builddir/hooks/usbroute-hook-xml.so
 	libvirt-uri = $LV_URI
 	control-socket = $CTL
 	listen-tcp = 127.0.0.1:$PORT
@@ -259,7 +248,7 @@ devices() {	# devices NAME: its disk and its COM1 on LV_DIR/NAME.sock
 	lv_serial_unix_xml "$LV_DIR/$1.sock"
 }
 
-start_daemon || { fail "usbrouted starts"; echo "$npass passed, $nfail failed"; exit 1; }
+start_daemon || { fail "usbrouted starts"; finish; exit 1; }
 pass "usbrouted accepts on its control socket (pid $dpid)"
 
 # Bits of the 8-series simulation (15 switchable): each domain its own,
@@ -560,5 +549,4 @@ if [ $nfail -ne 0 ]; then
 	echo "# last lines of usbrouted.log:"
 	tail -n 25 "$DLOG" | sed 's/^/#   /'
 fi
-echo "$npass passed, $nfail failed"
-[ "$nfail" -eq 0 ]
+finish

@@ -9,12 +9,8 @@ set -u
 . "$top_srcdir/tests/libvirt/lv.sh"
 lv_require
 
-USBROUTE="$top_builddir/src/usbroute/usbroute"
-HOOK="$top_builddir/hooks/usbroute-hook"
-npass=0 nfail=0
-pass() { npass=$((npass + 1)); echo "ok - $*"; }
-fail() { nfail=$((nfail + 1)); echo "FAIL - $*"; }
-eq() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: got '$2', want '$3'"; fi; }
+lv_programs
+. "$top_srcdir/tests/check.sh"
 
 # The hook reads its config at the path compiled into it: inside the
 # private namespace, that directory shows LV_DIR/etc/usbroute, whatever
@@ -41,7 +37,7 @@ d0() { setpci -A linux-sysfs -O sysfs.path="$sim/bus/pci" -s 00:14.0 d0.l; }
 # the installed hook finds the simulation.
 conf="sysfs-root = $sim
 state-dir = $state
-hook-helper = $top_builddir/hooks/usbroute-hook-run
+hook-xml-module = $top_builddir/hooks/usbroute-hook-xml.so
 port desk = ehci2.1-6"
 printf '%s\n' "$conf" >"$LV_DIR/etc/usbroute/usbroute.conf"
 lv_install_hook "$HOOK" qemu
@@ -150,5 +146,4 @@ lv_wait 5 sh -c "[ \"\$(setpci -A linux-sysfs -O sysfs.path='$sim/bus/pci' -s 00
 eq "devs stopped: the port is home" "$(d0)" "00007fff"
 
 eq "host's /etc/libvirt untouched" "$(test -e /etc/libvirt/hooks/qemu && echo present || echo absent)" "absent"
-echo "$npass passed, $nfail failed"
-[ "$nfail" -eq 0 ]
+finish

@@ -84,6 +84,26 @@ lv_require() {
 	unshare -m --propagation private true 2>/dev/null || lv_skip "cannot create a mount namespace (unshare -m failed)"
 }
 
+# lv_programs: USBROUTE, HOOK and DAEMON from the build; skip (77) unless
+# all three are built
+lv_programs() {
+	local f
+	USBROUTE="$top_builddir/src/usbroute/usbroute"
+	HOOK="$top_builddir/hooks/usbroute-hook"
+	DAEMON="$top_builddir/src/daemon/usbrouted"
+	for f in "$USBROUTE" "$HOOK" "$DAEMON"; do
+		[ -x "$f" ] || lv_skip "$f is not built"
+	done
+}
+
+# lv_need TOOL...: skip (77) unless every tool is on PATH
+lv_need() {
+	local t
+	for t; do
+		command -v "$t" >/dev/null 2>&1 || lv_skip "'$t' not found"
+	done
+}
+
 # lv_tmpdir NAME: create and print a new private directory for one test's
 # tree, ${TMPDIR:-/tmp}/usbroute-lv.NAME.XXXXXX (mktemp).  A new name on
 # every call: two runs at once (two clones, or make -j) never share a tree,

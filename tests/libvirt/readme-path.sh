@@ -15,11 +15,8 @@
 # shellcheck source=SCRIPTDIR/lv.sh
 . "$top_srcdir/tests/libvirt/lv.sh"
 lv_require
-HOOK="$top_builddir/hooks/usbroute-hook"
-DAEMON="$top_builddir/src/daemon/usbrouted"
-for t in python3 lspci setpci; do
-	command -v $t >/dev/null 2>&1 || lv_skip "'$t' not found"
-done
+lv_programs
+lv_need python3 lspci setpci
 
 confpath=$(USBROUTE_CONFIG= "$HOOK" --config-path)	# lib.sh set its own
 LV_ETC_USBROUTE=$(dirname "$confpath")
@@ -44,7 +41,7 @@ cat >"$CONF" <<EOF
 # usbroute on a simulated chipset (the README path test)
 sysfs-root = $sim
 state-dir = $LV_DIR/state
-hook-helper = $top_builddir/hooks/usbroute-hook-run
+hook-xml-module = $top_builddir/hooks/usbroute-hook-xml.so
 libvirt-uri = $LV_URI
 control-socket = $LV_DIR/ctl
 EOF

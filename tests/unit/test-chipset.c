@@ -50,24 +50,24 @@ test_port_names(void **state)
 	int port;
 
 	(void)state;
-	ur_port_name(h, 0, buf, sizeof(buf));
+	ur_chipset_port_name(h, 0, buf, sizeof(buf));
 	assert_string_equal(buf, "ehci1.1");
-	ur_port_name(h, 7, buf, sizeof(buf));
+	ur_chipset_port_name(h, 7, buf, sizeof(buf));
 	assert_string_equal(buf, "ehci1.8");
-	ur_port_name(h, 8, buf, sizeof(buf));
+	ur_chipset_port_name(h, 8, buf, sizeof(buf));
 	assert_string_equal(buf, "ehci2.1");
-	ur_port_name(h, 13, buf, sizeof(buf));
+	ur_chipset_port_name(h, 13, buf, sizeof(buf));
 	assert_string_equal(buf, "ehci2.6");
-	ur_port_name(h, 14, buf, sizeof(buf));
+	ur_chipset_port_name(h, 14, buf, sizeof(buf));
 	assert_string_equal(buf, "usbr");
-	assert_int_equal(ur_port_ehci(h, 9, &port), 2);
+	assert_int_equal(ur_chipset_port_ehci(h, 9, &port), 2);
 	assert_int_equal(port, 2);
-	assert_int_equal(ur_port_ehci_ctrl(h, 3), UR_CTRL_EHCI1);
-	assert_int_equal(ur_port_ehci_ctrl(h, 14), 0);
+	assert_int_equal(ur_chipset_port_ehci_ctrl(h, 3), UR_CTRL_EHCI1);
+	assert_int_equal(ur_chipset_port_ehci_ctrl(h, 14), 0);
 	/* Wildcat Point-LP: no EHCI #2; bits 8-10 are of unknown meaning */
-	ur_port_name(lp, 8, buf, sizeof(buf));
+	ur_chipset_port_name(lp, 8, buf, sizeof(buf));
 	assert_string_equal(buf, "p8");
-	assert_int_equal(ur_port_ehci(lp, 8, &port), 0);
+	assert_int_equal(ur_chipset_port_ehci(lp, 8, &port), 0);
 	assert_int_equal(lp->unverified, 0x0700);
 }
 
@@ -101,14 +101,14 @@ test_fuses(void **state)
 	assert_int_equal(ur_chipset_ports(lpt, 0x20), 0x00ff);
 	assert_int_equal(ur_chipset_ports(lpt, 0x1e), 0x01ff);	/* H bits ignored */
 	assert_int_equal(ur_chipset_ss_ports(lpt, 0x18), 0x0f);
-	ur_port_name(lpt, 8, buf, sizeof(buf));
+	ur_chipset_port_name(lpt, 8, buf, sizeof(buf));
 	assert_string_equal(buf, "usbr");
 	/* no fuse source: the table */
 	assert_int_equal(ur_chipset_ports(s7, 0xffffffff), 0x000f);
-	ur_fuses_describe(h, 0xa2, buf, sizeof(buf));
+	ur_chipset_fuses_describe(h, 0xa2, buf, sizeof(buf));
 	assert_string_equal(buf, "12 USB2 ports (USB2PRM 0x3fff), 6 "
 	    "SuperSpeed (USB3PRM 0x3f), USBr disabled");
-	ur_fuses_describe(lpt, 0x00, buf, sizeof(buf));
+	ur_chipset_fuses_describe(lpt, 0x00, buf, sizeof(buf));
 	assert_string_equal(buf, "8 USB2 ports (USB2PRM 0x01ff), 4 "
 	    "SuperSpeed (USB3PRM 0x0f), USBr enabled");
 }
@@ -120,12 +120,12 @@ test_ctrls(void **state)
 	char buf[32];
 
 	(void)state;
-	assert_int_equal(ur_ctrl_parse("ehci2", &c), 0);
+	assert_int_equal(ur_chipset_ctrl_parse("ehci2", &c), 0);
 	assert_int_equal(c, UR_CTRL_EHCI2);
-	assert_int_equal(ur_ctrl_parse("ehci3", &c), -1);
-	ur_ctrl_format(UR_CTRL_EHCI1 | UR_CTRL_XHCI, buf, sizeof(buf));
+	assert_int_equal(ur_chipset_ctrl_parse("ehci3", &c), -1);
+	ur_chipset_ctrl_format(UR_CTRL_EHCI1 | UR_CTRL_XHCI, buf, sizeof(buf));
 	assert_string_equal(buf, "ehci1,xhci");
-	ur_ctrl_format(0, buf, sizeof(buf));
+	ur_chipset_ctrl_format(0, buf, sizeof(buf));
 	assert_string_equal(buf, "none");
 }
 

@@ -13,7 +13,7 @@
 
 #include "claim.h"
 #include "devspec.h"
-#include "fileio.h"
+#include "file.h"
 #include "meta.h"
 #include "sim.h"
 #include "testutil.h"

@@ -125,7 +125,7 @@ test_ehci2_by_name(void **state)
 	assert_int_equal(d.has_meta, 1);
 	assert_int_equal(d.hostdev_ctrls, UR_CTRL_EHCI2);
 	assert_int_equal(d.attr_ctrls, 0);
-	assert_int_equal(ur_meta_ctrls(&d), UR_CTRL_EHCI2);
+	assert_int_equal(ur_domain_ctrls(&d), UR_CTRL_EHCI2);
 	assert_int_equal(d.nprofiles, 1);
 	/* One profile without default="yes" is the default. */
 	assert_int_equal(d.default_profile, 0);
@@ -189,7 +189,7 @@ test_xhci_passthrough(void **state)
 	(void)state;
 	parse_ok("xhci-passthrough.xml", &d);
 	assert_int_equal(d.hostdev_ctrls, UR_CTRL_XHCI);
-	assert_int_equal(ur_meta_ctrls(&d), UR_CTRL_XHCI);
+	assert_int_equal(ur_domain_ctrls(&d), UR_CTRL_XHCI);
 	assert_int_equal(d.nprofiles, 1);
 	assert_profile(&d, 0, "rear", "ehci1.1-4");
 }
@@ -247,7 +247,7 @@ test_controllers_attr(void **state)
 	parse_ok("controllers-attr.xml", &d);
 	assert_int_equal(d.hostdev_ctrls, 0);
 	assert_int_equal(d.attr_ctrls, UR_CTRL_EHCI2);
-	assert_int_equal(ur_meta_ctrls(&d), UR_CTRL_EHCI2);
+	assert_int_equal(ur_domain_ctrls(&d), UR_CTRL_EHCI2);
 	assert_int_equal(d.nprofiles, 1);
 	assert_profile(&d, 0, "desk", "ehci2.1-6");
 }
@@ -612,8 +612,8 @@ test_oversize(void **state)
 	snprintf(xml, sizeof(xml), "<domain><uuid>%s</uuid></domain>", big);
 	refuse_str(xml, "is not a UUID (hex digits and dashes, at most 39)");
 
-	/* UR_META_MAX_PROFILES fit, one more does not. */
-	for (i = 0; i <= UR_META_MAX_PROFILES; i++) {
+	/* UR_DOMAIN_MAX_PROFILES fit, one more does not. */
+	for (i = 0; i <= UR_DOMAIN_MAX_PROFILES; i++) {
 		size_t used;
 
 		used = (size_t)snprintf(xml, sizeof(xml),
@@ -625,7 +625,7 @@ test_oversize(void **state)
 			    j == 0 ? " default='yes'" : "");
 		assert_true(used < sizeof(xml) - 16);
 		strcat(xml, "</usbroute>");
-		if (i + 1 <= UR_META_MAX_PROFILES) {
+		if (i + 1 <= UR_DOMAIN_MAX_PROFILES) {
 			assert_int_equal(parse_str(xml, &d, &err), 0);
 			assert_int_equal(d.nprofiles, i + 1);
 		} else {

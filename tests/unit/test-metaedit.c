@@ -77,7 +77,7 @@ remove_refused(struct ur_domain *d, const char *profile, const char *msg)
 static void
 assert_default(const struct ur_domain *d, const char *name)
 {
-	int i, idx = ur_meta_find_profile(d, name);
+	int i, idx = ur_domain_find_profile(d, name);
 
 	assert_true(idx >= 0);
 	assert_int_equal(d->default_profile, idx);
@@ -212,7 +212,7 @@ test_remove(void **state)
 	assert_int_equal(ur_metaedit_remove(&d, "pad", "vm", &err), 0);
 	assert_int_equal(d.nprofiles, 0);
 	assert_int_equal(d.default_profile, -1);
-	assert_true(ur_meta_is_empty(&d));
+	assert_true(ur_domain_is_empty(&d));
 	remove_refused(&d, "pad", "vm has no profile 'pad' (it has none)");
 }
 
@@ -239,7 +239,7 @@ test_toggle_ctrls(void **state)
 
 	(void)state;
 	empty(&d);
-	assert_true(ur_meta_is_empty(&d));
+	assert_true(ur_domain_is_empty(&d));
 	e = edit(NULL, NULL, 0);
 	e.toggle = "serial0";
 	e.set_ctrls = 1;
@@ -247,7 +247,7 @@ test_toggle_ctrls(void **state)
 	set_ok(&d, e);
 	assert_string_equal(d.toggle_device, "serial0");
 	assert_int_equal(d.attr_ctrls, UR_CTRL_EHCI2 | UR_CTRL_XHCI);
-	assert_false(ur_meta_is_empty(&d));
+	assert_false(ur_domain_is_empty(&d));
 	/* Neither given: both stay. */
 	set_ok(&d, edit(NULL, "ehci2.1", 0));
 	assert_string_equal(d.toggle_device, "serial0");
@@ -262,7 +262,7 @@ test_toggle_ctrls(void **state)
 	e.set_ctrls = 1;
 	set_ok(&d, e);
 	assert_int_equal(d.attr_ctrls, 0);
-	assert_false(ur_meta_is_empty(&d));	/* a profile is left */
+	assert_false(ur_domain_is_empty(&d));	/* a profile is left */
 }
 
 static void
@@ -275,14 +275,14 @@ test_limits(void **state)
 
 	(void)state;
 	empty(&d);
-	for (i = 0; i < UR_META_MAX_PROFILES; i++) {
+	for (i = 0; i < UR_DOMAIN_MAX_PROFILES; i++) {
 		snprintf(name, sizeof(name), "p%d", i);
 		set_ok(&d, edit(name, "ehci2.1", 0));
 	}
-	assert_int_equal(d.nprofiles, UR_META_MAX_PROFILES);
+	assert_int_equal(d.nprofiles, UR_DOMAIN_MAX_PROFILES);
 	snprintf(msg, sizeof(msg), "vm has %d profiles, the most usbroute "
 	    "keeps; remove one with 'usbroute domain vm unset --profile "
-	    "NAME'", UR_META_MAX_PROFILES);
+	    "NAME'", UR_DOMAIN_MAX_PROFILES);
 	set_refused(&d, edit("one-more", "ehci2.2", 0), msg);
 	/* Replacing one is still allowed when full. */
 	set_ok(&d, edit("p3", "ehci2.4", 0));

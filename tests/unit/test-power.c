@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "chipset.h"
-#include "fileio.h"
+#include "file.h"
 #include "power.h"
 #include "sim.h"
 #include "testutil.h"

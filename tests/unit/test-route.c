@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fileio.h"
+#include "file.h"
 #include "machine.h"
 #include "route.h"
 #include "sim.h"
@@ -196,13 +196,13 @@ test_commit_on_sim(void **state)
 	snprintf(o.id, sizeof(o.id), "vm1");
 	o.ctrls = UR_CTRL_EHCI2;
 	o.ports = 0x3f00;
-	assert_int_equal(ur_commit(&m, edit_claim, &o, &t, &err), 0);
+	assert_int_equal(ur_machine_commit(&m, edit_claim, &o, &t, &err), 0);
 	assert_int_equal(tu_setpci(dir, "d0"), 0x40ff);
 	assert_int_equal(m.regs.xusb2pr, 0x40ff);
 	/* runtime PM held off while ports are away, old value remembered */
 	snprintf(path, sizeof(path), "%s/bus/pci/devices/0000:00:14.0/"
 	    "power/control", dir);
-	assert_true(ur_read_attr(path, pm, sizeof(pm)) > 0);
+	assert_true(ur_file_read_attr(path, pm, sizeof(pm)) > 0);
 	assert_string_equal(pm, "on");
 	assert_string_equal(t.pm_saved, "auto");
 
@@ -214,7 +214,7 @@ test_commit_on_sim(void **state)
 		    &got, &err), 0);
 		assert_int_equal(ur_xhci_read(m.xhci, &m.regs, &err), 0);
 		assert_int_equal(ur_machine_drift(&m, &t), 0x3f00);
-		assert_int_equal(ur_commit(&m, NULL, NULL, &t, &err), 0);
+		assert_int_equal(ur_machine_commit(&m, NULL, NULL, &t, &err), 0);
 		assert_int_equal(tu_setpci(dir, "d0"), 0x40ff);
 		assert_int_equal(ur_machine_drift(&m, &t), 0);
 	}
@@ -222,14 +222,14 @@ test_commit_on_sim(void **state)
 	/* A refused edit changes nothing. */
 	o.ports = 0x0001;
 	o.ctrls = UR_CTRL_EHCI2;
-	assert_int_equal(ur_commit(&m, edit_claim, &o, NULL, &err), -1);
+	assert_int_equal(ur_machine_commit(&m, edit_claim, &o, NULL, &err), -1);
 	assert_int_equal(tu_setpci(dir, "d0"), 0x40ff);
 
 	/* Release: back home, power/control back to auto. */
 	o.ports = 0;
-	assert_int_equal(ur_commit(&m, edit_claim, &o, &t, &err), 0);
+	assert_int_equal(ur_machine_commit(&m, edit_claim, &o, &t, &err), 0);
 	assert_int_equal(tu_setpci(dir, "d0"), 0x7fff);
-	assert_true(ur_read_attr(path, pm, sizeof(pm)) > 0);
+	assert_true(ur_file_read_attr(path, pm, sizeof(pm)) > 0);
 	assert_string_equal(pm, "auto");
 	assert_string_equal(t.pm_saved, "");
 	ur_machine_close(&m);

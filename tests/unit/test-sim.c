@@ -18,7 +18,7 @@
 #include <pci/pci.h>
 
 #include "chipset.h"
-#include "fileio.h"
+#include "file.h"
 #include "lspci.h"
 #include "sim.h"
 #include "testutil.h"
@@ -61,7 +61,7 @@ check_attr(const char *dir, const char *rel, const char *want)
 	char path[4096], buf[256];
 
 	snprintf(path, sizeof(path), "%s/%s", dir, rel);
-	if (ur_read_attr(path, buf, sizeof(buf)) < 0)
+	if (ur_file_read_attr(path, buf, sizeof(buf)) < 0)
 		fail_msg("cannot read %s: %s", path, strerror(errno));
 	assert_string_equal(buf, want);
 }

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "keys.h"
+#include "key.h"
 
 #define HEADER "/usr/include/linux/input-event-codes.h"
 #define EV_KEY 1
@@ -77,29 +77,29 @@ test_chord_parse(void **state)
 	char buf[128];
 
 	(void)state;
-	assert_int_equal(ur_chord_parse("KEY_LEFTCTRL+KEY_RIGHTCTRL", &c,
+	assert_int_equal(ur_key_chord_parse("KEY_LEFTCTRL+KEY_RIGHTCTRL", &c,
 	    &err), 0);
 	assert_int_equal(c.n, 2);
 	assert_int_equal(c.code[0], 29);
 	assert_int_equal(c.code[1], 97);
-	assert_int_equal(ur_chord_parse(" leftalt + KEY_F12 + 200 ", &c,
+	assert_int_equal(ur_key_chord_parse(" leftalt + KEY_F12 + 200 ", &c,
 	    &err), 0);
-	ur_chord_format(&c, buf, sizeof(buf));
+	ur_key_chord_format(&c, buf, sizeof(buf));
 	assert_string_equal(buf, "KEY_LEFTALT+KEY_F12+200");
 
-	assert_int_equal(ur_chord_parse("KEY_LEFTCTRL+KEY_CTRL", &c, &err),
+	assert_int_equal(ur_key_chord_parse("KEY_LEFTCTRL+KEY_CTRL", &c, &err),
 	    -1);
 	assert_string_equal(err.msg, "hotkey 'KEY_LEFTCTRL+KEY_CTRL': "
 	    "unknown key 'KEY_CTRL'; use KEY_* names of "
 	    "linux/input-event-codes.h (KEY_LEFTCTRL, KEY_SCROLLLOCK, ...) or "
 	    "key numbers");
-	assert_int_equal(ur_chord_parse("KEY_PAUSE", &c, &err), -1);
+	assert_int_equal(ur_key_chord_parse("KEY_PAUSE", &c, &err), -1);
 	assert_non_null(strstr(err.msg, "one key alone"));
-	assert_int_equal(ur_chord_parse("KEY_A+", &c, &err), -1);
+	assert_int_equal(ur_key_chord_parse("KEY_A+", &c, &err), -1);
 	assert_non_null(strstr(err.msg, "a key is missing"));
-	assert_int_equal(ur_chord_parse("KEY_A+a", &c, &err), -1);
+	assert_int_equal(ur_key_chord_parse("KEY_A+a", &c, &err), -1);
 	assert_non_null(strstr(err.msg, "twice"));
-	assert_int_equal(ur_chord_parse("a+b+c+d+e", &c, &err), -1);
+	assert_int_equal(ur_key_chord_parse("a+b+c+d+e", &c, &err), -1);
 	assert_non_null(strstr(err.msg, "more than 4 keys"));
 }
 
@@ -107,10 +107,10 @@ static int
 feed(const struct ur_chord *c, struct ur_chord_state *s, unsigned code,
     int value)
 {
-	int fired = ur_chord_feed(c, s, EV_KEY, code, value);
+	int fired = ur_key_chord_feed(c, s, EV_KEY, code, value);
 
 	/* What a keyboard sends after every key event. */
-	assert_int_equal(ur_chord_feed(c, s, EV_SYN, 0, 0), 0);
+	assert_int_equal(ur_key_chord_feed(c, s, EV_SYN, 0, 0), 0);
 	return fired;
 }
 
@@ -123,7 +123,7 @@ test_chord_feed(void **state)
 	int i;
 
 	(void)state;
-	assert_int_equal(ur_chord_parse("KEY_LEFTCTRL+KEY_RIGHTCTRL", &c,
+	assert_int_equal(ur_key_chord_parse("KEY_LEFTCTRL+KEY_RIGHTCTRL", &c,
 	    &err), 0);
 	memset(&s, 0, sizeof(s));
 	/* typing: nothing */

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "presets.h"
+#include "preset.h"
 #include "sim.h"
 
 /*

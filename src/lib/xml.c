@@ -18,7 +18,7 @@
 
 #include "err.h"
 #include "meta.h"
-#include "xmlread.h"
+#include "xml.h"
 
 #define PFX "usbroute metadata: "	/* as meta.c's messages */
 #define SHOW_MAX 24	/* how much of an oversize value a message quotes */

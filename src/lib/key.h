@@ -2,8 +2,8 @@
 /* Linux key codes by name (KEY_LEFTCTRL = 29, as linux/input-event-codes.h
  * numbers them), and a chord of them: what usbrouted's host hotkey
  * listens for.  Pure: no device is read here. */
-#ifndef UR_KEYS_H
-#define UR_KEYS_H
+#ifndef UR_KEY_H
+#define UR_KEY_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -30,10 +30,10 @@ struct ur_chord {
 
 /* "KEY_LEFTCTRL+KEY_RIGHTCTRL": two to four different keys joined by
  * '+'.  The message says which key is wrong. */
-int ur_chord_parse(const char *text, struct ur_chord *c, struct ur_err *err);
+int ur_key_chord_parse(const char *text, struct ur_chord *c, struct ur_err *err);
 
 /* "KEY_LEFTCTRL+KEY_RIGHTCTRL" */
-void ur_chord_format(const struct ur_chord *c, char *buf, size_t len);
+void ur_key_chord_format(const struct ur_chord *c, char *buf, size_t len);
 
 /* Which of the chord's keys are down on one device, and whether this
  * press of the chord has fired. */
@@ -50,7 +50,7 @@ struct ur_chord_state {
  * a key of the chord must be let go before it can fire again.  Other
  * keys and other event types change nothing.
  */
-int ur_chord_feed(const struct ur_chord *c, struct ur_chord_state *s,
+int ur_key_chord_feed(const struct ur_chord *c, struct ur_chord_state *s,
     unsigned type, unsigned code, int value);
 
 #endif

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* usbroute domain: between cmd-domain.c (options, dispatch, help) and
  * the files that do each subcommand through libvirt. */
-#ifndef DOMAIN_H
-#define DOMAIN_H
+#ifndef UR_CMD_DOMAIN_H
+#define UR_CMD_DOMAIN_H
 
 #include <libvirt/libvirt.h>
 

@@ -10,10 +10,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fileio.h"
+#include "file.h"
 
 ssize_t
-ur_read_attr(const char *path, char *buf, size_t len)
+ur_file_read_attr(const char *path, char *buf, size_t len)
 {
 	ssize_t n, total = 0;
 	int fd;
@@ -45,7 +45,7 @@ ur_read_attr(const char *path, char *buf, size_t len)
 }
 
 char *
-ur_read_all(int fd, size_t max, size_t *len)
+ur_file_read_all(int fd, size_t max, size_t *len)
 {
 	size_t cap = 65536, n = 0;
 	char *buf = malloc(cap + 1), *nbuf;
@@ -85,7 +85,7 @@ ur_read_all(int fd, size_t max, size_t *len)
 }
 
 int
-ur_write_all_by(int fd, const void *data, size_t len, ur_write_fn op)
+ur_file_write_all_by(int fd, const void *data, size_t len, ur_write_fn op)
 {
 	const char *p = data;
 	ssize_t n;
@@ -106,13 +106,13 @@ ur_write_all_by(int fd, const void *data, size_t len, ur_write_fn op)
 }
 
 int
-ur_write_all(int fd, const void *data, size_t len)
+ur_file_write_all(int fd, const void *data, size_t len)
 {
-	return ur_write_all_by(fd, data, len, write);
+	return ur_file_write_all_by(fd, data, len, write);
 }
 
 int
-ur_write_attr(const char *path, const char *data, struct ur_err *err)
+ur_file_write_attr(const char *path, const char *data, struct ur_err *err)
 {
 	int fd;
 
@@ -121,7 +121,7 @@ ur_write_attr(const char *path, const char *data, struct ur_err *err)
 	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
 	if (fd < 0)
 		return ur_errf(err, "cannot open %s: %s", path, strerror(errno));
-	if (ur_write_all(fd, data, strlen(data)) < 0) {
+	if (ur_file_write_all(fd, data, strlen(data)) < 0) {
 		int e = errno;
 
 		close(fd);
@@ -133,13 +133,13 @@ ur_write_attr(const char *path, const char *data, struct ur_err *err)
 }
 
 int
-ur_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
+ur_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
     struct ur_err *err)
 {
 	char tmp[4096];
 	int fd, e;
 
-	if (ur_path(tmp, sizeof(tmp), "%s.tmp", path) < 0)
+	if (ur_file_path(tmp, sizeof(tmp), "%s.tmp", path) < 0)
 		return ur_errf(err, "path too long: %s", path);
 	/* A .tmp left by a crash may have other permissions, or be a
 	 * symlink someone put there: start from nothing. */
@@ -154,7 +154,7 @@ ur_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 	}
 	if (fd < 0)
 		return ur_errf(err, "cannot create %s: %s", tmp, strerror(errno));
-	if (ur_write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+	if (ur_file_write_all(fd, data, len) < 0 || fsync(fd) < 0) {
 		e = errno;
 		close(fd);
 		unlink(tmp);
@@ -169,7 +169,7 @@ ur_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 }
 
 int
-ur_mkdirs(const char *path, mode_t mode, struct ur_err *err)
+ur_file_mkdirs(const char *path, mode_t mode, struct ur_err *err)
 {
 	char buf[4096];
 	struct stat st;
@@ -177,7 +177,7 @@ ur_mkdirs(const char *path, mode_t mode, struct ur_err *err)
 
 	if (*path == '\0')
 		return ur_errf(err, "empty directory name");
-	if (ur_path(buf, sizeof(buf), "%s", path) < 0)
+	if (ur_file_path(buf, sizeof(buf), "%s", path) < 0)
 		return ur_errf(err, "path too long: %s", path);
 	for (p = buf + 1; ; p++) {
 		if (*p != '/' && *p != '\0')
@@ -199,7 +199,7 @@ ur_mkdirs(const char *path, mode_t mode, struct ur_err *err)
 }
 
 int
-ur_path(char *buf, size_t len, const char *fmt, ...)
+ur_file_path(char *buf, size_t len, const char *fmt, ...)
 {
 	va_list ap;
 	int n;

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "keys.h"
+#include "key.h"
 
 #define EV_KEY_TYPE 1	/* EV_KEY */
 
@@ -112,7 +112,7 @@ printable(const char *text, char *buf, size_t len)
 }
 
 int
-ur_chord_parse(const char *in, struct ur_chord *c, struct ur_err *err)
+ur_key_chord_parse(const char *in, struct ur_chord *c, struct ur_err *err)
 {
 	char word[32], shown[65];
 	const char *text = printable(in, shown, sizeof(shown));
@@ -162,7 +162,7 @@ ur_chord_parse(const char *in, struct ur_chord *c, struct ur_err *err)
 }
 
 void
-ur_chord_format(const struct ur_chord *c, char *buf, size_t len)
+ur_key_chord_format(const struct ur_chord *c, char *buf, size_t len)
 {
 	const char *name;
 	size_t used = 0;
@@ -184,7 +184,7 @@ ur_chord_format(const struct ur_chord *c, char *buf, size_t len)
 }
 
 int
-ur_chord_feed(const struct ur_chord *c, struct ur_chord_state *s,
+ur_key_chord_feed(const struct ur_chord *c, struct ur_chord_state *s,
     unsigned type, unsigned code, int value)
 {
 	unsigned all = (1u << c->n) - 1;

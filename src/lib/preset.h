@@ -2,8 +2,8 @@
 /* The parts `usbroute sim create --chipset NAME` can simulate: one per
  * chipset, and one per fuse variant Intel's reference code knows, each
  * with what it is built from. */
-#ifndef UR_PRESETS_H
-#define UR_PRESETS_H
+#ifndef UR_PRESET_H
+#define UR_PRESET_H
 
 #include <stddef.h>
 #include <stdint.h>

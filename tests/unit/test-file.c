@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "err.h"
-#include "fileio.h"
+#include "file.h"
 #include "testutil.h"
 
 /* --------------------------------------------------------- helpers */
@@ -193,26 +193,26 @@ test_read_attr(void **state)
 
 	(void)state;
 	put(at("a"), "auto\n");
-	assert_int_equal(ur_read_attr(at("a"), buf, sizeof(buf)), 4);
+	assert_int_equal(ur_file_read_attr(at("a"), buf, sizeof(buf)), 4);
 	assert_string_equal(buf, "auto");
 
 	/* No newline: as it is. */
 	put(at("b"), "on");
-	assert_int_equal(ur_read_attr(at("b"), buf, sizeof(buf)), 2);
+	assert_int_equal(ur_file_read_attr(at("b"), buf, sizeof(buf)), 2);
 	assert_string_equal(buf, "on");
 
 	/* Only one trailing newline goes; inner ones stay. */
 	put(at("c"), "x\ny\n\n");
-	assert_int_equal(ur_read_attr(at("c"), buf, sizeof(buf)), 4);
+	assert_int_equal(ur_file_read_attr(at("c"), buf, sizeof(buf)), 4);
 	assert_string_equal(buf, "x\ny\n");
 
 	/* Empty file, and a file that is only a newline. */
 	put(at("d"), "");
 	memset(buf, 'z', sizeof(buf));
-	assert_int_equal(ur_read_attr(at("d"), buf, sizeof(buf)), 0);
+	assert_int_equal(ur_file_read_attr(at("d"), buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "");
 	put(at("e"), "\n");
-	assert_int_equal(ur_read_attr(at("e"), buf, sizeof(buf)), 0);
+	assert_int_equal(ur_file_read_attr(at("e"), buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "");
 }
 
@@ -225,24 +225,24 @@ test_read_attr_short_buffer(void **state)
 	put(at("a"), "auto\n");
 	/* len-1 bytes at most, always terminated. */
 	memset(buf, 'z', sizeof(buf));
-	assert_int_equal(ur_read_attr(at("a"), buf, 4), 3);
+	assert_int_equal(ur_file_read_attr(at("a"), buf, 4), 3);
 	assert_string_equal(buf, "aut");
 	assert_int_equal(buf[4], 'z');	/* nothing written past len */
 	/* Exactly the text, not its newline. */
-	assert_int_equal(ur_read_attr(at("a"), buf, 5), 4);
+	assert_int_equal(ur_file_read_attr(at("a"), buf, 5), 4);
 	assert_string_equal(buf, "auto");
 	/* Room for the newline too: it is stripped. */
-	assert_int_equal(ur_read_attr(at("a"), buf, 6), 4);
+	assert_int_equal(ur_file_read_attr(at("a"), buf, 6), 4);
 	assert_string_equal(buf, "auto");
 	/* One byte: only the terminator. */
 	memset(buf, 'z', sizeof(buf));
-	assert_int_equal(ur_read_attr(at("a"), buf, 1), 0);
+	assert_int_equal(ur_file_read_attr(at("a"), buf, 1), 0);
 	assert_int_equal(buf[0], '\0');
 	assert_int_equal(buf[1], 'z');
 	/* None: refused, nothing touched. */
 	memset(buf, 'z', sizeof(buf));
 	errno = 0;
-	assert_int_equal(ur_read_attr(at("a"), buf, 0), -1);
+	assert_int_equal(ur_file_read_attr(at("a"), buf, 0), -1);
 	assert_int_equal(errno, EINVAL);
 	assert_int_equal(buf[0], 'z');
 }
@@ -254,15 +254,15 @@ test_read_attr_missing(void **state)
 
 	(void)state;
 	errno = 0;
-	assert_int_equal(ur_read_attr(at("nope"), buf, sizeof(buf)), -1);
+	assert_int_equal(ur_file_read_attr(at("nope"), buf, sizeof(buf)), -1);
 	assert_int_equal(errno, ENOENT);
 	errno = 0;
-	assert_int_equal(ur_read_attr(at("nope/deeper"), buf, sizeof(buf)),
+	assert_int_equal(ur_file_read_attr(at("nope/deeper"), buf, sizeof(buf)),
 	    -1);
 	assert_int_equal(errno, ENOENT);
 	/* A directory opens but does not read. */
 	errno = 0;
-	assert_int_equal(ur_read_attr(dir, buf, sizeof(buf)), -1);
+	assert_int_equal(ur_file_read_attr(dir, buf, sizeof(buf)), -1);
 	assert_int_equal(errno, EISDIR);
 }
 
@@ -277,15 +277,15 @@ test_write_attr(void **state)
 	(void)state;
 	/* Truncates as "echo on > control" does. */
 	put(at("control"), "auto\n");
-	assert_int_equal(ur_write_attr(at("control"), "on", &err), 0);
+	assert_int_equal(ur_file_write_attr(at("control"), "on", &err), 0);
 	assert_int_equal(get(at("control"), buf, sizeof(buf)), 2);
 	assert_string_equal(buf, "on");
 	/* Written as it is: no newline added. */
-	assert_int_equal(ur_write_attr(at("control"), "auto\n", &err), 0);
+	assert_int_equal(ur_file_write_attr(at("control"), "auto\n", &err), 0);
 	assert_int_equal(get(at("control"), buf, sizeof(buf)), 5);
 	assert_string_equal(buf, "auto\n");
 	/* Empty data empties the file. */
-	assert_int_equal(ur_write_attr(at("control"), "", &err), 0);
+	assert_int_equal(ur_file_write_attr(at("control"), "", &err), 0);
 	assert_int_equal(get(at("control"), buf, sizeof(buf)), 0);
 }
 
@@ -296,13 +296,13 @@ test_write_attr_missing(void **state)
 
 	(void)state;
 	/* An attribute is never created. */
-	assert_int_equal(ur_write_attr(at("absent"), "on", &err), -1);
+	assert_int_equal(ur_file_write_attr(at("absent"), "on", &err), -1);
 	assert_false(exists(at("absent")));
 	assert_non_null(strstr(err.msg, "cannot open"));
 	assert_non_null(strstr(err.msg, at("absent")));
 	assert_non_null(strstr(err.msg, strerror(ENOENT)));
 	/* A directory in the way. */
-	assert_int_equal(ur_write_attr(dir, "on", &err), -1);
+	assert_int_equal(ur_file_write_attr(dir, "on", &err), -1);
 	assert_non_null(strstr(err.msg, strerror(EISDIR)));
 }
 
@@ -316,7 +316,7 @@ test_write_attr_write_fails(void **state)
 	if (!exists("/dev/full"))
 		skip();
 	assert_int_equal(symlink("/dev/full", at("full")), 0);
-	assert_int_equal(ur_write_attr(at("full"), "on", &err), -1);
+	assert_int_equal(ur_file_write_attr(at("full"), "on", &err), -1);
 	assert_non_null(strstr(err.msg, "cannot write"));
 	assert_non_null(strstr(err.msg, at("full")));
 	assert_non_null(strstr(err.msg, strerror(ENOSPC)));
@@ -341,7 +341,7 @@ test_write_atomic(void **state)
 	mode_t old = umask(022);
 
 	(void)state;
-	assert_int_equal(ur_write_atomic(at("state"), "one\0two", 7, 0640,
+	assert_int_equal(ur_file_write_atomic(at("state"), "one\0two", 7, 0640,
 	    &err), 0);
 	assert_int_equal(get(at("state"), buf, sizeof(buf)), 7);
 	assert_memory_equal(buf, "one\0two", 7);
@@ -349,14 +349,14 @@ test_write_atomic(void **state)
 	assert_false(exists(at("state.tmp")));
 
 	/* Replacing: new content, new mode, still no temp file. */
-	assert_int_equal(ur_write_atomic(at("state"), "3", 1, 0600, &err), 0);
+	assert_int_equal(ur_file_write_atomic(at("state"), "3", 1, 0600, &err), 0);
 	assert_int_equal(get(at("state"), buf, sizeof(buf)), 1);
 	assert_string_equal(buf, "3");
 	assert_int_equal(mode_of(at("state")), 0600);
 	assert_false(exists(at("state.tmp")));
 
 	/* Empty is a valid content. */
-	assert_int_equal(ur_write_atomic(at("state"), "", 0, 0644, &err), 0);
+	assert_int_equal(ur_file_write_atomic(at("state"), "", 0, 0644, &err), 0);
 	assert_int_equal(get(at("state"), buf, sizeof(buf)), 0);
 	assert_int_equal(mode_of(at("state")), 0644);
 	umask(old);
@@ -374,7 +374,7 @@ test_write_atomic_stale_tmp(void **state)
 	 * neither its bytes nor its mode may survive. */
 	put(at("state.tmp"), "leftover leftover leftover\n");
 	assert_int_equal(chmod(at("state.tmp"), 0666), 0);
-	assert_int_equal(ur_write_atomic(at("state"), "new\n", 4, 0600,
+	assert_int_equal(ur_file_write_atomic(at("state"), "new\n", 4, 0600,
 	    &err), 0);
 	assert_int_equal(get(at("state"), buf, sizeof(buf)), 4);
 	assert_string_equal(buf, "new\n");
@@ -394,7 +394,7 @@ test_write_atomic_fails(void **state)
 	(void)state;
 	/* Directory missing: the message names the file and the reason,
 	 * and nothing is left behind. */
-	assert_int_equal(ur_write_atomic(at("no/such/dir/state"), "x", 1,
+	assert_int_equal(ur_file_write_atomic(at("no/such/dir/state"), "x", 1,
 	    0644, &err), -1);
 	assert_non_null(strstr(err.msg, "cannot create"));
 	assert_non_null(strstr(err.msg, at("no/such/dir/state.tmp")));
@@ -405,7 +405,7 @@ test_write_atomic_fails(void **state)
 	 * directory stays. */
 	assert_int_equal(mkdir(at("busy"), 0755), 0);
 	put(at("busy/inside"), "keep");
-	assert_int_equal(ur_write_atomic(at("busy"), "x", 1, 0644, &err), -1);
+	assert_int_equal(ur_file_write_atomic(at("busy"), "x", 1, 0644, &err), -1);
 	assert_non_null(strstr(err.msg, "cannot replace"));
 	assert_non_null(strstr(err.msg, at("busy")));
 	assert_false(exists(at("busy.tmp")));
@@ -414,7 +414,7 @@ test_write_atomic_fails(void **state)
 	/* The temp name taken by a directory: the old file is untouched. */
 	put(at("kept"), "old");
 	assert_int_equal(mkdir(at("kept.tmp"), 0755), 0);
-	assert_int_equal(ur_write_atomic(at("kept"), "new", 3, 0644, &err),
+	assert_int_equal(ur_file_write_atomic(at("kept"), "new", 3, 0644, &err),
 	    -1);
 	assert_non_null(strstr(err.msg, at("kept.tmp")));
 	assert_non_null(strstr(err.msg, strerror(EISDIR)));
@@ -424,7 +424,7 @@ test_write_atomic_fails(void **state)
 	/* An unwritable directory (only means something without root). */
 	if (geteuid() != 0) {
 		assert_int_equal(mkdir(at("ro"), 0555), 0);
-		assert_int_equal(ur_write_atomic(at("ro/state"), "x", 1, 0644,
+		assert_int_equal(ur_file_write_atomic(at("ro/state"), "x", 1, 0644,
 		    &err), -1);
 		assert_non_null(strstr(err.msg, at("ro/state.tmp")));
 		assert_non_null(strstr(err.msg, strerror(EACCES)));
@@ -444,7 +444,7 @@ test_write_atomic_long_path(void **state)
 	memset(path, 'a', sizeof(path));
 	path[0] = '/';
 	path[4093] = '\0';
-	assert_int_equal(ur_write_atomic(path, "x", 1, 0644, &err), -1);
+	assert_int_equal(ur_file_write_atomic(path, "x", 1, 0644, &err), -1);
 	assert_non_null(strstr(err.msg, "path too long"));
 }
 
@@ -458,21 +458,21 @@ test_mkdirs(void **state)
 	mode_t old = umask(022);
 
 	(void)state;
-	assert_int_equal(ur_mkdirs(at("a/b/c"), 0750, &err), 0);
+	assert_int_equal(ur_file_mkdirs(at("a/b/c"), 0750, &err), 0);
 	assert_int_equal(stat(at("a/b/c"), &st), 0);
 	assert_true(S_ISDIR(st.st_mode));
 	assert_int_equal(st.st_mode & 07777, 0750);
 	assert_int_equal(mode_of(at("a")), 0750);
 	/* Again: already there is fine, a trailing slash too. */
-	assert_int_equal(ur_mkdirs(at("a/b/c"), 0750, &err), 0);
-	assert_int_equal(ur_mkdirs(at("a/b/d/"), 0755, &err), 0);
+	assert_int_equal(ur_file_mkdirs(at("a/b/c"), 0750, &err), 0);
+	assert_int_equal(ur_file_mkdirs(at("a/b/d/"), 0755, &err), 0);
 	assert_int_equal(stat(at("a/b/d"), &st), 0);
 	assert_true(S_ISDIR(st.st_mode));
 	/* Existing directories keep their mode. */
 	assert_int_equal(mode_of(at("a")), 0750);
 	/* The root and a lone directory. */
-	assert_int_equal(ur_mkdirs("/", 0755, &err), 0);
-	assert_int_equal(ur_mkdirs(dir, 0755, &err), 0);
+	assert_int_equal(ur_file_mkdirs("/", 0755, &err), 0);
+	assert_int_equal(ur_file_mkdirs(dir, 0755, &err), 0);
 	umask(old);
 }
 
@@ -484,7 +484,7 @@ test_mkdirs_fails(void **state)
 	(void)state;
 	/* A file in the middle of the path. */
 	put(at("file"), "x");
-	assert_int_equal(ur_mkdirs(at("file/sub"), 0755, &err), -1);
+	assert_int_equal(ur_file_mkdirs(at("file/sub"), 0755, &err), -1);
 	assert_non_null(strstr(err.msg, "cannot create directory"));
 	assert_non_null(strstr(err.msg, at("file/sub")));
 	assert_non_null(strstr(err.msg, strerror(ENOTDIR)));
@@ -497,11 +497,11 @@ test_mkdirs_file_at_end(void **state)
 
 	(void)state;
 	/* BUG: mkdir -p refuses a path that is a file ("File exists");
-	 * ur_mkdirs takes the EEXIST for an existing directory and
+	 * ur_file_mkdirs takes the EEXIST for an existing directory and
 	 * succeeds, so the caller fails later, on a file inside it. */
 	put(at("file"), "x");
 	err.msg[0] = '\0';
-	assert_int_equal(ur_mkdirs(at("file"), 0755, &err), -1);
+	assert_int_equal(ur_file_mkdirs(at("file"), 0755, &err), -1);
 	assert_non_null(strstr(err.msg, at("file")));
 }
 
@@ -513,7 +513,7 @@ test_mkdirs_empty(void **state)
 	(void)state;
 	/* Once read past the terminator (valgrind saw it): now refused
 	 * before any scan. */
-	assert_int_equal(ur_mkdirs("", 0755, &err), -1);
+	assert_int_equal(ur_file_mkdirs("", 0755, &err), -1);
 	assert_non_null(strstr(err.msg, "empty directory name"));
 }
 
@@ -527,7 +527,7 @@ test_mkdirs_long(void **state)
 	memset(path, 'a', sizeof(path));
 	path[0] = '/';
 	path[sizeof(path) - 1] = '\0';
-	assert_int_equal(ur_mkdirs(path, 0755, &err), -1);
+	assert_int_equal(ur_file_mkdirs(path, 0755, &err), -1);
 	assert_non_null(strstr(err.msg, "path too long"));
 }
 
@@ -539,23 +539,23 @@ test_path(void **state)
 	char buf[8];
 
 	(void)state;
-	assert_int_equal(ur_path(buf, sizeof(buf), "%s/%d", "ab", 12), 0);
+	assert_int_equal(ur_file_path(buf, sizeof(buf), "%s/%d", "ab", 12), 0);
 	assert_string_equal(buf, "ab/12");
 	/* Exactly full: 7 characters and the terminator. */
-	assert_int_equal(ur_path(buf, sizeof(buf), "%s", "1234567"), 0);
+	assert_int_equal(ur_file_path(buf, sizeof(buf), "%s", "1234567"), 0);
 	assert_string_equal(buf, "1234567");
 	/* One more: refused, errno says why, buffer still terminated. */
 	errno = 0;
-	assert_int_equal(ur_path(buf, sizeof(buf), "%s", "12345678"), -1);
+	assert_int_equal(ur_file_path(buf, sizeof(buf), "%s", "12345678"), -1);
 	assert_int_equal(errno, ENAMETOOLONG);
 	assert_string_equal(buf, "1234567");
 	errno = 0;
-	assert_int_equal(ur_path(buf, sizeof(buf), "/sys/%s", "bus/pci"), -1);
+	assert_int_equal(ur_file_path(buf, sizeof(buf), "/sys/%s", "bus/pci"), -1);
 	assert_int_equal(errno, ENAMETOOLONG);
 	assert_int_equal(strlen(buf), sizeof(buf) - 1);
 	/* No room at all. */
-	assert_int_equal(ur_path(buf, 0, "%s", ""), -1);
-	assert_int_equal(ur_path(buf, 1, "%s", ""), 0);
+	assert_int_equal(ur_file_path(buf, 0, "%s", ""), -1);
+	assert_int_equal(ur_file_path(buf, 1, "%s", ""), 0);
 	assert_string_equal(buf, "");
 }
 

@@ -1,20 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * usbroute-hook-run: the hook's work that needs the domain's metadata
- * (libxml2).  usbroute-hook execs it with libvirt's arguments and the
- * domain XML on standard input; which operations are ours is hookop.c's
- * table (release has a worker of its own, usbroute-hook-release, that
- * loads no XML library).
+ * The hook's operations that need the domain's metadata:
  *
  *   prepare begin    claim the default profile's ports, route them
  *   reconnect begin  libvirtd restarted: make sure table and registers
  *                    still hold the domain's claim
  *   migrate begin    refused: physical ports cannot follow a VM
- *
- * Never calls the libvirt API (libvirtd is waiting for us: deadlock),
- * never forks, and takes the state lock with a timeout.  A refusal is one
- * line on stderr, written to read well inside virsh's "Hook script
- * execution failed" message, and a line in syslog.
  */
 #include "config.h"
 
@@ -23,10 +14,9 @@
 #include <syslog.h>
 
 #include "claim.h"
+#include "hook.h"
 #include "machine.h"
-#include "meta.h"
 #include "ports.h"
-#include "worker.h"
 
 /* A domain's default profile, claimed under the state lock: where its
  * devices are and who holds what is read there. */
@@ -39,14 +29,6 @@ struct start {
 				 * controller to claim its ports on */
 };
 
-/* The identity hook_start found (metascan.c), as release finds it. */
-static const char *
-domain_id(const struct hook *h, const struct ur_domain *d)
-{
-	(void)d;
-	return h->id;
-}
-
 static int
 edit_claim(struct ur_table *t, struct ur_machine *m, void *arg,
     struct ur_err *err)
@@ -55,7 +37,7 @@ edit_claim(struct ur_table *t, struct ur_machine *m, void *arg,
 	const struct ur_domain *d = s->d;
 
 	return ur_claim_profile(m, t, d, d->profile[d->default_profile].name,
-	    domain_id(s->h, d), d->name[0] ? d->name : s->h->dom, &s->claim,
+	    s->h->id, d->name[0] ? d->name : s->h->dom, &s->claim,
 	    err);
 }
 /* The log says where each device of the claim was found, or that it
@@ -75,7 +57,7 @@ log_devices(const struct hook *h, const struct ur_machine *m,
 			    c->dev[i].device);
 			continue;
 		}
-		ur_port_name(m->cs, c->dev[i].bit, port, sizeof(port));
+		ur_chipset_port_name(m->cs, c->dev[i].bit, port, sizeof(port));
 		/* A USB device names itself: escaped like any name. */
 		syslog(LOG_INFO, "%s: device %s (%s) is on port %s (usb %s)",
 		    h->dom, c->dev[i].device, ur_err_esc(c->dev[i].product,
@@ -97,7 +79,7 @@ claimable(struct hook *h, const struct ur_domain *d, int *rc)
 		    h->id_err.msg);
 		return -1;
 	}
-	if (ur_meta_ctrls(d) == 0) {
+	if (ur_domain_ctrls(d) == 0) {
 		*rc = hook_refuse(h, "cannot start %s: it " UR_NO_CTRL,
 		    h->dom);
 		return -1;
@@ -105,18 +87,8 @@ claimable(struct hook *h, const struct ur_domain *d, int *rc)
 	return 1;
 }
 
-static int
-parse(struct hook *h, struct ur_domain *d, const char *verb)
-{
-	struct ur_err err;
-
-	if (ur_meta_parse(h->xml, h->len, d, &err) < 0)
-		return hook_refuse(h, "cannot %s %s: %s", verb, h->dom, err.msg);
-	return 0;
-}
-
-static int
-prepare(struct hook *h)
+int
+hook_prepare(struct hook *h)
 {
 	struct start s;
 	struct ur_domain d;
@@ -125,7 +97,7 @@ prepare(struct hook *h)
 	char ports[128];
 	int rc = 0;
 
-	if (parse(h, &d, "start") != 0)
+	if (hook_read_meta(h, &d, "start") != 0)
 		return 1;
 	if (!d.has_meta || claimable(h, &d, &rc) <= 0)
 		return rc;
@@ -134,7 +106,7 @@ prepare(struct hook *h)
 	memset(&s, 0, sizeof(s));
 	s.h = h;
 	s.d = &d;
-	if (ur_commit(&m, edit_claim, &s, NULL, &err) < 0) {
+	if (ur_machine_commit(&m, edit_claim, &s, NULL, &err) < 0) {
 		ur_machine_close(&m);
 		return hook_refuse(h, "cannot start %s: %s", h->dom, err.msg);
 	}
@@ -158,20 +130,20 @@ edit_reconnect(struct ur_table *t, struct ur_machine *m, void *arg,
 
 	if (s->h->id_rc < 0)
 		return ur_errf(err, "%s", s->h->id_err.msg);
-	s->known = ur_table_find(t, domain_id(s->h, s->d)) != NULL;
+	s->known = ur_table_find(t, s->h->id) != NULL;
 	if (s->known)
 		return 0;
 	if (!s->d->has_meta || s->d->default_profile < 0)
 		return 1;
-	if (ur_meta_ctrls(s->d) == 0) {
+	if (ur_domain_ctrls(s->d) == 0) {
 		s->noctrl = 1;	/* refused by claimable(), after the lock */
 		return ur_errf(err, "holds no controller");
 	}
 	return edit_claim(t, m, arg, err);
 }
 
-static int
-reconnect(struct hook *h)
+int
+hook_reconnect(struct hook *h)
 {
 	struct start s;
 	struct ur_domain d;
@@ -179,7 +151,7 @@ reconnect(struct hook *h)
 	struct ur_err err;
 	int rc = 0;
 
-	if (parse(h, &d, "reconnect to") != 0)
+	if (hook_read_meta(h, &d, "reconnect to") != 0)
 		return 1;
 	if (ur_machine_open(&m, &h->conf, &err) < 0)
 		return hook_refuse(h, "cannot check the ports of %s: %s",
@@ -192,7 +164,7 @@ reconnect(struct hook *h)
 	memset(&s, 0, sizeof(s));
 	s.h = h;
 	s.d = &d;
-	rc = ur_commit(&m, edit_reconnect, &s, NULL, &err);
+	rc = ur_machine_commit(&m, edit_reconnect, &s, NULL, &err);
 	if (rc < 0) {
 		ur_machine_close(&m);
 		if (s.noctrl && claimable(h, &d, &rc) < 0)
@@ -212,12 +184,12 @@ reconnect(struct hook *h)
 	return 0;
 }
 
-static int
-migrate(struct hook *h)
+int
+hook_migrate(struct hook *h)
 {
 	struct ur_domain d;
 
-	if (parse(h, &d, "migrate") != 0)
+	if (hook_read_meta(h, &d, "migrate") != 0)
 		return 1;
 	if (!d.has_meta || d.default_profile < 0)
 		return 0;
@@ -225,17 +197,4 @@ migrate(struct hook *h)
 	    "its host (profile %s), which cannot follow it; shut it down, or "
 	    "remove its usbroute metadata first", h->dom,
 	    d.profile[d.default_profile].name);
-}
-
-int
-main(int argc, char **argv)
-{
-	/* release is usbroute-hook-release's (hookop.c) */
-	static const hook_fn fns[HOOK_NOPS] = {
-		[HOOK_PREPARE] = prepare,
-		[HOOK_RECONNECT] = reconnect,
-		[HOOK_MIGRATE] = migrate,
-	};
-
-	return hook_main(argc, argv, fns);
 }

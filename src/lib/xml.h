@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The libxml2 reader (xmlread.c): a document from memory with no
+/* The libxml2 reader (xml.c): a document from memory with no
  * network and no entities, its first error on one line, and node helpers.
  * ur_xml_read fails with NULL, check_attrs, get_attr and one_line with
  * -1 (< 0), each saying why in err; the is_ and in_ ones are predicates. */
-#ifndef UR_XMLREAD_H
-#define UR_XMLREAD_H
+#ifndef UR_XML_H
+#define UR_XML_H
 
 #include <stddef.h>
 
