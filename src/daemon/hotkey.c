@@ -31,9 +31,8 @@
 #include "key.h"
 #include "usbrouted.h"
 
-#define HOTKEY_MAX_DEVICES 8
+#define HOTKEY_MAX_DEVICES UR_CONF_HOTKEY_DEVICES
 #define HOTKEY_RETRY_MS 500
-#define DEFAULT_CHORD "KEY_LEFTCTRL+KEY_RIGHTCTRL"
 
 struct hkdev {
 	char path[256];
@@ -207,41 +206,19 @@ tick(int t, void *opaque)
 	}
 }
 
-/* The configuration's chord and device paths, checked; nothing running
- * changes. */
+/* The configuration's chord and device paths (conf.c checked them when
+ * the file was read). */
 static int
-read_conf(const struct ur_conf *conf, struct ur_chord *c, const char **paths,
-    int *n, struct ur_err *err)
+read_conf(const struct ur_conf *conf, struct ur_chord *c, const char **paths)
 {
-	const char *text = ur_conf_get(conf, "hotkey");
 	const char *path;
-
-	if (ur_key_chord_parse(text != NULL ? text : DEFAULT_CHORD, c, err) < 0)
-		return ur_err_prefix(err, "%s", conf->path);
-	for (*n = 0; (path = ur_conf_get_nth(conf, "hotkey-device",
-	    *n)) != NULL; (*n)++) {
-		if (*n == HOTKEY_MAX_DEVICES)
-			return ur_errf(err, "%s: more than %d hotkey-device "
-			    "lines", conf->path, HOTKEY_MAX_DEVICES);
-		if (path[0] != '/' || strlen(path) >= sizeof(dev[0].path))
-			return ur_errf(err, "%s: hotkey-device '%.64s' must be "
-			    "an absolute path, like /dev/input/by-id/"
-			    "...-event-kbd", conf->path, path);
-		paths[*n] = path;
-	}
-	return 0;
-}
-
-int
-hotkey_check(const struct ur_conf *conf, struct ur_err *err)
-{
-	const char *paths[HOTKEY_MAX_DEVICES + 1];
-	struct ur_chord c;
 	int n;
 
-	if (ur_conf_get(conf, "hotkey-device") == NULL)
-		return 0;
-	return read_conf(conf, &c, paths, &n, err);
+	ur_conf_chord(conf, "hotkey", c);
+	for (n = 0; n < HOTKEY_MAX_DEVICES &&
+	    (path = ur_conf_get_nth(conf, "hotkey-device", n)) != NULL; n++)
+		paths[n] = path;
+	return n;
 }
 
 int
@@ -252,12 +229,8 @@ hotkey_start(struct ur_err *err)
 	char show[128];
 	int i, n;
 
-	/* A configuration that is wrong keeps the hotkey as it was. */
-	if (ur_conf_get(&ud.conf, "hotkey-device") != NULL &&
-	    read_conf(&ud.conf, &c, paths, &n, err) < 0)
-		return -1;
 	hotkey_stop();
-	if (ur_conf_get(&ud.conf, "hotkey-device") == NULL)
+	if ((n = read_conf(&ud.conf, &c, paths)) == 0)
 		return 0;
 	chord = c;
 	for (ndev = 0; ndev < n; ndev++) {

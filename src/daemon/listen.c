@@ -21,7 +21,6 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <grp.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
@@ -395,45 +394,34 @@ tcp_open(struct listeners *l, struct ur_err *err)
 	return 0;
 }
 
-/* What conf asks for, checked, before anything is opened. */
+/* What conf asks for, before anything is opened.  Each value was
+ * checked when the file was read (conf.c), the listener's address with
+ * allow-remote-listen too; the group is looked up again. */
 static int
 read_conf(const struct ur_conf *conf, struct listeners *l,
     struct ur_err *err)
 {
 	const char *group = ur_conf_get(conf, "control-group");
-	const char *addr = ur_conf_get(conf, "listen-tcp");
-	struct group *gr;
-	int loopback = 0;
+	int loopback = 0, rc;
 
 	memset(l, 0, sizeof(*l));
 	l->unix_fd = l->unix_watch = l->tcp_fd = l->tcp_watch = -1;
-	/* Checked in range when the file was read (conf.c). */
 	l->max[POOL_CONTROL] = (int)ur_conf_int(conf, "max-clients-control");
 	l->max[POOL_TCP] = (int)ur_conf_int(conf, "max-clients-tcp");
 	l->timeout_ms = (int)ur_conf_int(conf, "client-timeout-ms");
 	snprintf(l->unix_path, sizeof(l->unix_path), "%s",
 	    ur_conf_control_socket(conf));
-	if (strlen(ur_conf_control_socket(conf)) >= sizeof(l->unix_path))
-		return ur_errf(err, "control-socket %s: path too long",
-		    ur_conf_control_socket(conf));
-	if (group != NULL) {
-		if ((gr = getgrnam(group)) == NULL)
-			return ur_errf(err, "control-group %s: no such group",
-			    group);
+	if ((rc = ur_conf_group(conf, "control-group", &l->gid, err)) < 0)
+		return -1;
+	if (rc == 1) {
 		l->grouped = 1;
-		l->gid = gr->gr_gid;
 		snprintf(l->group, sizeof(l->group), "%s", group);
 	}
 	l->remote = ur_conf_bool(conf, "allow-remote-listen");
 	if (ur_conf_addr(conf, "listen-tcp", &l->tcp_ss, &l->tcp_len,
-	    &loopback) == 0)
-		return 0;
-	snprintf(l->tcp_text, sizeof(l->tcp_text), "%s", addr);
-	if (!loopback && !l->remote)
-		return ur_errf(err, "listen-tcp = %s is not a loopback "
-		    "address: anyone who reaches it could move the host's "
-		    "ports; use 127.0.0.1, or set allow-remote-listen = yes",
-		    addr);
+	    &loopback) == 1)
+		snprintf(l->tcp_text, sizeof(l->tcp_text), "%s",
+		    ur_conf_get(conf, "listen-tcp"));
 	return 0;
 }
 

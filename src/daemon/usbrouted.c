@@ -139,8 +139,7 @@ reload(void)
 		    err.msg);
 		return;
 	}
-	if (hotkey_check(&S.conf, &err) < 0 ||
-	    listen_prepare(&S.conf, &err) < 0) {
+	if (listen_prepare(&S.conf, &err) < 0) {
 		ur_machine_close(&S.machine);
 		ud_log(LOG_ERR, "SIGHUP: %s; keeping the old configuration",
 		    err.msg);
@@ -285,7 +284,7 @@ main(int argc, char **argv)
 		    "loop\n");
 		return 1;
 	}
-	if (load(&err) < 0 || hotkey_check(&S.conf, &err) < 0) {
+	if (load(&err) < 0) {
 		fprintf(stderr, "usbrouted: %s\n", err.msg);
 		return 1;
 	}

@@ -90,9 +90,8 @@ int follow_start(struct ur_err *err);
 void follow_stop(void);
 void follow_check(void);
 
-/* hotkey.c: a key chord on the host's input devices toggles */
-/* A configuration's hotkey lines, checked before it is adopted. */
-int hotkey_check(const struct ur_conf *conf, struct ur_err *err);
+/* hotkey.c: a key chord on the host's input devices toggles (its lines
+ * were checked when the config was read: conf.c) */
 int hotkey_start(struct ur_err *err);
 void hotkey_stop(void);
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <arpa/inet.h>
+#include <grp.h>
 #include <netinet/in.h>
 
 #include "conf.h"
@@ -20,33 +21,53 @@
  * Keys that later programs read through ur_conf_get() and the typed
  * accessors, each with its type: a value is checked here, when the file
  * is read, for every program (usbroute doctor, the hook and usbrouted
- * refuse the same `guest-rate = fast`).  Anything else is a typo, and a
- * typo in a root tool's config should stop it, not be silently ignored.
- * A group, a chord and a device path are checked by usbrouted, which
- * alone uses them (a group must exist on this machine when it starts).
+ * see the same verdict on `guest-rate = fast`, `control-group = nosuch`
+ * or `hotkey = KEY_CTRL`).  Anything else is a typo, and a typo in a root
+ * tool's config should stop it, not be silently ignored.
  */
-enum key_type { KEY_TEXT, KEY_INT, KEY_BOOL, KEY_ADDR };
+enum key_type {
+	KEY_TEXT,
+	KEY_INT,	/* a number from min to max */
+	KEY_BOOL,	/* yes or no */
+	KEY_ADDR,	/* 127.0.0.1:PORT, [::1]:PORT */
+	KEY_PATH,	/* an absolute path */
+	KEY_SOCKET,	/* an absolute path that fits a unix socket address */
+	KEY_GROUP,	/* a group of this machine */
+	KEY_CHORD,	/* KEY_LEFTCTRL+KEY_RIGHTCTRL (key.c) */
+};
 
 static const struct key {
 	const char *name;
 	enum key_type type;
 	long dflt, min, max;	/* KEY_INT */
+	int lines;		/* lines that may each add a value; 0: one
+				 * value, a later line replaces it */
+	const char *text;	/* KEY_CHORD: its default; KEY_PATH: an
+				 * example for the message */
 } keys[] = {
-	{ "libvirt-uri", KEY_TEXT, 0, 0, 0 },
-	{ "control-socket", KEY_TEXT, 0, 0, 0 },
-	{ "control-group", KEY_TEXT, 0, 0, 0 },
-	{ "listen-tcp", KEY_ADDR, 0, 0, 0 },
-	{ "allow-remote-listen", KEY_BOOL, 0, 0, 1 },
-	{ "guest-rate", KEY_INT, 4, 1, 1000 },
-	{ "drift-check-ms", KEY_INT, 1000, 0, 3600000 },
-	{ "hook-xml-module", KEY_TEXT, 0, 0, 0 },
-	{ "client-timeout-ms", KEY_INT, 10000, 100, 3600000 },
-	{ "max-clients-control", KEY_INT, 32, 1, 128 },
-	{ "max-clients-tcp", KEY_INT, 16, 1, 120 },
-	{ "hotkey-device", KEY_TEXT, 0, 0, 0 },
-	{ "hotkey", KEY_TEXT, 0, 0, 0 },
-	{ "hotkey-domain", KEY_TEXT, 0, 0, 0 },
-	{ NULL, KEY_TEXT, 0, 0, 0 },
+	{ .name = "libvirt-uri", .type = KEY_TEXT },
+	{ .name = "control-socket", .type = KEY_SOCKET },
+	{ .name = "control-group", .type = KEY_GROUP },
+	{ .name = "listen-tcp", .type = KEY_ADDR },
+	{ .name = "allow-remote-listen", .type = KEY_BOOL },
+	{ .name = "guest-rate", .type = KEY_INT, .dflt = 4, .min = 1,
+	    .max = 1000 },
+	{ .name = "drift-check-ms", .type = KEY_INT, .dflt = 1000,
+	    .max = 3600000 },
+	{ .name = "hook-xml-module", .type = KEY_TEXT },
+	{ .name = "client-timeout-ms", .type = KEY_INT, .dflt = 10000,
+	    .min = 100, .max = 3600000 },
+	{ .name = "max-clients-control", .type = KEY_INT, .dflt = 32,
+	    .min = 1, .max = 128 },
+	{ .name = "max-clients-tcp", .type = KEY_INT, .dflt = 16, .min = 1,
+	    .max = 120 },
+	{ .name = "hotkey-device", .type = KEY_PATH,
+	    .lines = UR_CONF_HOTKEY_DEVICES,
+	    .text = "/dev/input/by-id/...-event-kbd" },
+	{ .name = "hotkey", .type = KEY_CHORD,
+	    .text = "KEY_LEFTCTRL+KEY_RIGHTCTRL" },
+	{ .name = "hotkey-domain", .type = KEY_TEXT },
+	{ .name = NULL },
 };
 
 static const struct key *
@@ -115,14 +136,36 @@ parse_int(const char *s, long *v)
 	return *s == '\0' || *end != '\0' || errno != 0 ? -1 : 0;
 }
 
-/* Whether value is one of key k's type; says why not. */
+/* The group named, looked up now: 0, or -1 saying why not. */
+static int
+lookup_group(const char *name, gid_t *gid, struct ur_err *err)
+{
+	struct group *gr;
+
+	errno = 0;
+	gr = getgrnam(name);
+	if (gr != NULL) {
+		*gid = gr->gr_gid;
+		return 0;
+	}
+	if (errno != 0 && errno != ENOENT && errno != ESRCH)
+		return ur_errf(err, "cannot look up group '%s': %s", name,
+		    strerror(errno));
+	return ur_errf(err, "no such group on this machine; create it "
+	    "(groupadd %s) or name an existing one", name);
+}
+
+/* Whether value is one of key k's type; says why not, and what to
+ * write instead. */
 static int
 check_value(const struct ur_conf *c, const struct key *k, const char *value,
     int line, struct ur_err *err)
 {
 	struct sockaddr_storage ss;
+	struct ur_chord chord;
 	socklen_t len;
 	int loopback;
+	gid_t gid;
 	long v;
 
 	switch (k->type) {
@@ -140,20 +183,35 @@ check_value(const struct ur_conf *c, const struct key *k, const char *value,
 	case KEY_ADDR:
 		if (*value != '\0' &&
 		    parse_addr(value, &ss, &len, &loopback) < 0)
-			return ur_errf(err, "%s: %s = %s: write it as "
-			    "127.0.0.1:PORT or [::1]:PORT", c->path, k->name,
-			    value);
+			return ur_errf(err, "%s line %d: %s = '%s': write it as "
+			    "127.0.0.1:PORT or [::1]:PORT", c->path, line,
+			    k->name, value);
+		return 0;
+	case KEY_PATH:
+		if (value[0] != '/')
+			return ur_errf(err, "%s line %d: %s = '%s' must be an "
+			    "absolute path, like %s", c->path, line, k->name,
+			    value, k->text);
+		return 0;
+	case KEY_SOCKET:
+		if (value[0] != '/' || strlen(value) >= UR_CONF_SOCKET_MAX)
+			return ur_errf(err, "%s line %d: %s = '%s' must be an "
+			    "absolute path shorter than %d characters (a unix "
+			    "socket's limit)", c->path, line, k->name, value,
+			    UR_CONF_SOCKET_MAX);
+		return 0;
+	case KEY_GROUP:
+		if (lookup_group(value, &gid, err) < 0)
+			return ur_err_prefix(err, "%s line %d: %s = '%s'",
+			    c->path, line, k->name, value);
+		return 0;
+	case KEY_CHORD:
+		if (ur_key_chord_parse(value, &chord, err) < 0)
+			return ur_err_prefix(err, "%s line %d", c->path, line);
 		return 0;
 	default:
 		return 0;
 	}
-}
-
-/* Keys that may be given more than once: each line adds a value. */
-static int
-is_multi(const char *key)
-{
-	return strcmp(key, "hotkey-device") == 0;
 }
 
 void
@@ -210,35 +268,56 @@ valid_name(const char *s)
 	return 1;
 }
 
+/* The entry of key: the one a later line replaces, or a new one when
+ * the key may be given on several lines; NULL (err set) when no more. */
+static struct ur_conf_kv *
+extra_slot(struct ur_conf *c, const struct key *k, int line,
+    struct ur_err *err)
+{
+	int i, n = 0;
+
+	for (i = 0; i < c->nextra; i++) {
+		if (strcmp(c->extra[i].key, k->name) != 0)
+			continue;
+		if (k->lines == 0)
+			return &c->extra[i];
+		if (++n == k->lines) {
+			ur_errf(err, "%s line %d: more than %d %s lines",
+			    c->path, line, k->lines, k->name);
+			return NULL;
+		}
+	}
+	if (c->nextra == UR_CONF_MAX_EXTRA) {
+		ur_errf(err, "%s line %d: too many keys", c->path, line);
+		return NULL;
+	}
+	return &c->extra[c->nextra++];
+}
+
+/* A line of the table's keys: checked first, so a bad line changes
+ * nothing (doctor reads on past it). */
 static int
 set_extra(struct ur_conf *c, const char *key, const char *value, int line,
     struct ur_err *err)
 {
-	struct ur_conf_kv *kv;
-	int i;
-
 	const struct key *k = find_key(key);
+	struct ur_conf_kv *kv;
 
 	if (k == NULL)
 		return ur_errf(err, "%s line %d: unknown key '%s' (see "
 		    "usbroute.conf(5))", c->path, line, key);
+	if (strlen(value) >= sizeof(kv->value))
+		return ur_errf(err, "%s line %d: value of '%s' is too long "
+		    "(at most %zu characters)", c->path, line, key,
+		    sizeof(kv->value) - 1);
 	if (check_value(c, k, value, line, err) < 0)
 		return -1;
-	for (i = 0; i < c->nextra; i++)
-		if (strcmp(c->extra[i].key, key) == 0 && !is_multi(key))
-			break;
-	if (i == c->nextra) {
-		if (c->nextra == UR_CONF_MAX_EXTRA)
-			return ur_errf(err, "%s line %d: too many keys",
-			    c->path, line);
-		c->nextra++;
-	}
-	kv = &c->extra[i];
+	if ((kv = extra_slot(c, k, line, err)) == NULL)
+		return -1;
 	kv->line = line;
-	if (copy(kv->key, sizeof(kv->key), key) < 0 ||
-	    copy(kv->value, sizeof(kv->value), value) < 0)
-		return ur_errf(err, "%s line %d: value of '%s' is too long",
-		    c->path, line, key);
+	/* Both fit: the key is the table's, the value was measured. */
+	(void)copy(kv->key, sizeof(kv->key), k->name);
+	(void)copy(kv->value, sizeof(kv->value), value);
 	return 0;
 }
 
@@ -369,47 +448,170 @@ parse_line(struct ur_conf *c, char *s, int line, struct ur_err *err)
 	return set_extra(c, key, value, line, err);
 }
 
-int
-ur_conf_load(struct ur_conf *c, const char *path, int missing_ok,
+/* The key a line names ("guest-rate", "port desk"), for a problem. */
+static void
+line_key(const char *s, char *key, size_t len)
+{
+	size_t n = strcspn(s, "=");
+
+	while (n > 0 && isspace((unsigned char)s[n - 1]))
+		n--;
+	if (n >= len)
+		n = len - 1;
+	memcpy(key, s, n);
+	key[n] = '\0';
+}
+
+/*
+ * What is wrong at line (0: the file as a whole).  Without pr the
+ * reading stops there (-1, err says it); with pr it is noted and the
+ * reading goes on (0): that key keeps its default.
+ */
+static int
+bad_line(struct ur_conf_problems *pr, int line, const char *key,
+    const struct ur_err *err)
+{
+	struct ur_conf_problem *p;
+
+	if (pr == NULL)
+		return -1;
+	if (pr->n == UR_CONF_MAX_PROBLEMS) {
+		pr->more++;
+		return 0;
+	}
+	p = &pr->p[pr->n++];
+	p->line = line;
+	snprintf(p->key, sizeof(p->key), "%s", key);
+	snprintf(p->msg, sizeof(p->msg), "%s", err->msg);
+	return 0;
+}
+
+static int
+find_extra(const struct ur_conf *c, const char *key)
+{
+	int i;
+
+	for (i = 0; i < c->nextra; i++)
+		if (strcmp(c->extra[i].key, key) == 0)
+			return i;
+	return -1;
+}
+
+/* Keys judged together: a TCP listener beyond loopback only with
+ * allow-remote-listen = yes (anyone who reaches it may move the host's
+ * ports).  With pr a bad listen-tcp is dropped, as if not given. */
+static int
+check_together(struct ur_conf *c, struct ur_conf_problems *pr,
     struct ur_err *err)
 {
-	char buf[1024];
-	FILE *f;
-	int line = 0;
-	int rc = 0;
+	struct sockaddr_storage ss;
+	int i = find_extra(c, "listen-tcp");
+	int loopback = 0;
+	socklen_t len;
+
+	if (i < 0 || ur_conf_bool(c, "allow-remote-listen") ||
+	    ur_conf_addr(c, "listen-tcp", &ss, &len, &loopback) == 0 ||
+	    loopback)
+		return 0;
+	ur_errf(err, "%s line %d: listen-tcp = %s is not a loopback address: "
+	    "anyone who reaches it could move the host's ports; use "
+	    "127.0.0.1, or set allow-remote-listen = yes", c->path,
+	    c->extra[i].line, c->extra[i].value);
+	if (bad_line(pr, c->extra[i].line, "listen-tcp", err) < 0)
+		return -1;
+	memmove(&c->extra[i], &c->extra[i + 1],
+	    (size_t)(c->nextra - i - 1) * sizeof(c->extra[0]));
+	c->nextra--;
+	return 0;
+}
+
+/* Reads the lines of f into c; see bad_line for pr. */
+static int
+read_lines(struct ur_conf *c, FILE *f, struct ur_conf_problems *pr,
+    struct ur_err *err)
+{
+	char buf[1024], key[32];
+	int line = 0, ch;
 	char *s;
 
-	ur_conf_defaults(c);
-	if (copy(c->path, sizeof(c->path), path) < 0)
-		return ur_errf(err, "config path too long");
-	f = fopen(path, "re");
-	if (f == NULL) {
-		if (errno == ENOENT && missing_ok)
-			return 0;
-		return ur_errf(err, "cannot read config %s: %s", path,
-		    strerror(errno));
-	}
 	while (fgets(buf, sizeof(buf), f) != NULL) {
 		line++;
 		if (strchr(buf, '\n') == NULL && !feof(f)) {
-			rc = ur_errf(err, "%s line %d: line too long", path,
-			    line);
-			break;
+			ur_errf(err, "%s line %d: line too long (at most %zu "
+			    "characters)", c->path, line, sizeof(buf) - 2);
+			line_key(trim(buf), key, sizeof(key));
+			if (bad_line(pr, line, key, err) < 0)
+				return -1;
+			while ((ch = getc(f)) != EOF && ch != '\n')
+				;	/* the rest of that line */
+			continue;
 		}
 		s = buf + strcspn(buf, "#");
 		*s = '\0';
 		s = trim(buf);
 		if (*s == '\0')
 			continue;
-		if (parse_line(c, s, line, err) < 0) {
-			rc = -1;
-			break;
-		}
+		line_key(s, key, sizeof(key));
+		if (parse_line(c, s, line, err) < 0 &&
+		    bad_line(pr, line, key, err) < 0)
+			return -1;
 	}
-	if (rc == 0 && ferror(f))
-		rc = ur_errf(err, "cannot read config %s", path);
+	if (ferror(f)) {
+		ur_errf(err, "cannot read config %s", c->path);
+		return bad_line(pr, 0, "", err);
+	}
+	return check_together(c, pr, err);
+}
+
+static int
+by_line(const void *a, const void *b)
+{
+	const struct ur_conf_problem *x = a, *y = b;
+
+	return (x->line > y->line) - (x->line < y->line);
+}
+
+static int
+load(struct ur_conf *c, const char *path, int missing_ok,
+    struct ur_conf_problems *pr, struct ur_err *err)
+{
+	FILE *f;
+	int rc;
+
+	ur_conf_defaults(c);
+	if (pr != NULL)
+		memset(pr, 0, sizeof(*pr));
+	if (copy(c->path, sizeof(c->path), path) < 0)
+		return ur_errf(err, "config path too long");
+	f = fopen(path, "re");
+	if (f == NULL) {
+		if (errno == ENOENT && missing_ok)
+			return 0;
+		ur_errf(err, "cannot read config %s: %s", path,
+		    strerror(errno));
+		return bad_line(pr, 0, "", err);
+	}
+	rc = read_lines(c, f, pr, err);
 	fclose(f);
+	/* In the file's order (a listener judged with the whole file is
+	 * noted last). */
+	if (pr != NULL)
+		qsort(pr->p, (size_t)pr->n, sizeof(pr->p[0]), by_line);
 	return rc;
+}
+
+int
+ur_conf_load(struct ur_conf *c, const char *path, int missing_ok,
+    struct ur_err *err)
+{
+	return load(c, path, missing_ok, NULL, err);
+}
+
+int
+ur_conf_load_all(struct ur_conf *c, const char *path, int missing_ok,
+    struct ur_conf_problems *pr, struct ur_err *err)
+{
+	return load(c, path, missing_ok, pr, err);
 }
 
 long
@@ -441,6 +643,36 @@ ur_conf_addr(const struct ur_conf *c, const char *key,
 	if (s == NULL || *s == '\0')
 		return 0;
 	return parse_addr(s, ss, len, loopback) == 0 ? 1 : 0;
+}
+
+int
+ur_conf_group(const struct ur_conf *c, const char *key, gid_t *gid,
+    struct ur_err *err)
+{
+	const char *s = ur_conf_get(c, key);
+
+	if (s == NULL)
+		return 0;
+	/* Looked up again: the group may have gone since the file was
+	 * read. */
+	if (lookup_group(s, gid, err) < 0)
+		return ur_err_prefix(err, "%s: %s = '%s'", c->path, key, s);
+	return 1;
+}
+
+void
+ur_conf_chord(const struct ur_conf *c, const char *key, struct ur_chord *ch)
+{
+	const struct key *k = find_key(key);
+	const char *s = ur_conf_get(c, key);
+	struct ur_err err;
+
+	memset(ch, 0, sizeof(*ch));
+	if (s == NULL && k != NULL)
+		s = k->text;
+	/* Checked when the file was read; the default is a good chord. */
+	if (s != NULL && ur_key_chord_parse(s, ch, &err) < 0)
+		memset(ch, 0, sizeof(*ch));
 }
 
 const char *

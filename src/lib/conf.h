@@ -12,6 +12,8 @@
 #define UR_CONF_H
 
 #include <sys/socket.h>
+#include <sys/types.h>
+#include <sys/un.h>
 
 /* libvirt-uri when the config names none: the hook, usbroute domain and
  * usbrouted all connect here. */
@@ -21,9 +23,14 @@
 
 #include "chipset.h"
 #include "err.h"
+#include "key.h"
 
 #define UR_CONF_MAX_NAMES 32
 #define UR_CONF_MAX_EXTRA 32
+/* hotkey-device lines usbrouted reads at most. */
+#define UR_CONF_HOTKEY_DEVICES 8
+/* A control-socket path is shorter than this (sun_path's size). */
+#define UR_CONF_SOCKET_MAX ((int)sizeof(((struct sockaddr_un *)0)->sun_path))
 
 struct ur_conf_name {
 	char name[32];
@@ -57,11 +64,36 @@ struct ur_conf {
 };
 
 /* Defaults, then the file.  A missing file is fine when missing_ok (the
- * default path); a named one must exist. */
+ * default path); a named one must exist.  The first line that is wrong
+ * (conf.c's table of keys says each key's type) stops it: -1, and err
+ * names the file, the line, the key and what to write. */
 int ur_conf_load(struct ur_conf *c, const char *path, int missing_ok,
     struct ur_err *err);
 
 void ur_conf_defaults(struct ur_conf *c);
+
+/* A line of the file that is wrong: its number (0: the file as a whole),
+ * its key, and one line saying what is wrong and what to write. */
+struct ur_conf_problem {
+	int line;
+	char key[32];
+	char msg[512];
+};
+
+#define UR_CONF_MAX_PROBLEMS 16
+
+struct ur_conf_problems {
+	int n;
+	int more;		/* found past the last that fits */
+	struct ur_conf_problem p[UR_CONF_MAX_PROBLEMS];
+};
+
+/* As ur_conf_load, for `usbroute doctor`: every line that is wrong goes
+ * into pr (the same verdict ur_conf_load stops at) and the reading goes
+ * on, its key keeping its default; a file that cannot be read is one
+ * problem, and the defaults stand.  -1 only for a path too long. */
+int ur_conf_load_all(struct ur_conf *c, const char *path, int missing_ok,
+    struct ur_conf_problems *pr, struct ur_err *err);
 
 /* What is wrong with name as a port name ("may hold only letters, ..."),
  * or NULL when it is a good one. */
@@ -78,6 +110,15 @@ long ur_conf_int(const struct ur_conf *c, const char *key);
 int ur_conf_bool(const struct ur_conf *c, const char *key);
 int ur_conf_addr(const struct ur_conf *c, const char *key,
     struct sockaddr_storage *ss, socklen_t *len, int *loopback);
+
+/* A group key's group, looked up again now: 1 with its gid, 0 when the
+ * key is not set, -1 when the group has gone since the file was read. */
+int ur_conf_group(const struct ur_conf *c, const char *key, gid_t *gid,
+    struct ur_err *err);
+
+/* A chord key's chord, or its default (checked when the file was read). */
+void ur_conf_chord(const struct ur_conf *c, const char *key,
+    struct ur_chord *ch);
 
 /* The n-th value (from 0) of a key given on several lines
  * (hotkey-device), or NULL past the last. */

@@ -19,7 +19,8 @@
 #include "sock.h"
 #include "state.h"
 
-static void __attribute__((format(printf, 4, 5)))
+/* Adds a finding; it, or NULL when there is no more room. */
+static struct ur_finding * __attribute__((format(printf, 4, 5)))
 say(struct ur_doctor *d, enum ur_level level, const char *topic,
     const char *fmt, ...)
 {
@@ -27,13 +28,53 @@ say(struct ur_doctor *d, enum ur_level level, const char *topic,
 	va_list ap;
 
 	if (d->n == UR_DOCTOR_MAX)
-		return;
+		return NULL;
 	f = &d->f[d->n++];
 	f->level = level;
 	snprintf(f->topic, sizeof(f->topic), "%s", topic);
 	va_start(ap, fmt);
 	vsnprintf(f->msg, sizeof(f->msg), fmt, ap);
 	va_end(ap);
+	return f;
+}
+
+/*
+ * A line of the config that conf.c judged wrong (the verdict every
+ * program stops at): the one clear line it gave, what that means, and
+ * that the other checks went on with the key's default.
+ */
+static void
+say_problem(struct ur_doctor *d, const struct ur_conf *conf,
+    const struct ur_conf_problem *p)
+{
+	struct ur_finding *f;
+
+	f = say(d, UR_FAIL, "config", "%s (usbroute, the hook and usbrouted "
+	    "stop at this; doctor went on with %s)", p->msg, p->line > 0 ?
+	    "the default" : "the defaults");
+	if (f == NULL)
+		return;
+	f->file = conf->path;
+	f->line = p->line;
+	snprintf(f->key, sizeof(f->key), "%s", p->key);
+}
+
+/* Each wrong line of the config; whether there was one. */
+static int
+check_lines(struct ur_doctor *d, const struct ur_conf *conf,
+    const struct ur_conf_problems *pr)
+{
+	int i;
+
+	if (pr == NULL)
+		return 0;
+	for (i = 0; i < pr->n; i++)
+		say_problem(d, conf, &pr->p[i]);
+	if (pr->more > 0)
+		say(d, UR_FAIL, "config", "%s: %d more wrong line%s (doctor "
+		    "notes the first %d)", conf->path, pr->more,
+		    pr->more == 1 ? "" : "s", UR_CONF_MAX_PROBLEMS);
+	return pr->n > 0;
 }
 
 const char *
@@ -250,12 +291,13 @@ check_table(struct ur_doctor *d, struct ur_machine *m)
 }
 
 static void
-check_config(struct ur_doctor *d, const struct ur_machine *m)
+check_config(struct ur_doctor *d, const struct ur_machine *m,
+    const struct ur_conf_problems *pr)
 {
 	const struct ur_conf *c = m->conf;
 	struct ur_err err;
 	uint16_t mask;
-	int i, bad = 0;
+	int i, bad = check_lines(d, c, pr);
 
 	for (i = 0; i < c->nnames; i++) {
 		if (ur_ports_parse(c->names[i].words, m->cs, NULL, m->present,
@@ -277,8 +319,6 @@ check_config(struct ur_doctor *d, const struct ur_machine *m)
 		    "usbroute.conf(5)");
 }
 
-/* Is path our hook?  A copy of it names its XML reader (a binary, so
- * no strstr; the name may straddle two reads). */
 static int
 has_marker(const char *path)
 {
@@ -324,7 +364,8 @@ check_hook(struct ur_doctor *d, const char *hooks_dir)
 	    "there", hooks_dir);
 }
 
-static void
+/* Whether usbrouted answers. */
+static int
 check_daemon(struct ur_doctor *d, const struct ur_conf *conf)
 {
 	const char *path = ur_conf_control_socket(conf);
@@ -338,21 +379,88 @@ check_daemon(struct ur_doctor *d, const struct ur_conf *conf)
 		say(d, UR_INFO, "daemon", "usbrouted is not running: needed "
 		    "only to switch while a VM runs (usbroute toggle, guest "
 		    "requests)");
+	return fd >= 0;
+}
+
+/* The sleep states the kernel offers (SYSFS/power/state: "freeze mem
+ * disk"); empty when it offers none or has no such file. */
+static void
+sleep_states(const char *root, char *buf, size_t len)
+{
+	char path[PATH_MAX];
+
+	buf[0] = '\0';
+	if (ur_file_path(path, sizeof(path), "%s/power/state", root) < 0 ||
+	    ur_file_read_attr(path, buf, len) < 0)
+		buf[0] = '\0';
+}
+
+/*
+ * Linux puts every port back on the xHCI when the xHCI resumes (system
+ * resume, hibernate thaw and restore: pci-quirks.c
+ * usb_enable_intel_xhci_ports from xhci-pci's resume), so on a machine
+ * that can sleep the routing is lost at each wake-up unless the
+ * systemd-sleep hook (hooks/usbroute-sleep) puts it back, or usbrouted
+ * does while it runs.
+ */
+static void
+check_sleep(struct ur_doctor *d, const struct ur_conf *conf,
+    const char *sleep_dir, int daemon_up)
+{
+	char states[64], path[PATH_MAX];
+	const char *why, *fix;
+	struct stat st;
+
+	sleep_states(conf->sysfs_root, states, sizeof(states));
+	if (states[0] == '\0') {
+		say(d, UR_INFO, "sleep", "this machine cannot suspend or "
+		    "hibernate (%s/power/state offers nothing): no resume "
+		    "undoes the routing", conf->sysfs_root);
+		return;
+	}
+	if (ur_file_path(path, sizeof(path), "%s/usbroute-sleep",
+	    sleep_dir) < 0)
+		return;
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH)) != 0) {
+		say(d, UR_OK, "sleep", "the systemd-sleep hook %s puts the "
+		    "routing back after a resume (this machine offers: %s)",
+		    path, states);
+		return;
+	}
+	if (stat(path, &st) < 0) {
+		why = "is missing";
+		fix = "'make install' or the package puts it there";
+	} else if (!S_ISREG(st.st_mode)) {
+		why = "is not a file";
+		fix = "reinstall usbroute";
+	} else {
+		why = "is not executable, so systemd-sleep skips it";
+		fix = "chmod 755 it";
+	}
+	say(d, daemon_up ? UR_INFO : UR_WARN, "sleep", "the systemd-sleep "
+	    "hook %s %s: after a suspend or hibernate (this machine offers: "
+	    "%s) Linux puts every port back on the xHCI and a VM loses its "
+	    "ports%s; %s", path, why, states, daemon_up ? " until usbrouted, "
+	    "which runs now, repairs it" : "", fix);
 }
 
 void
-ur_doctor_run(const struct ur_conf *conf, const char *hooks_dir,
-    struct ur_doctor *d)
+ur_doctor_run(const struct ur_conf *conf,
+    const struct ur_conf_problems *problems,
+    const struct ur_doctor_paths *paths, struct ur_doctor *d)
 {
 	struct ur_machine m;
 	struct ur_err err;
 	char path[PATH_MAX], pm[16];
 	struct ur_err perr;
 	struct stat st;
+	int up;
 
 	memset(d, 0, sizeof(*d));
 	if (ur_machine_open(&m, conf, &err) < 0) {
 		say(d, UR_FAIL, "chipset", "%s", err.msg);
+		(void)check_lines(d, conf, problems);
 		return;
 	}
 	say(d, UR_OK, "chipset", "%s xHCI at %s [8086:%04x]", m.cs->name,
@@ -372,9 +480,12 @@ ur_doctor_run(const struct ur_conf *conf, const char *hooks_dir,
 	if (ur_power_read(conf->sysfs_root, pm, sizeof(pm), &perr) > 0)
 		say(d, UR_OK, "power", "xHCI runtime PM is '%s'; usbroute "
 		    "sets it to 'on' while ports are away from the xHCI", pm);
-	check_config(d, &m);
+	check_config(d, &m, problems);
 	check_table(d, &m);
-	check_hook(d, hooks_dir);
-	check_daemon(d, conf);
+	check_hook(d, paths->hooks_dir);
+	up = check_daemon(d, conf);
+	/* No port can move: there is no routing a resume could undo. */
+	if (m.switchable != 0)
+		check_sleep(d, conf, paths->sleep_dir, up);
 	ur_machine_close(&m);
 }

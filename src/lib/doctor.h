@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* `usbroute doctor`: will routing work on this machine?  Each check
  * looks at one thing (the chipset, the firmware's mask, the EHCIs, the
- * IOMMU, VFIO, the hook, the daemon, the config and the table) and says
+ * IOMMU, VFIO, the hook, the sleep hook, the daemon, the config and the
+ * table) and says
  * what to do when it is not right.  Reads only; never writes. */
 #ifndef UR_DOCTOR_H
 #define UR_DOCTOR_H
@@ -18,19 +19,33 @@ enum ur_level {
 struct ur_finding {
 	enum ur_level level;
 	char topic[16];
-	char msg[400];
+	char msg[700];
+	/* A finding about a line of the config: its file (the conf's
+	 * path), line and key; file NULL for any other. */
+	const char *file;
+	int line;
+	char key[32];
 };
 
-#define UR_DOCTOR_MAX 32
+#define UR_DOCTOR_MAX 64
 
 struct ur_doctor {
 	int n;
 	struct ur_finding f[UR_DOCTOR_MAX];
 };
 
-/* hooks_dir: libvirt's hooks directory (/etc/libvirt/hooks). */
-void ur_doctor_run(const struct ur_conf *conf, const char *hooks_dir,
-    struct ur_doctor *d);
+/* Where doctor looks besides the config's sysfs root (tests point these
+ * at a fake root). */
+struct ur_doctor_paths {
+	const char *hooks_dir;	/* libvirt's hooks (/etc/libvirt/hooks) */
+	const char *sleep_dir;	/* systemd's system-sleep hooks */
+};
+
+/* problems: the lines of conf's file that are wrong (ur_conf_load_all),
+ * each a finding; conf holds the defaults for their keys. */
+void ur_doctor_run(const struct ur_conf *conf,
+    const struct ur_conf_problems *problems,
+    const struct ur_doctor_paths *paths, struct ur_doctor *d);
 
 /* The worst level found. */
 enum ur_level ur_doctor_worst(const struct ur_doctor *d);

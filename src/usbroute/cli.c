@@ -250,12 +250,14 @@ cli_globals(int *argc, char **argv, struct cli_globals *g)
 int
 cli_config(struct cli *cli, const struct cli_globals *g)
 {
+	const char *path = g->config ? g->config : ur_conf_default_path();
+	int missing_ok = g->config_may_be_new ||
+	    (g->config == NULL && getenv("USBROUTE_CONFIG") == NULL);
 	struct ur_err err;
 
-	if (ur_conf_load(&cli->conf, g->config ? g->config :
-	    ur_conf_default_path(), g->config_may_be_new ||
-	    (g->config == NULL && getenv("USBROUTE_CONFIG") == NULL),
-	    &err) < 0)
+	if ((g->config_findings ? ur_conf_load_all(&cli->conf, path,
+	    missing_ok, &cli->conf_problems, &err) : ur_conf_load(&cli->conf,
+	    path, missing_ok, &err)) < 0)
 		return fail(&err);
 	if (g->root != NULL)
 		snprintf(cli->conf.sysfs_root, sizeof(cli->conf.sysfs_root),

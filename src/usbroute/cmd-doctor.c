@@ -13,6 +13,11 @@
 #ifndef HOOKSDIR
 #define HOOKSDIR "/etc/libvirt/hooks"
 #endif
+/* systemd's system-sleep directory, where hooks/usbroute-sleep goes
+ * (configure asks systemd for it). */
+#ifndef SLEEPDIR
+#define SLEEPDIR "/lib/systemd/system-sleep"
+#endif
 
 static void
 print_json(const struct ur_doctor *d)
@@ -27,6 +32,12 @@ print_json(const struct ur_doctor *d)
 		ur_report_json_string(stdout, d->f[i].topic);
 		printf(", \"message\": ");
 		ur_report_json_string(stdout, d->f[i].msg);
+		if (d->f[i].file != NULL) {
+			printf(", \"file\": ");
+			ur_report_json_string(stdout, d->f[i].file);
+			printf(", \"line\": %d, \"key\": ", d->f[i].line);
+			ur_report_json_string(stdout, d->f[i].key);
+		}
 		printf("}");
 	}
 	printf("\n]}\n");
@@ -35,13 +46,20 @@ print_json(const struct ur_doctor *d)
 static int
 cmd_doctor(struct cli *cli, const struct cmd_args *a)
 {
-	const char *hooks = cmd_opt(a, "--hooks-dir");
-	struct ur_doctor d;
+	struct ur_doctor_paths paths = {
+		.hooks_dir = cmd_opt(a, "--hooks-dir"),
+		.sleep_dir = cmd_opt(a, "--sleep-dir"),
+	};
+	static struct ur_doctor d;	/* large */
 	int i, fails = 0, warns = 0;
 
-	if (hooks == NULL)
-		hooks = HOOKSDIR;
-	ur_doctor_run(&cli->conf, hooks, &d);
+	if (paths.hooks_dir == NULL)
+		paths.hooks_dir = HOOKSDIR;
+	if (paths.sleep_dir == NULL)
+		paths.sleep_dir = SLEEPDIR;
+	/* The config was read with ur_conf_load_all (the entry's
+	 * config_findings): its wrong lines are findings here. */
+	ur_doctor_run(&cli->conf, &cli->conf_problems, &paths, &d);
 	if (cli->json) {
 		print_json(&d);
 	} else {
@@ -63,7 +81,8 @@ cmd_doctor(struct cli *cli, const struct cmd_args *a)
 
 const struct cmd cmd_doctor_entry = {
 	.name = "doctor", .run = cmd_doctor, .args = "", .min = 0, .max = 0,
-	.opts = { { "--hooks-dir", "DIR", 0 } },
-	.help = "will it work here? chipset, firmware, EHCIs, IOMMU, hook, "
-	    "daemon (--json: as JSON)",
+	.opts = { { "--hooks-dir", "DIR", 0 }, { "--sleep-dir", "DIR", 0 } },
+	.help = "will it work here? chipset, firmware, EHCIs, IOMMU, config, "
+	    "hook, sleep hook, daemon (--json: as JSON)",
+	.config_findings = 1,
 };

@@ -208,6 +208,7 @@ dispatch(int argc, char **argv, char **orig)
 		return rc;
 	/* map writes the config: on a first run there is none yet. */
 	g.config_may_be_new = c == &cmd_map_entry;
+	g.config_findings = c->config_findings;
 	if ((rc = cli_config(&cli, &g)) != EXIT_OK)
 		return rc;
 	return c->run(&cli, &a);

@@ -17,6 +17,9 @@
 
 struct cli {
 	struct ur_conf conf;
+	/* The config's wrong lines, for a command whose entry has
+	 * config_findings (doctor); others stop at the first. */
+	struct ur_conf_problems conf_problems;
 	int json;
 };
 
@@ -27,6 +30,7 @@ struct cli_globals {
 	const char *state;
 	int json;
 	int config_may_be_new;	/* a missing --config is fine (map makes it) */
+	int config_findings;	/* read all of it, noting wrong lines */
 };
 
 /* The options that may stand anywhere (cli.c). */
@@ -65,6 +69,9 @@ struct cmd {
 	const char *help;
 	const struct cmd *const *subs;	/* sim: its subcommands, NULL-ended */
 	const char *parent;	/* a subcommand's command ("sim") */
+	/* doctor: a wrong config line is one of its findings
+	 * (cli->conf_problems) instead of a refusal before it runs */
+	int config_findings;
 };
 
 /* What cmd_parse found: the positionals in order, each declared option's

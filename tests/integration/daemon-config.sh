@@ -47,6 +47,12 @@ conf "guest-rate = 0"
 refuse_start "a guest rate of 0 is refused" "guest-rate = '0' must be a number from 1"
 conf "control-group = no-such-group-here"
 refuse_start "an unknown control group is refused" "no such group"
+conf "control-socket = run/control"
+refuse_start "a relative control-socket is refused" "control-socket = 'run/control' must be an absolute path"
+conf "hotkey = KEY_A"
+refuse_start "a one-key hotkey is refused, devices or not" "hotkey 'KEY_A': one key alone"
+conf "$(for i in $(seq 9); do echo "hotkey-device = $T/kbd$i"; done)"
+refuse_start "a ninth hotkey-device is refused" "line 13: more than 8 hotkey-device lines"
 
 conf "listen-tcp = 0.0.0.0:$P1
 allow-remote-listen = yes"
