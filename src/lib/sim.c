@@ -843,6 +843,7 @@ plug(const char *dir, int bit, const struct usbinfo *what,
 	uint8_t cfg[256];
 	uint32_t xusb2pr;
 	int which, port, on_xhci, devnum, gone = 0;
+	unsigned ss;
 	char name[32], ifname[48];
 
 	if (open_sim(dir, cfg, &cs, err) < 0)
@@ -853,6 +854,12 @@ plug(const char *dir, int bit, const struct usbinfo *what,
 		return ur_errf(err, "bit %d is not a USB2 port of the %s; its "
 		    "ports are the bits of 0x%04x", bit, cs->name,
 		    cs->port_mask);
+	ss = ur_chipset_ss_ports(cs, cfg32(cfg, UR_REG_USB3FUS));
+	if (what->ss_port > 0 && !(ss & (1u << (what->ss_port - 1))))
+		return ur_errf(err, "USB3 port %d: this %s has %d SuperSpeed "
+		    "port%s (USB3PRM 0x%02x: its fuses say so)", what->ss_port,
+		    cs->name, __builtin_popcount(ss),
+		    __builtin_popcount(ss) == 1 ? "" : "s", ss);
 	ur_chipset_port_name(cs, bit, name, sizeof(name));
 
 	/* A physical port holds one device: take away whatever was there. */

@@ -88,6 +88,19 @@ sim=$T/8-series-h8-noss
 printf 'ss-pair ehci1.1 = 1\n' >"$T/ss.conf"
 refuse "no SuperSpeed ports: any ss-pair refused" "$sim" 1 "fused off" --config "$T/ss.conf" status
 
+# The simulation plugs a USB3 device only into a SuperSpeed port the
+# part has.
+sim=$T/8-series-h10
+refuse "sim plug: USB3 port 5 of a part with 4 refused" "$sim" 1 \
+    "USB3 port 5: this .* has 4 SuperSpeed ports" sim plug "$sim" ehci1.2 0781:5581 Ultra --superspeed 5
+check "... and nothing was plugged in" sh -c "! grep -rqs 5581 '$sim/bus/usb/devices/'*/idProduct"
+ur "$sim" sim plug "$sim" ehci1.2 0781:5581 Ultra --superspeed 4 2>"$T/err"
+eq "sim plug: USB3 port 4 of it works" "$?" "0"
+check "... and the device is there" sh -c "grep -rqs 5581 '$sim/bus/usb/devices/'*/idProduct"
+sim=$T/8-series-h8-noss
+refuse "sim plug: no SuperSpeed port on a part without" "$sim" 1 \
+    "has 0 SuperSpeed ports" sim plug "$sim" ehci1.2 0781:5581 Ultra --superspeed 1
+
 # ---------------------------------------------------------- the real dumps
 # What status says on each, per the sources (doc/hardware.md).
 dumpsim() { mksim "$1" --from-lspci "$DUMPS/$1.txt"; }
