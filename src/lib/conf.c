@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stddef.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,8 +19,9 @@
 #endif
 
 /*
- * Keys that later programs read through ur_conf_get() and the typed
- * accessors, each with its type: a value is checked here, when the file
+ * The keys of the file (but "port NAME" and "ss-pair WORD", which carry
+ * an argument), each with its type; later programs read them through
+ * struct ur_conf's fields, ur_conf_get() and the typed accessors: a value is checked here, when the file
  * is read, for every program (usbroute doctor, the hook and usbrouted
  * see the same verdict on `guest-rate = fast`, `control-group = nosuch`
  * or `hotkey = KEY_CTRL`).  Anything else is a typo, and a typo in a root
@@ -44,7 +46,15 @@ static const struct key {
 				 * value, a later line replaces it */
 	const char *text;	/* KEY_CHORD: its default; KEY_PATH: an
 				 * example for the message */
+	size_t field;		/* where in struct ur_conf it goes (an int
+				 * or a path), 0: with ur_conf_get */
 } keys[] = {
+	{ .name = "sysfs-root", .type = KEY_PATH, .text = "/sys",
+	    .field = offsetof(struct ur_conf, sysfs_root) },
+	{ .name = "state-dir", .type = KEY_PATH, .text = "/run/usbroute",
+	    .field = offsetof(struct ur_conf, state_dir) },
+	{ .name = "lock-timeout-ms", .type = KEY_INT, .dflt = 5000,
+	    .max = 600000, .field = offsetof(struct ur_conf, lock_timeout_ms) },
 	{ .name = "libvirt-uri", .type = KEY_TEXT },
 	{ .name = "control-socket", .type = KEY_SOCKET },
 	{ .name = "control-group", .type = KEY_GROUP },
@@ -294,10 +304,30 @@ extra_slot(struct ur_conf *c, const struct key *k, int line,
 	return &c->extra[c->nextra++];
 }
 
+/* A key that has its own field in struct ur_conf: the value, checked,
+ * goes there. */
+static int
+set_field(struct ur_conf *c, const struct key *k, const char *value,
+    int line, struct ur_err *err)
+{
+	char *dst = (char *)c + k->field;
+	long v;
+
+	if (k->type == KEY_INT) {
+		(void)parse_int(value, &v);	/* checked in range */
+		*(int *)(void *)dst = (int)v;
+		return 0;
+	}
+	if (copy(dst, sizeof(c->sysfs_root), value) < 0)
+		return ur_errf(err, "%s line %d: %s: path too long", c->path,
+		    line, k->name);
+	return 0;
+}
+
 /* A line of the table's keys: checked first, so a bad line changes
  * nothing (doctor reads on past it). */
 static int
-set_extra(struct ur_conf *c, const char *key, const char *value, int line,
+set_key(struct ur_conf *c, const char *key, const char *value, int line,
     struct ur_err *err)
 {
 	const struct key *k = find_key(key);
@@ -306,12 +336,14 @@ set_extra(struct ur_conf *c, const char *key, const char *value, int line,
 	if (k == NULL)
 		return ur_errf(err, "%s line %d: unknown key '%s' (see "
 		    "usbroute.conf(5))", c->path, line, key);
+	if (check_value(c, k, value, line, err) < 0)
+		return -1;
+	if (k->field != 0)
+		return set_field(c, k, value, line, err);
 	if (strlen(value) >= sizeof(kv->value))
 		return ur_errf(err, "%s line %d: value of '%s' is too long "
 		    "(at most %zu characters)", c->path, line, key,
 		    sizeof(kv->value) - 1);
-	if (check_value(c, k, value, line, err) < 0)
-		return -1;
 	if ((kv = extra_slot(c, k, line, err)) == NULL)
 		return -1;
 	kv->line = line;
@@ -399,8 +431,6 @@ static int
 parse_line(struct ur_conf *c, char *s, int line, struct ur_err *err)
 {
 	char *eq, *key, *value, *arg;
-	char *end;
-	long n;
 
 	eq = strchr(s, '=');
 	if (eq == NULL)
@@ -423,29 +453,7 @@ parse_line(struct ur_conf *c, char *s, int line, struct ur_err *err)
 	if (*arg != '\0')
 		return ur_errf(err, "%s line %d: unexpected '%s' after '%s'",
 		    c->path, line, arg, key);
-	if (strcmp(key, "sysfs-root") == 0 || strcmp(key, "state-dir") == 0) {
-		char *dst = strcmp(key, "sysfs-root") == 0 ?
-		    c->sysfs_root : c->state_dir;
-
-		if (value[0] != '/')
-			return ur_errf(err, "%s line %d: %s must be an "
-			    "absolute path", c->path, line, key);
-		if (copy(dst, sizeof(c->sysfs_root), value) < 0)
-			return ur_errf(err, "%s line %d: path too long",
-			    c->path, line);
-		return 0;
-	}
-	if (strcmp(key, "lock-timeout-ms") == 0) {
-		errno = 0;
-		n = strtol(value, &end, 10);
-		if (errno != 0 || *value == '\0' || *end != '\0' || n < 0 ||
-		    n > 600000)
-			return ur_errf(err, "%s line %d: lock-timeout-ms must "
-			    "be 0..600000", c->path, line);
-		c->lock_timeout_ms = (int)n;
-		return 0;
-	}
-	return set_extra(c, key, value, line, err);
+	return set_key(c, key, value, line, err);
 }
 
 /* The key a line names ("guest-rate", "port desk"), for a problem. */

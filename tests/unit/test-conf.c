@@ -94,14 +94,18 @@ test_errors(void **state)
 	static const struct { const char *text, *msg; } bad[] = {
 		{ "sysfs-root\n", "line 1: expected 'key = value'" },
 		{ "\nbogus = 1\n", "line 2: unknown key 'bogus'" },
-		{ "sysfs-root = relative\n", "absolute path" },
+		{ "sysfs-root = relative\n", "line 1: sysfs-root = 'relative' "
+		    "must be an absolute path, like /sys" },
+		{ "state-dir = run\n", "state-dir = 'run' must be an absolute "
+		    "path" },
 		{ "port ehci9 = ehci1.1\n", "looks like a port word" },
 		{ "port a = ehci1.1\nport a = ehci1.2\n", "already defined on line 1" },
 		{ "port b@d = ehci1.1\n", "may hold only" },
 		{ "port empty =\n", "has no port words" },
 		{ "ss-pair ehci1.1 = 7\n", "from 1 to 6" },
 		{ "ss-pair ehci1.1 = x\n", "from 1 to 6" },
-		{ "lock-timeout-ms = -5\n", "lock-timeout-ms" },
+		{ "lock-timeout-ms = -5\n", "line 1: lock-timeout-ms = '-5' "
+		    "must be a number from 0 to 600000" },
 		{ "state-dir extra = /x\n", "unexpected 'extra'" },
 	};
 	struct ur_conf c;
@@ -261,14 +265,16 @@ test_load_all(void **state)
 	    "port desk = ehci2.1\n"
 	    "hotkey = KEY_CTRL+KEY_A\n"
 	    "libvirt-uri = %01100d\n"
-	    "control-socket = /tmp/ctl\n", 0);
+	    "control-socket = /tmp/ctl\n"
+	    "sysfs-root = sim\n"
+	    "state-dir = /tmp/st\n", 0);
 	assert_int_equal(write_conf(text), 0);
 	assert_int_equal(ur_conf_load_all(&c, path, 0, &pr, &err), 0);
 	assert_int_equal(ur_conf_load(&strict, path, 0, &err), -1);
 	unlink(path);
 	assert_non_null(strstr(err.msg, "line 1: guest-rate = 'fast'"));
 
-	assert_int_equal(pr.n, 5);
+	assert_int_equal(pr.n, 6);
 	assert_int_equal(pr.more, 0);
 	assert_int_equal(pr.p[0].line, 1);
 	assert_string_equal(pr.p[0].key, "guest-rate");
@@ -284,6 +290,10 @@ test_load_all(void **state)
 	assert_int_equal(pr.p[4].line, 7);
 	assert_string_equal(pr.p[4].key, "libvirt-uri");
 	assert_non_null(strstr(pr.p[4].msg, "line 7: line too long"));
+	assert_int_equal(pr.p[5].line, 9);
+	assert_string_equal(pr.p[5].key, "sysfs-root");
+	assert_string_equal(c.sysfs_root, "/sys");
+	assert_string_equal(c.state_dir, "/tmp/st");
 
 	assert_int_equal(ur_conf_int(&c, "guest-rate"), 4);
 	assert_int_equal(ur_conf_int(&c, "drift-check-ms"), 250);
