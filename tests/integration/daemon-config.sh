@@ -5,27 +5,13 @@
 # real libvirtd and guests: tests/libvirt/daemon-e2e.sh.)
 . "$top_srcdir/tests/lib.sh"
 
-DAEMON="$top_builddir/src/daemon/usbrouted"
+. "$top_srcdir/tests/daemon.sh"
+
 sim=$(mksim s --chipset 8-series)
 CTL="$T/control"
 # Free ports, not fixed ones: another run of the suite may be listening.
 P1=$(python3 "$top_srcdir/tests/free-port.py")
 P2=$(python3 "$top_srcdir/tests/free-port.py")
-conf() {	# conf EXTRA-LINES: a config for the simulation, no libvirtd
-	printf 'sysfs-root = %s\nstate-dir = %s/run\ncontrol-socket = %s\nlibvirt-uri = qemu:///system?socket=%s/no-libvirtd\n%s\n' \
-		"$sim" "$sim" "$CTL" "$T" "$1" >"$T/d.conf"
-}
-ask() { printf '%s\n' "$1" | timeout 5 nc -N -U "$CTL" 2>&1; }
-start() {	# start: the daemon in the background, wait for its socket
-	"$DAEMON" --config "$T/d.conf" 2>"$T/log" &
-	dpid=$!
-	for _ in $(seq 50); do
-		[ -S "$CTL" ] && ask status >/dev/null 2>&1 && return 0
-		kill -0 "$dpid" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
-}
 refuse_start() {	# refuse_start WHAT PATTERN
 	"$DAEMON" --config "$T/d.conf" >/dev/null 2>"$T/err" &
 	local pid=$! rc
@@ -58,7 +44,7 @@ conf "listen-tcp = 0.0.0.0:$P1
 allow-remote-listen = yes"
 check "allow-remote-listen = yes: it starts" start
 check "... and warns in its log" grep -q "beyond this machine" "$T/log"
-kill -TERM "$dpid"; wait "$dpid"
+stop
 
 conf "listen-tcp = 127.0.0.1:$P2"
 check "starts without libvirtd (it keeps trying)" start
@@ -74,7 +60,7 @@ esac
 eq "a domain that does not run" "$(ask "host nosuch")" "error: no running domain 'nosuch' with usbroute metadata"
 long=$(head -c 600 /dev/zero | tr '\0' a)
 eq "an overlong line: error, then the connection closes" "$(ask "$long")" "error: request line too long"
-eq "TCP speaks the same protocol" "$(printf 'status\n' | timeout 5 nc -N 127.0.0.1 $P2)" "ok"
+eq "TCP speaks the same protocol" "$(tcp status "$P2")" "ok"
 "$USBROUTE" --config "$T/d.conf" toggle >"$T/out" 2>"$T/err"
 eq "usbroute toggle: the daemon's error, exit 1" "$?:$(cat "$T/err")" "1:usbroute: no running domain has usbroute metadata"
 
@@ -90,8 +76,7 @@ kill -HUP "$dpid"
 sleep 0.3
 eq "SIGHUP with a bad config: still serving" "$(ask status)" "ok"
 check "... and says why" grep -q "SIGHUP: .*unknown key 'bogus-key'" "$T/log"
-kill -TERM "$dpid"
-wait "$dpid"
+stop
 eq "SIGTERM: exit 0" "$?" "0"
 check "SIGTERM removes the socket" test ! -e "$CTL"
 conf ""
@@ -104,7 +89,7 @@ conf "control-group = $grp"
 check "starts with control-group = $grp" start
 eq "socket mode 0660" "$(stat -c %a "$CTL")" "660"
 eq "socket group $grp" "$(stat -c %G "$CTL")" "$grp"
-kill -TERM "$dpid"; wait "$dpid"
+stop
 
 # The host hotkey: a wrong chord or device path refuses the start; the
 # chord read from a FIFO reaches the same toggle as the control socket
@@ -133,16 +118,15 @@ keys 30:1 30:0 29:1 29:0
 sleep 0.5
 eq "other keys: nothing in the log" "$(grep -c 'hotkey on' "$T/log")" "0"
 keys 29:1 97:1 97:2 97:2 97:0 29:0
-wait_for() { for _ in $(seq 50); do grep -q "$1" "$T/log" && return 0; sleep 0.1; done; return 1; }
 check "the chord: toggle, and its reply in the log" \
-	wait_for "hotkey on $T/kbd: error: no running domain has usbroute metadata"
+	wait_log "hotkey on $T/kbd: error: no running domain has usbroute metadata"
 eq "... once, though held down" "$(grep -c 'hotkey on' "$T/log")" "1"
 printf 'hotkey = KEY_NOSUCH+KEY_A\n' >>"$T/d.conf"
 kill -HUP "$dpid"
 check "SIGHUP with a wrong chord: the old configuration stays, hotkey and all" \
-	wait_for "SIGHUP: .*unknown key 'KEY_NOSUCH'.*; keeping the old configuration"
+	wait_log "SIGHUP: .*unknown key 'KEY_NOSUCH'.*; keeping the old configuration"
 keys 97:1 29:1 29:0 97:0
 sleep 0.5
 eq "... and still toggles" "$(grep -c 'hotkey on' "$T/log")" "2"
-kill -TERM "$dpid"; wait "$dpid"
+stop
 finish

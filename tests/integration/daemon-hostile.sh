@@ -7,38 +7,13 @@
 # (The guest side, log floods included: tests/libvirt/daemon-e2e.sh.)
 . "$top_srcdir/tests/lib.sh"
 
-DAEMON="$top_builddir/src/daemon/usbrouted"
+. "$top_srcdir/tests/daemon.sh"
+
 PY="python3 $top_srcdir/tests/integration/daemon-hostile.py"
 sim=$(mksim s --chipset 8-series)
 CTL="$T/sock/control"
 PORT=$(python3 "$top_srcdir/tests/free-port.py")
 PORT2=$(python3 "$top_srcdir/tests/free-port.py")
-conf() {	# conf EXTRA-LINES: a config for the simulation, no libvirtd
-	printf 'sysfs-root = %s\nstate-dir = %s/run\ncontrol-socket = %s\nlibvirt-uri = qemu:///system?socket=%s/no-libvirtd\n%s\n' \
-		"$sim" "$sim" "$CTL" "$T" "$1" >"$T/d.conf"
-}
-ask() { printf '%s\n' "$1" | timeout 5 nc -N -U "$CTL" 2>&1; }
-tcp() { printf '%s\n' "$1" | timeout 5 nc -N 127.0.0.1 "${2:-$PORT}" 2>&1; }
-start() {	# start: the daemon in the background, wait for its socket
-	# appending: the tests empty the log while it runs
-	"$DAEMON" --config "$T/d.conf" 2>>"$T/log" &
-	dpid=$!
-	for _ in $(seq 50); do
-		[ -S "$CTL" ] && ask status >/dev/null 2>&1 && return 0
-		kill -0 "$dpid" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
-}
-stop() { kill -TERM "$dpid" 2>/dev/null; wait "$dpid"; }
-# wait_log PATTERN: up to 5 s for a line of the daemon's log
-wait_log() {
-	for _ in $(seq 50); do
-		grep -q -- "$1" "$T/log" && return 0
-		sleep 0.1
-	done
-	return 1
-}
 NOMETA="error: no running domain has usbroute metadata"
 
 # ---------------------------------------------------------------- reload
@@ -155,8 +130,7 @@ stop
 # ---------------------------------------------------------------- the path
 # control-socket naming a regular file: refused, the file left alone.
 echo "precious" >"$T/precious"
-printf 'sysfs-root = %s\nstate-dir = %s/run\ncontrol-socket = %s\nlibvirt-uri = qemu:///system?socket=%s/no-libvirtd\n' \
-	"$sim" "$sim" "$T/precious" "$T" >"$T/d.conf"
+CTL="$T/precious" conf ""
 timeout 10 "$DAEMON" --config "$T/d.conf" >/dev/null 2>"$T/err"
 eq "control-socket = a regular file: refused" "$?:$(cat "$T/err")" \
 	"1:usbrouted: control-socket $T/precious exists and is not a socket; remove it or set control-socket to another path"
