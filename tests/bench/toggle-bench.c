@@ -4,8 +4,8 @@
  * received, over its control socket or its TCP listener (or over anything
  * that speaks the same one-line protocol, such as reference-server.py).
  *
- * usage: toggle-bench [-c] [-w WARMUP] unix PATH N [REQUEST]
- *        toggle-bench [-c] [-w WARMUP] tcp HOST:PORT N [REQUEST]
+ * usage: toggle-bench [-cs] [-w WARMUP] unix PATH N [REQUEST]
+ *        toggle-bench [-cs] [-w WARMUP] tcp HOST:PORT N [REQUEST]
  *
  * Sends REQUEST (default "toggle") N times, one at a time, each after the
  * reply to the one before, on one connection (or, with -c, on a new
@@ -15,6 +15,11 @@
  * "ok".  Prints one line:
  *
  *	n=N p50_us=.. p99_us=.. mean_us=.. min_us=.. max_us=..
+ *
+ * or, with -s, each of the N times (microseconds), one a line, in the
+ * order taken: for pooling several runs (toggle-bench.sh takes its
+ * samples in rounds, so that a burst of load elsewhere falls on every
+ * kind of connection alike).
  *
  * Exit 0, or 1 with a message on stderr (connection failed, a reply that
  * is not "ok", the server closed the connection).
@@ -63,9 +68,9 @@ die(const char *fmt, ...)
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr, "usage: toggle-bench [-c] [-w WARMUP] unix PATH N "
+	fprintf(stderr, "usage: toggle-bench [-cs] [-w WARMUP] unix PATH N "
 	    "[REQUEST]\n"
-	    "       toggle-bench [-c] [-w WARMUP] tcp HOST:PORT N "
+	    "       toggle-bench [-cs] [-w WARMUP] tcp HOST:PORT N "
 	    "[REQUEST]\n");
 	exit(2);
 }
@@ -254,13 +259,16 @@ main(int argc, char *argv[])
 	char *line, *ep, *reply;
 	double *lat, t0, sum = 0;
 	long n, warm = 10, i;
-	int ch, fd = -1, each = 0;
+	int ch, fd = -1, each = 0, samples = 0;
 	size_t rlen;
 
-	while ((ch = getopt(argc, argv, "cw:")) != -1) {
+	while ((ch = getopt(argc, argv, "csw:")) != -1) {
 		switch (ch) {
 		case 'c':
 			each = 1;
+			break;
+		case 's':
+			samples = 1;
 			break;
 		case 'w':
 			warm = strtol(optarg, &ep, 10);
@@ -310,12 +318,20 @@ main(int argc, char *argv[])
 	if (fd != -1)
 		close(fd);
 
+	if (samples) {
+		for (i = 0; i < n; i++)
+			printf("%.1f\n", lat[i]);
+		goto out;
+	}
 	for (i = 0; i < n; i++)
 		sum += lat[i];
 	qsort(lat, n, sizeof(*lat), cmp_double);
 	printf("n=%ld p50_us=%.1f p99_us=%.1f mean_us=%.1f min_us=%.1f "
 	    "max_us=%.1f\n", n, percentile(lat, n, 50), percentile(lat, n, 99),
 	    sum / n, lat[0], lat[n - 1]);
+out:
+	if (fflush(stdout) == EOF)
+		die("stdout: %s", strerror(errno));
 	free(lat);
 	free(reply);
 	free(line);

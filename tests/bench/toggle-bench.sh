@@ -14,11 +14,17 @@
 # private libvirtd (tests/libvirt/lv.sh; root) with one diskless domain.
 # State and the simulation are on tmpfs (/dev/shm), as /run and sysfs are.
 #
-# usage: [BENCH_N=1000] [BENCH_CLI_N=200] top_builddir=BUILD bash tests/bench/toggle-bench.sh
+# The samples of each kind are taken in rounds (BENCH_ROUNDS, N/ROUNDS
+# each), the kinds taking turns, so that a burst of other work on the
+# machine falls on all of them alike rather than on one; the load average
+# before and after is printed with the figures.
+#
+# usage: [BENCH_N=1000] [BENCH_ROUNDS=5] [BENCH_CLI_N=200] top_builddir=BUILD bash tests/bench/toggle-bench.sh
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 N=${BENCH_N:-1000}
+ROUNDS=${BENCH_ROUNDS:-5}
 CLI_N=${BENCH_CLI_N:-200}
 . "$top_srcdir/tests/libvirt/lv.sh"
 # Skips are loud but exit 0, so that the rest of `make bench` runs.
@@ -76,12 +82,32 @@ wait_for() {
 }
 d0() { setpci -A linux-sysfs -O sysfs.path="$sim/bus/pci" -s 00:14.0 d0.l; }
 field() { sed -n "s/.*\<$1=\([0-9.]*\).*/\1/p"; }	# field NAME < RESULT
-# bench LABEL ARGS...: run toggle-bench ARGS, keep "LABEL|result"
-bench() {
-	local label=$1 r
-	shift
-	r=$("$T/toggle-bench" "$@") || die "$label: toggle-bench $* failed"
-	printf '%s|%s\n' "$label" "$r" >>"$T/results"
+# rounds LABEL|ARGS...: N samples of each kind (toggle-bench ARGS), taken
+# in ROUNDS turns, then "LABEL|n=.. p50_us=.." for each into results
+rounds() {
+	local per=$(((N + ROUNDS - 1) / ROUNDS)) r k kind
+	for ((r = 0; r < ROUNDS; r++)); do
+		for ((k = 1; k <= $#; k++)); do
+			kind=${!k}
+			# shellcheck disable=SC2086 # the kind's arguments
+			"$T/toggle-bench" -s ${kind#*|} "$per" toggle >>"$T/samples.$k" ||
+				die "${kind%%|*}: toggle-bench ${kind#*|} failed"
+		done
+	done
+	for ((k = 1; k <= $#; k++)); do
+		kind=${!k}
+		summary "${kind%%|*}" <"$T/samples.$k" >>"$T/results"
+		rm -f "$T/samples.$k"
+	done
+}
+# summary LABEL < SAMPLES: nearest-rank p50 and p99, and the mean
+summary() {
+	sort -n | awk -v label="$1" '
+		{ v[NR] = $1; s += $1 }
+		END {
+			p50 = v[int(NR * 0.50 + 0.999999)]; p99 = v[int(NR * 0.99 + 0.999999)]
+			printf "%s|n=%d p50_us=%.1f p99_us=%.1f mean_us=%.1f\n", label, NR, p50, p99, s / NR
+		}'
 }
 # bench_cli: `usbroute toggle bench`, a process each time, as a user
 # types it; per-run times from bash's clock
@@ -93,12 +119,7 @@ bench_cli() {
 		"$USBROUTE" --config "$CONF" toggle bench >/dev/null || die "usbroute toggle failed"
 		t1=$EPOCHREALTIME
 		echo $(( ${t1/./} - ${t0/./} ))
-	done | sort -n | awk -v label="$1" '
-		{ v[NR] = $1; s += $1 }
-		END {
-			p50 = v[int(NR * 0.50 + 0.999999)]; p99 = v[int(NR * 0.99 + 0.999999)]
-			printf "%s|n=%d p50_us=%.1f p99_us=%.1f mean_us=%.1f\n", label, NR, p50, p99, s / NR
-		}' >>"$T/results"
+	done | summary "$1" >>"$T/results"
 }
 get() { grep -F "$1|" "$T/results" | field "$2"; }	# get LABEL FIELD
 
@@ -142,10 +163,12 @@ start=$(d0)
 # ---------------------------------------------------------------- runs
 
 : >"$T/results"
-echo "toggle latency: $N toggles each (+10 not counted), $(nproc) cores, $(uname -r)" >&2
-bench "usbrouted, control socket" unix "$CTL" "$N" toggle
-bench "usbrouted, TCP" tcp "127.0.0.1:$PORT" "$N" toggle
-bench "usbrouted, TCP, connect each" -c tcp "127.0.0.1:$PORT" "$N" toggle
+load0=$(cut -d' ' -f1 /proc/loadavg)
+echo "toggle latency: $N toggles each in $ROUNDS rounds (+10 not counted each), $(nproc) cores, $(uname -r)" >&2
+rounds "usbrouted, control socket|unix $CTL" \
+	"usbrouted, control socket, connect each|-c unix $CTL" \
+	"usbrouted, TCP|tcp 127.0.0.1:$PORT" \
+	"usbrouted, TCP, connect each|-c tcp 127.0.0.1:$PORT"
 bench_cli "usbroute toggle (a process)"
 # an even number of toggles leaves the register as it was
 [ "$(d0)" = "$start" ] || die "usbrouted left XUSB2PR at $(d0), not $start"
@@ -159,8 +182,9 @@ python3 "$top_srcdir/tests/bench/reference-server.py" --sim "$sim" --mask 0x3f00
 rpid=$!
 wait_for 10 "reference-server.py" test -s "$T/ref-port"
 rport=$(cat "$T/ref-port")
-bench "reference, TCP" tcp "127.0.0.1:$rport" "$N" toggle
-bench "reference, TCP, connect each" -c tcp "127.0.0.1:$rport" "$N" toggle
+rounds "reference, TCP|tcp 127.0.0.1:$rport" \
+	"reference, TCP, connect each|-c tcp 127.0.0.1:$rport"
+load1=$(cut -d' ' -f1 /proc/loadavg)
 [ "$(d0)" = "$start" ] || die "the reference left XUSB2PR at $(d0), not $start"
 
 # ---------------------------------------------------------------- report
@@ -169,11 +193,12 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", a / b; else
 yes_no() { awk "BEGIN { print (($1) ? \"met\" : \"NOT met\") }"; }	# yes_no EXPR
 
 printf '\ntoggle latency, request sent to reply received (microseconds)\n'
-printf '  %-34s %9s %9s %9s\n' "" p50 p99 mean
+printf '  %-40s %9s %9s %9s\n' "" p50 p99 mean
 while IFS='|' read -r label r; do
-	printf '  %-34s %9s %9s %9s\n' "$label" "$(echo "$r" | field p50_us)" \
+	printf '  %-40s %9s %9s %9s\n' "$label" "$(echo "$r" | field p50_us)" \
 		"$(echo "$r" | field p99_us)" "$(echo "$r" | field mean_us)"
 done <"$T/results"
+printf 'load average (1 min) before the runs %s, after %s, on %s cores: other\nwork on the machine makes every figure slower\n' "$load0" "$load1" "$(nproc)"
 
 u=$(get "usbrouted, control socket" p50_us)
 ut=$(get "usbrouted, TCP" p50_us)
