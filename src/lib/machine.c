@@ -204,9 +204,14 @@ realize(struct ur_machine *m, struct ur_table *t, uint16_t was,
 		held = old_pm[0] == '\0';
 		if (held && record_pm(m, t, err) < 0)
 			return -1;
-		/* Every time: a power tool may have set it back to auto. */
-		if (ur_power_hold(root, t->pm_saved, sizeof(t->pm_saved),
-		    err) < 0)
+		/* Every time: a power tool may have set it back to auto.
+		 * Just recorded, it was read just now (none: no runtime
+		 * PM, nothing to hold). */
+		if (held && t->pm_saved[0] != '\0' && ur_power_hold_from(root,
+		    t->pm_saved, t->pm_saved, sizeof(t->pm_saved), err) < 0)
+			return -1;
+		if (!held && ur_power_hold(root, t->pm_saved,
+		    sizeof(t->pm_saved), err) < 0)
 			return -1;
 	}
 	if (ur_route_apply(m->xhci, &m->regs, &plan, err) < 0) {

@@ -38,16 +38,25 @@ int
 ur_power_hold(const char *sysfs_root, char *saved, size_t len,
     struct ur_err *err)
 {
-	char path[4096], cur[16];
+	char cur[16];
+
+	switch (ur_power_read(sysfs_root, cur, sizeof(cur), err)) {
+	case -1:
+		return -1;
+	case 0:
+		return 0;	/* kernel without runtime PM */
+	}
+	return ur_power_hold_from(sysfs_root, cur, saved, len, err);
+}
+
+int
+ur_power_hold_from(const char *sysfs_root, const char *cur, char *saved,
+    size_t len, struct ur_err *err)
+{
+	char path[4096];
 
 	if (control_path(sysfs_root, path, sizeof(path)) < 0)
 		return ur_errf(err, "sysfs root path too long");
-	if (ur_file_read_attr(path, cur, sizeof(cur)) < 0) {
-		if (errno == ENOENT)
-			return 0;	/* kernel without runtime PM */
-		return ur_errf(err, "cannot read %s: %s", path,
-		    strerror(errno));
-	}
 	if (strcmp(cur, "on") == 0) {
 		/* Already on: by us (saved set) or by the admin; either way
 		 * nothing to remember beyond what we have. */

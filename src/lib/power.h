@@ -17,6 +17,11 @@ int ur_power_read(const char *sysfs_root, char *buf, size_t len,
 int ur_power_hold(const char *sysfs_root, char *saved, size_t len,
     struct ur_err *err);
 
+/* The same with cur, the value ur_power_read has just found there: for a
+ * caller that has read it already (a commit that records it first). */
+int ur_power_hold_from(const char *sysfs_root, const char *cur, char *saved,
+    size_t len, struct ur_err *err);
+
 /* Puts back the saved value and empties saved. */
 int ur_power_release(const char *sysfs_root, char *saved,
     struct ur_err *err);

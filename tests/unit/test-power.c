@@ -105,6 +105,26 @@ test_hold_release(void **state)
 	assert_string_equal(saved, "");
 }
 
+/* Held with the value the caller read just now: no second read needed,
+ * the same result; "on" is not written again. */
+static void
+test_hold_from(void **state)
+{
+	char saved[16] = "";
+	struct ur_err err;
+
+	(void)state;
+	assert_int_equal(ur_power_hold_from(dir, "auto", saved, sizeof(saved),
+	    &err), 0);
+	assert_string_equal(control_raw(), "on");
+	assert_string_equal(saved, "auto");
+	set_control("on\n");
+	assert_int_equal(ur_power_hold_from(dir, "on", saved, sizeof(saved),
+	    &err), 0);
+	assert_string_equal(control_raw(), "on\n");	/* not rewritten */
+	assert_string_equal(saved, "auto");
+}
+
 static void
 test_hold_already_on(void **state)
 {
@@ -266,6 +286,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_hold_release, sim_setup,
+		    sim_teardown),
+		cmocka_unit_test_setup_teardown(test_hold_from, sim_setup,
 		    sim_teardown),
 		cmocka_unit_test_setup_teardown(test_hold_already_on,
 		    sim_setup, sim_teardown),
