@@ -26,16 +26,21 @@ ur_file_read_attr(const char *path, char *buf, size_t len)
 	if (fd < 0)
 		return -1;
 	while ((size_t)total < len - 1) {
-		n = read(fd, buf + total, len - 1 - (size_t)total);
+		size_t want = len - 1 - (size_t)total;
+
+		n = read(fd, buf + total, want);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			close(fd);
 			return -1;
 		}
-		if (n == 0)
-			break;
 		total += n;
+		/* A sysfs attribute or a regular file gives all it has in
+		 * one read: a short one is the end, not a reason for one
+		 * more system call (a toggle reads several). */
+		if ((size_t)n < want)
+			break;
 	}
 	close(fd);
 	buf[total] = '\0';
