@@ -230,24 +230,28 @@ accept_one(int watch, int fd, int events, void *opaque)
 		close(cfd);
 		return;
 	}
-	/* Replies are single small writes; send each at once. */
-	if (p == POOL_TCP)
-		(void)setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one,
-		    sizeof(one));
 	c->fd = cfd;
+	c->watch = -1;
 	c->pool = p;
 	c->since = ud_now();
 	linebuf_reset(&c->line);
+	/* A new connection's request is often there already (nc sends it
+	 * right after the handshake): read and answer it now, not an
+	 * event-loop turn later.  Nothing there yet: EAGAIN, and the watch
+	 * reads it. */
+	client_read(-1, cfd, VIR_EVENT_HANDLE_READABLE, c);
+	if (c->fd < 0)
+		return;		/* answered and gone, or closed */
+	/* Then, not before the first reply (the asker would wait for
+	 * them): the watch for what follows, and TCP_NODELAY for a kernel
+	 * that does not pass the listener's on (tcp_open). */
+	if (p == POOL_TCP)
+		(void)setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one,
+		    sizeof(one));
 	c->watch = virEventAddHandle(cfd, VIR_EVENT_HANDLE_READABLE,
 	    client_read, c, NULL);
-	if (c->watch < 0) {
+	if (c->watch < 0)
 		client_close(c);
-		return;
-	}
-	/* A new connection's request is often there already (nc sends it
-	 * right after the handshake): read it now, not an event-loop turn
-	 * later.  Nothing there yet: EAGAIN, and the watch reads it. */
-	client_read(c->watch, cfd, VIR_EVENT_HANDLE_READABLE, c);
 }
 
 /* Only the socket file we bound is ever removed: never a file someone
@@ -373,6 +377,11 @@ tcp_open(struct listeners *l, struct ur_err *err)
 	if (l->tcp_fd < 0)
 		return ur_errf(err, "socket: %s", strerror(errno));
 	(void)setsockopt(l->tcp_fd, SOL_SOCKET, SO_REUSEADDR, &one,
+	    sizeof(one));
+	/* Replies are single small writes: send each at once.  Linux
+	 * gives accepted sockets the listener's TCP_NODELAY, so it holds
+	 * from a connection's first reply (accept_one sets it again). */
+	(void)setsockopt(l->tcp_fd, IPPROTO_TCP, TCP_NODELAY, &one,
 	    sizeof(one));
 	if (bind(l->tcp_fd, (struct sockaddr *)&l->tcp_ss, l->tcp_len) < 0 ||
 	    listen(l->tcp_fd, 16) < 0) {
