@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "usbrouted.h"
 
@@ -21,6 +22,27 @@ static struct {
 } later[LATER_MAX];
 static int nlater;
 
+/*
+ * Whether there is a syslog socket to send to.  Without one (a container,
+ * a test, a system with no syslog daemon) glibc's syslog() tries to
+ * connect again for every line: a socket, a connect and a close each
+ * time.  Looked for at most every 10 s instead, so a syslog daemon that
+ * starts later is found.
+ */
+static int
+syslog_there(void)
+{
+	static double looked = -1e9;
+	static int there;
+	double t = ud_now();
+
+	if (t - looked >= 10) {
+		there = access(_PATH_LOG, F_OK) == 0;
+		looked = t;
+	}
+	return there;
+}
+
 static void
 put(int prio, const char *msg)
 {
@@ -32,7 +54,8 @@ put(int prio, const char *msg)
 		fprintf(stderr, "<%d>%s\n", prio, msg);
 		return;
 	}
-	syslog(prio, "%s", msg);
+	if (syslog_there())
+		syslog(prio, "%s", msg);
 	fprintf(stderr, "usbrouted: %s\n", msg);
 }
 
