@@ -23,6 +23,15 @@
  *
  * Exit 0, or 1 with a message on stderr (connection failed, a reply that
  * is not "ok", the server closed the connection).
+ *
+ *        toggle-bench serve PORTFILE
+ *
+ * The floor: a server on 127.0.0.1 (a free port, written to PORTFILE)
+ * that answers each line at once with a reply as long as usbrouted's,
+ * doing nothing else.  The same measurement against it is what the
+ * kernel and the machine cost (connect, wake-ups, close) at that moment:
+ * on a virtual machine that figure alone moves several-fold with what
+ * the host does.  Runs until killed.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -71,7 +80,8 @@ usage(void)
 	fprintf(stderr, "usage: toggle-bench [-cs] [-w WARMUP] unix PATH N "
 	    "[REQUEST]\n"
 	    "       toggle-bench [-cs] [-w WARMUP] tcp HOST:PORT N "
-	    "[REQUEST]\n");
+	    "[REQUEST]\n"
+	    "       toggle-bench serve PORTFILE\n");
 	exit(2);
 }
 
@@ -198,6 +208,44 @@ read_line(int fd, char *buf, size_t size)
 	buf[len] = '\0';
 }
 
+/* The floor server: one connection at a time (the client makes one at a
+ * time), each line answered at once. */
+static void __attribute__((noreturn))
+serve(const char *portfile)
+{
+	static const char ok[] = "ok bench host ehci2.1-6 XUSB2PR=0x00007fff\n";
+	struct sockaddr_in sin;
+	socklen_t sl = sizeof(sin);
+	char buf[512];
+	ssize_t n;
+	FILE *f;
+	int l, c, on = 1;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((l = socket(AF_INET, SOCK_STREAM, 0)) == -1 ||
+	    bind(l, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
+	    listen(l, 16) == -1 ||
+	    getsockname(l, (struct sockaddr *)&sin, &sl) == -1)
+		die("floor server: %s", strerror(errno));
+	if ((f = fopen(portfile, "w")) == NULL ||
+	    fprintf(f, "%d\n", ntohs(sin.sin_port)) < 0 || fclose(f) == EOF)
+		die("%s: %s", portfile, strerror(errno));
+	for (;;) {
+		if ((c = accept(l, NULL, NULL)) == -1)
+			continue;
+		(void)setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+		/* requests come one at a time: a read is one line */
+		while ((n = read(c, buf, sizeof(buf))) > 0 ||
+		    (n == -1 && errno == EINTR))
+			if (n > 0)	/* a client gone: its close ends it */
+				(void)send(c, ok, sizeof(ok) - 1,
+				    MSG_NOSIGNAL);
+		close(c);
+	}
+}
+
 static int
 cmp_double(const void *a, const void *b)
 {
@@ -262,6 +310,8 @@ main(int argc, char *argv[])
 	int ch, fd = -1, each = 0, samples = 0;
 	size_t rlen;
 
+	if (argc == 3 && strcmp(argv[1], "serve") == 0)
+		serve(argv[2]);
 	while ((ch = getopt(argc, argv, "csw:")) != -1) {
 		switch (ch) {
 		case 'c':

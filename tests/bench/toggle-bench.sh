@@ -14,6 +14,11 @@
 # private libvirtd (tests/libvirt/lv.sh; root) with one diskless domain.
 # State and the simulation are on tmpfs (/dev/shm), as /run and sysfs are.
 #
+# Beside them, the floor: the same measurement against a server that
+# answers at once and does nothing else (toggle-bench serve), taken in the
+# same rounds: what connections and wake-ups cost on this machine at that
+# moment, which on a virtual machine moves several-fold with the host.
+#
 # The samples of each kind are taken in rounds (BENCH_ROUNDS, N/ROUNDS
 # each), the kinds taking turns, so that a burst of other work on the
 # machine falls on all of them alike rather than on one; the load average
@@ -43,8 +48,9 @@ done
 
 T=$(mktemp -d /tmp/usbroute-tbench.XXXXXX)
 SHM=$(mktemp -d /dev/shm/usbroute-tbench.XXXXXX)
-dpid='' rpid='' outside_conf=''
+dpid='' rpid='' fpid='' outside_conf=''
 cleanup() {
+	stop_pid "$fpid"
 	stop_pid "$rpid"
 	stop_pid "$dpid"
 	lv_stop
@@ -162,13 +168,20 @@ start=$(d0)
 
 # ---------------------------------------------------------------- runs
 
+"$T/toggle-bench" serve "$T/floor-port" &
+fpid=$!
+wait_for 10 "the floor server" test -s "$T/floor-port"
+fport=$(cat "$T/floor-port")
+
 : >"$T/results"
 load0=$(cut -d' ' -f1 /proc/loadavg)
 echo "toggle latency: $N toggles each in $ROUNDS rounds (+10 not counted each), $(nproc) cores, $(uname -r)" >&2
 rounds "usbrouted, control socket|unix $CTL" \
 	"usbrouted, control socket, connect each|-c unix $CTL" \
 	"usbrouted, TCP|tcp 127.0.0.1:$PORT" \
-	"usbrouted, TCP, connect each|-c tcp 127.0.0.1:$PORT"
+	"usbrouted, TCP, connect each|-c tcp 127.0.0.1:$PORT" \
+	"floor (no work), TCP|tcp 127.0.0.1:$fport" \
+	"floor (no work), TCP, connect each|-c tcp 127.0.0.1:$fport"
 bench_cli "usbroute toggle (a process)"
 # an even number of toggles leaves the register as it was
 [ "$(d0)" = "$start" ] || die "usbrouted left XUSB2PR at $(d0), not $start"
@@ -205,6 +218,12 @@ ut=$(get "usbrouted, TCP" p50_us)
 uc=$(get "usbrouted, TCP, connect each" p50_us)
 r=$(get "reference, TCP" p50_us)
 rc=$(get "reference, TCP, connect each" p50_us)
+fl=$(get "floor (no work), TCP" p50_us)
+flc=$(get "floor (no work), TCP, connect each" p50_us)
+printf '\nusbrouted p50 above the floor p50 (its own work):\n'
+printf '  %-34s %8s us\n' "TCP" "$(awk -v a="$ut" -v b="$fl" 'BEGIN { printf "%.1f", a - b }')"
+printf '  %-34s %8s us\n' "TCP, a connection each" "$(awk -v a="$uc" -v b="$flc" 'BEGIN { printf "%.1f", a - b }')"
+
 printf '\nreference p50 / usbrouted p50:\n'
 printf '  %-34s %8sx\n' "control socket (vs reference TCP)" "$(ratio "$r" "$u")"
 printf '  %-34s %8sx\n' "TCP" "$(ratio "$r" "$ut")"
