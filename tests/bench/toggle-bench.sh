@@ -220,7 +220,7 @@ r=$(get "reference, TCP" p50_us)
 rc=$(get "reference, TCP, connect each" p50_us)
 fl=$(get "floor (no work), TCP" p50_us)
 flc=$(get "floor (no work), TCP, connect each" p50_us)
-printf '\nusbrouted p50 above the floor p50 (its own work):\n'
+printf '\nusbrouted p50 minus the floor p50 (its own work, and the wake-ups that a\nreply that takes a while costs, which the floor may not pay):\n'
 printf '  %-34s %8s us\n' "TCP" "$(awk -v a="$ut" -v b="$fl" 'BEGIN { printf "%.1f", a - b }')"
 printf '  %-34s %8s us\n' "TCP, a connection each" "$(awk -v a="$uc" -v b="$flc" 'BEGIN { printf "%.1f", a - b }')"
 
