@@ -95,8 +95,9 @@ do_switch(struct domain *d, enum what what, const char *profile,
 	ur_ports_format(c.ports, ud.machine.cs, ports, sizeof(ports));
 	snprintf(reply, len, "ok %s %s %s XUSB2PR=0x%08x", d->name,
 	    c.lent ? "host" : "guest", ports, ud.machine.regs.xusb2pr);
-	ud_log(LOG_INFO, "%s: ports %s to the %s: XUSB2PR 0x%08x", d->name,
-	    ports, c.lent ? "host" : "guest", ud.machine.regs.xusb2pr);
+	/* After the reply: the asker waits for the register, not the log. */
+	ud_log_later(LOG_INFO, "%s: ports %s to the %s: XUSB2PR 0x%08x",
+	    d->name, ports, c.lent ? "host" : "guest", ud.machine.regs.xusb2pr);
 }
 
 /* "win10 profile=desk ports=ehci2.1-6 side=guest" for each domain, or

@@ -260,7 +260,7 @@ reply(struct domain *d, const char *text)
 		n = (int)sizeof(line) - 1;
 	/* Non-blocking: a guest that does not read loses replies, it
 	 * never stalls the daemon. */
-	(void)send(d->chan.fd, line, (size_t)n, MSG_NOSIGNAL);
+	(void)ur_sock_send_all(d->chan.fd, line, (size_t)n);
 }
 
 /* A line from the guest (NULL: one over MAX_LINE bytes, dropped). */

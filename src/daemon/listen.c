@@ -94,8 +94,7 @@ static void
 client_reply(struct client *c, const char *text)
 {
 	char line[16384];
-	size_t n, off = 0;
-	ssize_t w;
+	size_t n;
 	int len;
 
 	len = snprintf(line, sizeof(line), "%s\n", text);
@@ -103,16 +102,8 @@ client_reply(struct client *c, const char *text)
 		return;
 	n = (size_t)len < sizeof(line) ? (size_t)len : sizeof(line) - 1;
 	line[n - 1] = '\n';
-	while (off < n) {
-		w = send(c->fd, line + off, n - off, MSG_NOSIGNAL);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			client_close(c);
-			return;
-		}
-		off += (size_t)w;
-	}
+	if (ur_sock_send_all(c->fd, line, n) < 0)
+		client_close(c);
 }
 
 /* One complete line (its '\n' replaced by NUL; n bytes before it), or
@@ -235,7 +226,7 @@ accept_one(int watch, int fd, int events, void *opaque)
 		int n = snprintf(msg, sizeof(msg), "error: too many clients on "
 		    "the %s; try again later\n", pool_name[p]);
 
-		(void)send(cfd, msg, (size_t)n, MSG_NOSIGNAL);
+		(void)ur_sock_send_all(cfd, msg, (size_t)n);
 		close(cfd);
 		return;
 	}

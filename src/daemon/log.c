@@ -12,27 +12,76 @@
 
 #include "usbrouted.h"
 
-void
-ud_log(int prio, const char *fmt, ...)
-{
-	char raw[1024], msg[1280];
-	va_list ap;
+/* Lines ud_log_later keeps for the end of the event loop's turn. */
+#define LATER_MAX 8
 
+static struct {
+	int prio;
+	char msg[1280];
+} later[LATER_MAX];
+static int nlater;
+
+static void
+put(int prio, const char *msg)
+{
 	static int journal = -1;
 
 	if (journal < 0)
 		journal = getenv("JOURNAL_STREAM") != NULL;
-	va_start(ap, fmt);
-	vsnprintf(raw, sizeof(raw), fmt, ap);
-	va_end(ap);
-	/* Names from guests, XML and clients: one line, no escapes. */
-	ur_err_esc(raw, msg, sizeof(msg));
 	if (journal) {
 		fprintf(stderr, "<%d>%s\n", prio, msg);
 		return;
 	}
 	syslog(prio, "%s", msg);
 	fprintf(stderr, "usbrouted: %s\n", msg);
+}
+
+/* Names from guests, XML and clients: one line, no escapes. */
+static void
+format(char *msg, size_t len, const char *fmt, va_list ap)
+{
+	char raw[1024];
+
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	ur_err_esc(raw, msg, len);
+}
+
+void
+ud_log_flush(void)
+{
+	int i;
+
+	for (i = 0; i < nlater; i++)
+		put(later[i].prio, later[i].msg);
+	nlater = 0;
+}
+
+void
+ud_log(int prio, const char *fmt, ...)
+{
+	char msg[1280];
+	va_list ap;
+
+	/* In the order they were said. */
+	ud_log_flush();
+	va_start(ap, fmt);
+	format(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	put(prio, msg);
+}
+
+void
+ud_log_later(int prio, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (nlater == LATER_MAX)
+		ud_log_flush();
+	later[nlater].prio = prio;
+	va_start(ap, fmt);
+	format(later[nlater].msg, sizeof(later[nlater].msg), fmt, ap);
+	va_end(ap);
+	nlater++;
 }
 
 double

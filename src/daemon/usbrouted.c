@@ -328,6 +328,7 @@ main(int argc, char **argv)
 			    virGetLastErrorMessage());
 			break;
 		}
+		ud_log_flush();
 	}
 	ud_log(LOG_INFO, "stopping");
 	hotkey_stop();

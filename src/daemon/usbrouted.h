@@ -59,6 +59,12 @@ extern struct daemon ud;
  * clock. */
 void ud_log(int prio, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* A line written once the event loop's turn ends (ud_log_flush, from the
+ * main loop), or before the next ud_log line, in order: what a client
+ * waits for goes out first, the log of it after. */
+void ud_log_later(int prio, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void ud_log_flush(void);
 double ud_now(void);
 
 /* listen.c: the control socket and the TCP listener.  prepare opens

@@ -85,22 +85,30 @@ ur_file_read_all(int fd, size_t max, size_t *len)
 }
 
 int
-ur_file_write_all(int fd, const void *data, size_t len)
+ur_file_write_all_by(int fd, const void *data, size_t len, ur_write_fn op)
 {
 	const char *p = data;
 	ssize_t n;
 
 	while (len > 0) {
-		n = write(fd, p, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
+		n = op(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)	/* not for len > 0; never loop on it */
+				errno = EIO;
 			return -1;
 		}
 		p += n;
 		len -= (size_t)n;
 	}
 	return 0;
+}
+
+int
+ur_file_write_all(int fd, const void *data, size_t len)
+{
+	return ur_file_write_all_by(fd, data, len, write);
 }
 
 int

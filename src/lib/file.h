@@ -24,6 +24,12 @@ int ur_file_write_attr(const char *path, const char *data, struct ur_err *err);
  * errno set. */
 int ur_file_write_all(int fd, const void *data, size_t len);
 
+/* The one loop under ur_file_write_all and ur_sock_send_all (sock.h):
+ * op (write(2), or a send without SIGPIPE) until all of data is out. */
+typedef ssize_t (*ur_write_fn)(int fd, const void *data, size_t len);
+int ur_file_write_all_by(int fd, const void *data, size_t len,
+    ur_write_fn op);
+
 /* Writes data to path.tmp, fsyncs it and renames it over path, so a
  * reader sees the old file or the new one, never half of one. */
 int ur_file_write_atomic(const char *path, const void *data, size_t len,

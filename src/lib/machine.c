@@ -7,18 +7,18 @@
 #include "power.h"
 #include "state.h"
 
-/* Which EHCIs are on the bus now: read at every commit, not kept from
- * the open (the daemon keeps its machine open for days). */
-static void
-find_ehcis(struct ur_machine *m)
+/* Is the EHCI of ctrl (UR_CTRL_EHCI1/2) on the bus now?  Asked at every
+ * check, not kept from the open (the daemon keeps its machine open for
+ * days), and only for a controller a port is about to go to: a commit
+ * that sends none there reads no sysfs file for it. */
+static int
+ehci_there(const struct ur_machine *m, unsigned ctrl)
 {
-	const char *root = m->conf->sysfs_root;
-
-	m->ehcis = 0;
-	if (ur_xhci_ehci_present(root, UR_ADDR_EHCI1, m->cs->ehci1_id))
-		m->ehcis |= UR_CTRL_EHCI1;
-	if (ur_xhci_ehci_present(root, UR_ADDR_EHCI2, m->cs->ehci2_id))
-		m->ehcis |= UR_CTRL_EHCI2;
+	if (ctrl == UR_CTRL_EHCI1)
+		return ur_xhci_ehci_present(m->conf->sysfs_root, UR_ADDR_EHCI1,
+		    m->cs->ehci1_id);
+	return ur_xhci_ehci_present(m->conf->sysfs_root, UR_ADDR_EHCI2,
+	    m->cs->ehci2_id);
 }
 
 int
@@ -42,7 +42,6 @@ ur_machine_open(struct ur_machine *m, const struct ur_conf *conf,
 	m->switchable = (uint16_t)(m->regs.usb2prm & m->cs->port_mask);
 	m->present = (uint16_t)(m->fused | m->switchable);
 	m->ss_present = ur_chipset_ss_ports(m->cs, m->regs.usb3fus);
-	find_ehcis(m);
 	if (ur_route_pairs(conf, m->cs, m->ss_present, &m->pairs,
 	    err) < 0) {
 		ur_machine_close(m);
@@ -56,7 +55,7 @@ ur_machine_check_ehci(const struct ur_machine *m, uint16_t ehci_side,
     struct ur_err *err)
 {
 	char name[16];
-	unsigned ctrl;
+	unsigned ctrl, there = 0, asked = 0;
 	int bit, which;
 
 	for (bit = 0; bit < UR_MAX_PORTS; bit++) {
@@ -65,7 +64,12 @@ ur_machine_check_ehci(const struct ur_machine *m, uint16_t ehci_side,
 		/* USBr and the xHCI-only bits have no EHCI port of ours
 		 * to check; their bit is the firmware's business. */
 		ctrl = ur_chipset_port_ehci_ctrl(m->cs, bit);
-		if (ctrl == 0 || (m->ehcis & ctrl))
+		if (ctrl == 0)
+			continue;
+		if (!(asked & ctrl) && ehci_there(m, ctrl))
+			there |= ctrl;
+		asked |= ctrl;
+		if (there & ctrl)
 			continue;
 		ur_chipset_port_name(m->cs, bit, name, sizeof(name));
 		which = ctrl == UR_CTRL_EHCI1 ? 1 : 2;
@@ -267,7 +271,6 @@ ur_machine_commit(struct ur_machine *m, ur_edit_fn edit, void *arg,
 	/* Read under the lock: another usbroute may have just written. */
 	if (ur_xhci_read(m->xhci, &m->regs, err) < 0)
 		goto out;
-	find_ehcis(m);
 	before = m->regs;
 	m->before = m->regs;
 	was = ur_table_compute(&t, m->cs, m->switchable);

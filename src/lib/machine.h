@@ -24,7 +24,6 @@ struct ur_machine {
 	uint16_t switchable;		/* USB2PRM: what the OS may move */
 	uint16_t fused;			/* ports the fuses leave */
 	uint8_t ss_present;		/* PSSEN bits the fuses leave */
-	unsigned ehcis;			/* EHCIs on the bus (enum ur_ctrl) */
 	struct ur_pairs pairs;
 	/* Set by a process that commits often (the daemon): the state
 	 * lock's file stays open between commits. */

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "file.h"
 #include "sock.h"
 
 int
@@ -40,4 +41,16 @@ ur_sock_connect(const char *path, int flags)
 		return -1;
 	}
 	return fd;
+}
+
+static ssize_t
+send_nosignal(int fd, const void *data, size_t len)
+{
+	return send(fd, data, len, MSG_NOSIGNAL);
+}
+
+int
+ur_sock_send_all(int fd, const void *data, size_t len)
+{
+	return ur_file_write_all_by(fd, data, len, send_nosignal);
 }

@@ -84,12 +84,40 @@ test_connect(void **state)
 	assert_int_equal(errno, ECONNREFUSED);
 }
 
+/* A peer that reads gets all of it; one whose buffer is full makes it
+ * return at once (EAGAIN), never wait; one that is gone is EPIPE, not
+ * SIGPIPE (which would end this test). */
+static void
+test_send_all(void **state)
+{
+	static char big[1 << 20], got[64];
+	int sv[2];
+
+	(void)state;
+	memset(big, 'x', sizeof(big));
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0,
+	    sv), 0);
+	assert_int_equal(ur_sock_send_all(sv[0], "ok host\n", 8), 0);
+	assert_int_equal(read(sv[1], got, sizeof(got)), 8);
+	assert_memory_equal(got, "ok host\n", 8);
+	/* more than any socket buffer: nobody reads sv[1] */
+	errno = 0;
+	assert_int_equal(ur_sock_send_all(sv[0], big, sizeof(big)), -1);
+	assert_true(errno == EAGAIN || errno == EWOULDBLOCK);
+	close(sv[1]);
+	errno = 0;
+	assert_int_equal(ur_sock_send_all(sv[0], "x", 1), -1);
+	assert_int_equal(errno, EPIPE);
+	close(sv[0]);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_addr),
 		cmocka_unit_test_setup_teardown(test_connect, setup, teardown),
+		cmocka_unit_test(test_send_all),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
