@@ -686,12 +686,9 @@ ur_conf_chord(const struct ur_conf *c, const char *key, struct ur_chord *ch)
 const char *
 ur_conf_get(const struct ur_conf *c, const char *key)
 {
-	int i;
+	int i = find_extra(c, key);
 
-	for (i = 0; i < c->nextra; i++)
-		if (strcmp(c->extra[i].key, key) == 0)
-			return c->extra[i].value;
-	return NULL;
+	return i >= 0 ? c->extra[i].value : NULL;
 }
 
 const char *

@@ -16,6 +16,7 @@
 #include "power.h"
 #include "machine.h"
 #include "ports.h"
+#include "route.h"
 #include "sock.h"
 #include "state.h"
 
@@ -290,14 +291,69 @@ check_table(struct ur_doctor *d, struct ur_machine *m)
 	}
 }
 
+/*
+ * The machine, opened as every program opens it.  The config's ss-pair
+ * lines are judged there, against the chipset (route.c): when only they
+ * stop it, it is opened without them (check_pairs says which are wrong),
+ * so the other checks still run.
+ */
+static int
+open_machine(const struct ur_conf *conf, struct ur_machine *m,
+    struct ur_err *err)
+{
+	static struct ur_conf nopairs;	/* large; m keeps a pointer */
+
+	if (ur_machine_open(m, conf, err) == 0)
+		return 0;
+	if (conf->npairs == 0)
+		return -1;
+	nopairs = *conf;
+	nopairs.npairs = 0;
+	/* Still refused: the chipset itself, which err now says. */
+	return ur_machine_open(m, &nopairs, err);
+}
+
+/* Each ss-pair line route.c refuses on this chipset; how many. */
+static int
+check_pairs(struct ur_doctor *d, const struct ur_conf *c,
+    const struct ur_machine *m)
+{
+	static struct ur_conf one;	/* large */
+	struct ur_pairs pairs;
+	struct ur_finding *f;
+	struct ur_err err;
+	int i, bad = 0;
+
+	one = *c;
+	one.npairs = 1;
+	for (i = 0; i < c->npairs; i++) {
+		one.pairs[0] = c->pairs[i];
+		if (ur_route_pairs(&one, m->cs, m->ss_present, &pairs,
+		    &err) == 0)
+			continue;
+		bad++;
+		f = say(d, UR_FAIL, "config", "%s (every command that opens "
+		    "the chipset stops at this; doctor went on without the "
+		    "ss-pair lines)", err.msg);
+		if (f == NULL)
+			continue;
+		f->file = c->path;
+		f->line = c->pairs[i].line;
+		snprintf(f->key, sizeof(f->key), "ss-pair %s",
+		    c->pairs[i].word);
+	}
+	return bad;
+}
+
 static void
 check_config(struct ur_doctor *d, const struct ur_machine *m,
-    const struct ur_conf_problems *pr)
+    const struct ur_conf *c, const struct ur_conf_problems *pr)
 {
-	const struct ur_conf *c = m->conf;
 	struct ur_err err;
 	uint16_t mask;
 	int i, bad = check_lines(d, c, pr);
+
+	bad |= check_pairs(d, c, m) > 0;
 
 	for (i = 0; i < c->nnames; i++) {
 		if (ur_ports_parse(c->names[i].words, m->cs, NULL, m->present,
@@ -458,7 +514,7 @@ ur_doctor_run(const struct ur_conf *conf,
 	int up;
 
 	memset(d, 0, sizeof(*d));
-	if (ur_machine_open(&m, conf, &err) < 0) {
+	if (open_machine(conf, &m, &err) < 0) {
 		say(d, UR_FAIL, "chipset", "%s", err.msg);
 		(void)check_lines(d, conf, problems);
 		return;
@@ -480,7 +536,7 @@ ur_doctor_run(const struct ur_conf *conf,
 	if (ur_power_read(conf->sysfs_root, pm, sizeof(pm), &perr) > 0)
 		say(d, UR_OK, "power", "xHCI runtime PM is '%s'; usbroute "
 		    "sets it to 'on' while ports are away from the xHCI", pm);
-	check_config(d, &m, problems);
+	check_config(d, &m, conf, problems);
 	check_table(d, &m);
 	check_hook(d, paths->hooks_dir);
 	up = check_daemon(d, conf);

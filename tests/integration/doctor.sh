@@ -112,6 +112,19 @@ eq "a named config that is not there: exit 1, nothing on stderr" "$?:$(cat "$T/e
 check "... a finding that says so, the rest checked with the defaults" \
 	grep -qE "^  FAIL +config +cannot read config $T/nosuch.conf: No such file or directory \(.*doctor went on with the defaults\)" "$T/out"
 check "... and the other checks ran" grep -qE "^  ok +state" "$T/out"
+# ss-pair lines are judged against the chipset when it is opened
+# (route.c): every other command stops there; doctor says which lines
+# and opens the chipset without them.
+printf 'ss-pair ehci9.1 = 1\nss-pair ehci1.2 = 1\nss-pair ehci1.1-2 = 3\n' >"$T/pairs.conf"
+refuse "a wrong ss-pair: claim refuses" "$sim" 1 "^usbroute: $T/pairs.conf line 1: unknown port 'ehci9.1'" \
+	--config "$T/pairs.conf" claim vm ehci1.2
+"$USBROUTE" --config "$T/pairs.conf" --sysfs-root "$sim" --state-dir "$T/st" doctor --hooks-dir "$T/hooks" >"$T/out" 2>"$T/err"
+eq "wrong ss-pairs: doctor exits 1, nothing on stderr" "$?:$(cat "$T/err")" "1:"
+check "... the chipset is still checked" grep -qE "^  ok +chipset +8-series" "$T/out"
+eq "... one finding for each wrong pair, by line" "$(grep -oE "^  FAIL +config +$T/pairs.conf line [0-9]+" "$T/out" | grep -oE '[0-9]+$' | tr '\n' ' ')" "1 3 "
+check "... saying what is wrong with it" grep -qE "^  FAIL +config +$T/pairs.conf line 3: ss-pair names one USB2 port, not 'ehci1.1-2' \(.*doctor went on without the ss-pair lines\)$" "$T/out"
+check "... and the other checks ran" grep -qE "^  ok +state" "$T/out"
+
 # A good config for the same keys: no config finding.
 printf 'guest-rate = 8\nallow-remote-listen = yes\nlisten-tcp = 0.0.0.0:4000\ncontrol-group = %s\ncontrol-socket = %s/ctl\nhotkey = KEY_RIGHTALT+KEY_SCROLLLOCK\nhotkey-device = /dev/input/by-id/kbd\n' "$grp" "$T" >"$T/good.conf"
 "$USBROUTE" --config "$T/good.conf" --sysfs-root "$sim" --state-dir "$T/st" doctor --hooks-dir "$T/hooks" >"$T/out"

@@ -43,6 +43,28 @@ load(const char *text, struct ur_conf *c, struct ur_err *err)
 	return rc;
 }
 
+struct bad {
+	const char *text, *msg;
+};
+
+/* Each text is refused with one line holding its msg. */
+static void
+refused(const struct bad *bad, size_t n)
+{
+	struct ur_conf c;
+	struct ur_err err;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		assert_int_equal(load(bad[i].text, &c, &err), -1);
+		if (strstr(err.msg, bad[i].msg) == NULL)
+			fail_msg("'%s': got '%s', want '%s'", bad[i].text,
+			    err.msg, bad[i].msg);
+		if (strchr(err.msg, '\n') != NULL)
+			fail_msg("'%s': more than one line", bad[i].text);
+	}
+}
+
 static void
 test_defaults(void **state)
 {
@@ -91,7 +113,7 @@ test_full(void **state)
 static void
 test_errors(void **state)
 {
-	static const struct { const char *text, *msg; } bad[] = {
+	static const struct bad bad[] = {
 		{ "sysfs-root\n", "line 1: expected 'key = value'" },
 		{ "\nbogus = 1\n", "line 2: unknown key 'bogus'" },
 		{ "sysfs-root = relative\n", "line 1: sysfs-root = 'relative' "
@@ -108,17 +130,9 @@ test_errors(void **state)
 		    "must be a number from 0 to 600000" },
 		{ "state-dir extra = /x\n", "unexpected 'extra'" },
 	};
-	struct ur_conf c;
-	struct ur_err err;
-	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		assert_int_equal(load(bad[i].text, &c, &err), -1);
-		if (strstr(err.msg, bad[i].msg) == NULL)
-			fail_msg("'%s': got '%s', want '%s'", bad[i].text,
-			    err.msg, bad[i].msg);
-	}
+	refused(bad, sizeof(bad) / sizeof(bad[0]));
 }
 
 /* hotkey-device may be given on several lines; each adds one, and keys
@@ -152,7 +166,7 @@ test_multi(void **state)
 static void
 test_types(void **state)
 {
-	static const struct { const char *text, *msg; } bad[] = {
+	static const struct bad bad[] = {
 		{ "guest-rate = fast\n", "line 1: guest-rate = 'fast' must be "
 		    "a number from 1 to 1000" },
 		{ "\nallow-remote-listen = maybe\n", "line 2: "
@@ -184,19 +198,9 @@ test_types(void **state)
 		    "hotkey-device = /i\n", "line 9: more than 8 hotkey-device "
 		    "lines" },
 	};
-	struct ur_conf c;
-	struct ur_err err;
-	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		assert_int_equal(load(bad[i].text, &c, &err), -1);
-		if (strstr(err.msg, bad[i].msg) == NULL)
-			fail_msg("'%s': got '%s', want '%s'", bad[i].text,
-			    err.msg, bad[i].msg);
-		if (strchr(err.msg, '\n') != NULL)
-			fail_msg("'%s': more than one line", bad[i].text);
-	}
+	refused(bad, sizeof(bad) / sizeof(bad[0]));
 }
 
 /* Good values through the typed accessors; defaults when not given. */
