@@ -50,9 +50,9 @@ T=$(mktemp -d /tmp/usbroute-tbench.XXXXXX)
 SHM=$(mktemp -d /dev/shm/usbroute-tbench.XXXXXX)
 dpid='' rpid='' fpid='' outside_conf=''
 cleanup() {
-	stop_pid "$fpid"
-	stop_pid "$rpid"
-	stop_pid "$dpid"
+	lv_stop_pid "$fpid"
+	lv_stop_pid "$rpid"
+	lv_daemon_stop
 	lv_stop
 	[ -n "$outside_conf" ] && rm -f "$CONF"
 	rm -rf "$T" "$SHM"
@@ -65,15 +65,6 @@ cc -O2 -Wall -Wextra -o "$T/toggle-bench" "$top_srcdir/tests/bench/toggle-bench.
 
 # ---------------------------------------------------------------- helpers
 
-# stop_pid PID: SIGTERM a child of ours, wait for it (SIGKILL after 10 s)
-stop_pid() {
-	local end=$((SECONDS + 10))
-	[ -n "$1" ] || return 0
-	kill -TERM "$1" 2>/dev/null
-	while lv_alive "$1" && [ $SECONDS -lt $end ]; do sleep 0.05; done
-	lv_alive "$1" && kill -KILL "$1" 2>/dev/null
-	wait "$1" 2>/dev/null
-}
 # wait_for SECS WHAT CMD...: poll CMD every 0.1 s, saying what we wait for
 # once it takes longer than a second
 wait_for() {
@@ -157,9 +148,8 @@ lv_start || die "private libvirtd did not start"
 lv_define_domain bench "" \
 	"<usbroute:usbroute xmlns:usbroute='urn:usbroute:libvirt:domain:1' controllers='ehci2'><usbroute:profile name='desk' ports='ehci2.1-6' default='yes'/></usbroute:usbroute>"
 
-"$DAEMON" --config "$CONF" >"$LV_DIR/usbrouted.log" 2>&1 &
-dpid=$!
-wait_for 15 "usbrouted to accept on $CTL" sh -c "[ -S '$CTL' ] && timeout 2 nc -z -U '$CTL' 2>/dev/null"
+DLOG=$LV_DIR/usbrouted.log
+lv_daemon_start || die "usbrouted did not start"
 lv_virsh start bench >/dev/null || die "cannot start the domain"
 [ "$(d0)" = 000040ff ] || die "the hook did not route the domain's ports (XUSB2PR $(d0))"
 # the daemon learns of the start by a libvirt event
@@ -188,8 +178,7 @@ bench_cli "usbroute toggle (a process)"
 
 # The reference flips the register behind the daemon's back, which the
 # daemon would see as drift and repair: stop the daemon first.
-stop_pid "$dpid"
-dpid=
+lv_daemon_stop
 python3 "$top_srcdir/tests/bench/reference-server.py" --sim "$sim" --mask 0x3f00 \
 	--port-file "$T/ref-port" >/dev/null &
 rpid=$!

@@ -80,26 +80,8 @@ log_mark() { mark=$(wc -c <"$DLOG"); }
 log_since() { tail -c +$((mark + 1)) "$DLOG"; }
 wait_log() { lv_wait "$1" sh -c "tail -c +$((mark + 1)) '$DLOG' | grep -q -- \"\$0\"" "$2"; }
 
-start_daemon() {
-	"$DAEMON" --config "$CONF" >>"$DLOG" 2>&1 &
-	dpid=$!
-	local i=0
-	until [ -S "$CTL" ] && timeout 2 nc -z -U "$CTL" 2>/dev/null; do
-		lv_alive "$dpid" || { tail -n 20 "$DLOG" >&2; return 1; }
-		i=$((i + 1))
-		[ $i -lt 150 ] || { echo "usbrouted: no control socket after 15 s" >&2; return 1; }
-		sleep 0.1
-	done
-}
-stop_daemon() {
-	local end=$((SECONDS + 10))
-	[ -n "$dpid" ] || return 0
-	kill -TERM "$dpid" 2>/dev/null
-	while lv_alive "$dpid" && [ $SECONDS -lt $end ]; do sleep 0.05; done
-	lv_alive "$dpid" && kill -KILL "$dpid" 2>/dev/null
-	wait "$dpid"
-	dpid=
-}
+start_daemon() { lv_daemon_start; }
+stop_daemon() { lv_daemon_stop; }
 # keys CODE:VALUE...: struct input_event records (each followed by an
 # EV_SYN report, as a keyboard sends them) written to the FIFO at once;
 # KEYS_TO=FILE appends them to a regular file instead

@@ -167,36 +167,8 @@ status_lines() {
 status_has() { status_lines | grep -qE "$1"; }
 status_count_is() { [ "$(status_lines | grep -cE '^domain (talker|plain|rogue) ')" = "$1" ]; }
 
-start_daemon() {
-	"$DAEMON" --config "$CONF" >>"$DLOG" 2>&1 &
-	dpid=$!
-	local i=0
-	# Ready when the control socket accepts a connection (15 s at most).
-	until [ -S "$CTL" ] && timeout 2 nc -z -U "$CTL" 2>/dev/null; do
-		if ! lv_alive "$dpid"; then
-			echo "usbrouted exited at start:" >&2
-			tail -n 20 "$DLOG" >&2
-			return 1
-		fi
-		i=$((i + 1))
-		[ $i -lt 150 ] || { echo "usbrouted: no control socket after 15 s" >&2; return 1; }
-		[ $i -ne 10 ] || echo "waiting for usbrouted to accept on $CTL (up to 15 s)..." >&2
-		sleep 0.1
-	done
-}
-# stop_daemon: SIGTERM, wait up to 10 s (then SIGKILL); the exit status
-# in drc.  Not in a subshell: only this shell can wait for its child.
-stop_daemon() {
-	local end=$((SECONDS + 10))
-	drc=
-	[ -n "$dpid" ] || return 0
-	kill -TERM "$dpid" 2>/dev/null
-	while lv_alive "$dpid" && [ $SECONDS -lt $end ]; do sleep 0.05; done
-	lv_alive "$dpid" && { kill -KILL "$dpid" 2>/dev/null; echo "usbrouted ignored SIGTERM" >&2; }
-	wait "$dpid"
-	drc=$?
-	dpid=
-}
+start_daemon() { lv_daemon_start; }
+stop_daemon() { lv_daemon_stop; }	# the exit status in drc
 # log_mark / log_since: the daemon's log lines written after the mark
 log_mark() { mark=$(wc -c <"$DLOG"); }
 log_since() { tail -c +$((mark + 1)) "$DLOG"; }

@@ -613,3 +613,46 @@ lv_serial_expect() {
 	case $out in *"$text"*) return 0 ;; esac
 	return 1
 }
+
+# usbrouted beside the private libvirtd (daemon-e2e.sh, daemon-devices.sh,
+# tests/bench/toggle-bench.sh), with the caller's DAEMON, CONF, CTL and
+# DLOG; its process id in dpid.
+# lv_daemon_start: started, its output appended to DLOG; ready when CTL
+# accepts a connection (15 s at most)
+lv_daemon_start() {
+	local i=0
+	"$DAEMON" --config "$CONF" >>"$DLOG" 2>&1 &
+	dpid=$!
+	until [ -S "$CTL" ] && timeout 2 nc -z -U "$CTL" 2>/dev/null; do
+		if ! lv_alive "$dpid"; then
+			echo "usbrouted exited at start:" >&2
+			tail -n 20 "$DLOG" >&2
+			return 1
+		fi
+		i=$((i + 1))
+		[ $i -lt 150 ] || { echo "usbrouted: no control socket after 15 s" >&2; return 1; }
+		[ $i -ne 10 ] || echo "waiting for usbrouted to accept on $CTL (up to 15 s)..." >&2
+		sleep 0.1
+	done
+}
+
+# lv_stop_pid PID: SIGTERM to a child of this shell, up to 10 s (then
+# SIGKILL, said); returns its exit status.  Not in a subshell: only this
+# shell can wait for its child.
+lv_stop_pid() {
+	local end=$((SECONDS + 10))
+	[ -n "$1" ] || return 0
+	kill -TERM "$1" 2>/dev/null
+	while lv_alive "$1" && [ $SECONDS -lt $end ]; do sleep 0.05; done
+	lv_alive "$1" && { kill -KILL "$1" 2>/dev/null; echo "pid $1 ignored SIGTERM" >&2; }
+	wait "$1"
+}
+
+# lv_daemon_stop: lv_stop_pid of dpid, its exit status in drc
+lv_daemon_stop() {
+	drc=
+	[ -n "$dpid" ] || return 0
+	lv_stop_pid "$dpid"
+	drc=$?
+	dpid=
+}
