@@ -301,24 +301,16 @@ channel_read(int watch, int fd, int events, void *opaque)
 {
 	struct domain *d = opaque;
 	struct channel *c = &d->chan;
-	char buf[512];
-	ssize_t r;
 
 	(void)watch;
 	(void)events;
-	r = read(fd, buf, sizeof(buf));
-	if (r < 0 && (errno == EAGAIN || errno == EINTR))
+	if (linebuf_read(&c->line, fd, handle_line, d) == 0)
 		return;
-	if (r <= 0) {
-		/* QEMU closed the socket: the domain is going away, or
-		 * QEMU restarted the chardev. Try again for a while. */
-		close_fd(c);
-		if (d->used && d->retry_timer < 0) {
-			d->retries = 0;
-			d->retry_timer = virEventAddTimeout(500, retry, d,
-			    NULL);
-		}
-		return;
+	/* QEMU closed the socket: the domain is going away, or QEMU
+	 * restarted the chardev. Try again for a while. */
+	close_fd(c);
+	if (d->used && d->retry_timer < 0) {
+		d->retries = 0;
+		d->retry_timer = virEventAddTimeout(500, retry, d, NULL);
 	}
-	(void)linebuf_feed(&c->line, buf, (size_t)r, handle_line, d);
 }

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "linebuf.h"
 
@@ -51,5 +53,20 @@ linebuf_feed(struct linebuf *lb, const char *data, size_t n,
 	}
 	memcpy(lb->buf + lb->len, data, n);
 	lb->len += n;
+	return 0;
+}
+
+int
+linebuf_read(struct linebuf *lb, int fd, linebuf_fn fn, void *arg)
+{
+	char buf[512];
+	ssize_t r;
+
+	r = read(fd, buf, sizeof(buf));
+	if (r < 0 && (errno == EAGAIN || errno == EINTR))
+		return 0;
+	if (r <= 0)
+		return -1;
+	(void)linebuf_feed(lb, buf, (size_t)r, fn, arg);
 	return 0;
 }

@@ -26,4 +26,9 @@ void linebuf_reset(struct linebuf *lb);
 int linebuf_feed(struct linebuf *lb, const char *data, size_t n,
     linebuf_fn fn, void *arg);
 
+/* One read of what the non-blocking fd has, fed as above: 0 (nothing
+ * there yet is 0 too), or -1 when the peer closed or the read failed:
+ * then the caller closes the stream. */
+int linebuf_read(struct linebuf *lb, int fd, linebuf_fn fn, void *arg);
+
 #endif

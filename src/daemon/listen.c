@@ -140,19 +140,11 @@ static void
 client_read(int watch, int fd, int events, void *opaque)
 {
 	struct client *c = opaque;
-	char buf[MAX_LINE + 1];
-	ssize_t r;
 
 	(void)watch;
 	(void)events;
-	r = read(fd, buf, sizeof(buf));
-	if (r < 0 && (errno == EAGAIN || errno == EINTR))
-		return;
-	if (r <= 0) {
+	if (linebuf_read(&c->line, fd, client_line, c) < 0)
 		client_close(c);
-		return;
-	}
-	(void)linebuf_feed(&c->line, buf, (size_t)r, client_line, c);
 }
 
 /* Idle connections and lines that never end give their place back. */
