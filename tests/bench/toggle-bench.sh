@@ -32,19 +32,11 @@ N=${BENCH_N:-1000}
 ROUNDS=${BENCH_ROUNDS:-5}
 CLI_N=${BENCH_CLI_N:-200}
 . "$top_srcdir/tests/libvirt/lv.sh"
-# Skips are loud but exit 0, so that the rest of `make bench` runs.
-skip() { (lv_skip "toggle-bench: $*"); exit 0; }
-(lv_require) || exit 0		# it printed the banner (root, libvirt, QEMU)
-
-USBROUTE="$top_builddir/src/usbroute/usbroute"
-HOOK="$top_builddir/hooks/usbroute-hook"
-DAEMON="$top_builddir/src/daemon/usbrouted"
-for f in "$USBROUTE" "$HOOK" "$DAEMON"; do
-	[ -x "$f" ] || skip "$f is not built"
-done
-for t in cc python3 setpci nc; do
-	command -v $t >/dev/null 2>&1 || skip "'$t' not found"
-done
+# Skips are loud but exit 0, so that the rest of `make bench` runs: the
+# checks run in a subshell (lv_skip exits it after its banner), then
+# lv_programs again here for the variables.
+(lv_require && lv_programs && lv_need cc python3 setpci nc) || exit 0
+lv_programs
 
 T=$(mktemp -d /tmp/usbroute-tbench.XXXXXX)
 SHM=$(mktemp -d /dev/shm/usbroute-tbench.XXXXXX)
